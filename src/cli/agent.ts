@@ -1,0 +1,73 @@
+import { MAX_INPUT_PIXELS } from '../profile/images/preprocessImage.js';
+import { startAgent } from '../server/agent/agent.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../server/agent/options.js';
+import { UsageError } from '../util/errors.js';
+import { nonNegativeInt, positiveInt } from './flags.js';
+import type { Register } from './program.js';
+import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
+import type { Runtime } from './runtime.js';
+
+/** Triton's HTTP port: what a KServe v2 client tries first. */
+export const DEFAULT_AGENT_PORT = 8000;
+
+interface AgentFlags extends SpecFlags {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  maxPixels: number;
+  timeoutMs: number;
+}
+
+export const registerAgentCommand: Register = (program, rt) => {
+  const command = program
+    .command('agent')
+    .description('serve the instrumented pipeline over HTTP (POST /v1/infer, KServe v2 /v2/models/<name>/infer, /metrics) until SIGTERM')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', port, DEFAULT_AGENT_PORT)
+    .option('--max-body-bytes <n>', 'largest request body accepted (413 above)', positiveInt('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
+    .option('--max-pixels <n>', `largest image (width x height) accepted, read from its header (413 above; at most ${MAX_INPUT_PIXELS})`, maxPixels, MAX_INPUT_PIXELS)
+    .option('--timeout-ms <n>', 'per-request timeout: the client gets 504 after this long', positiveInt('--timeout-ms'), DEFAULT_TIMEOUT_MS);
+  addSpecFlags(command).action(async (flags: AgentFlags) => {
+    await agentCommand(flags, rt);
+  });
+};
+
+/**
+ * Serves until rt.signal aborts (SIGTERM/SIGINT), then shuts down gracefully and returns, so the
+ * process exits 0. stdout gets exactly one line, `listening on http://HOST:PORT`, for scripts.
+ */
+export async function agentCommand(flags: AgentFlags, rt: Runtime): Promise<void> {
+  const spec = await resolveSpec(flags, rt.env, rt.cwd);
+  const agent = await startAgent({
+    spec,
+    home: rt.home,
+    host: flags.host,
+    port: flags.port,
+    maxBodyBytes: flags.maxBodyBytes,
+    maxPixels: flags.maxPixels,
+    timeoutMs: flags.timeoutMs,
+    onLog: (line) => rt.stderr.write(`agent: ${line}\n`),
+  });
+  rt.stdout.write(`listening on ${agent.url}\n`);
+  await aborted(rt.signal);
+  await agent.close();
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+function port(value: string): number {
+  const n = nonNegativeInt('--port')(value);
+  if (n > 65535) throw new UsageError(`--port must be at most 65535, got '${value}'`);
+  return n;
+}
+
+function maxPixels(value: string): number {
+  const n = positiveInt('--max-pixels')(value);
+  if (n > MAX_INPUT_PIXELS) {
+    throw new UsageError(`--max-pixels must be at most ${MAX_INPUT_PIXELS}, got '${value}'`, "the pipeline's preprocess stage refuses larger images anyway");
+  }
+  return n;
+}

@@ -1,0 +1,63 @@
+import { UsageError } from '../util/errors.js';
+
+/** Flag value parsers: each error names the flag and what it accepts. */
+
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number above zero, got '${value}'`);
+    return n;
+  };
+}
+
+export function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number >= 0, got '${value}'`);
+    return n;
+  };
+}
+
+export function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a number above zero, got '${value}'`);
+    return n;
+  };
+}
+
+export function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number >= 0, got '${value}'`);
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+    }
+    return value as T;
+  };
+}
+
+export function positiveIntList(flag: string) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+    const numbers = parts.map(Number);
+    if (parts.length === 0 || numbers.some((n) => !Number.isInteger(n) || n <= 0)) {
+      throw new UsageError(`${flag} must be a comma-separated list of whole numbers above zero, got '${value}'`);
+    }
+    return numbers;
+  };
+}
+
+export function shape3(flag: string) {
+  return (value: string): [number, number, number] => {
+    const numbers = positiveIntList(flag)(value);
+    if (numbers.length !== 3) throw new UsageError(`${flag} must be C,H,W (three numbers), got '${value}'`);
+    return numbers as [number, number, number];
+  };
+}

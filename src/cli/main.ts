@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { ExitCode } from '../util/errors.js';
+import { registerAgentCommand } from './agent.js';
+import { registerModelCommand } from './model.js';
+import { registerDemoCommand } from './demo.js';
+import { registerProfileCommand } from './profile.js';
+import { registerPlanCommand } from './plan.js';
+import { registerPricesCommand } from './prices.js';
+import { runCli, type Register } from './program.js';
+import { processRuntime } from './runtime.js';
+import { registerSweepCommand } from './sweep.js';
+
+const commands: Register[] = [
+  registerPlanCommand,
+  registerPricesCommand,
+  registerProfileCommand,
+  registerDemoCommand,
+  registerModelCommand,
+  registerSweepCommand,
+  registerAgentCommand,
+];
+
+async function main(): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts += 1;
+    // First signal: stop gracefully (finish the window, write nothing half-done). Second: exit now.
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await runCli(process.argv.slice(2), processRuntime(controller.signal), commands);
+  process.exitCode = code;
+}
+
+void main();

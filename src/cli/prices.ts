@@ -1,0 +1,193 @@
+import type { Command } from 'commander';
+import { renderColumns } from '../plan/formatPlan.js';
+import { mergePriceCache, priceCachePath, readPriceCache, writePriceCache } from '../pricing/cache.js';
+import { snapshotCatalog } from '../pricing/catalog.js';
+import { createPricingClient, fetchOnDemandPrices, pricingApiRegion, pricingEndpointFromEnv } from '../pricing/livePrices.js';
+import { PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
+import type { CatalogInstance } from '../schema/priceCatalog.js';
+import { UsageError } from '../util/errors.js';
+import type { Register } from './program.js';
+import type { Runtime } from './runtime.js';
+
+interface ListOptions {
+  region?: string;
+  family?: string;
+  json?: boolean;
+}
+
+interface RefreshOptions {
+  region?: string;
+  instanceTypes?: string;
+  json?: boolean;
+}
+
+export const registerPricesCommand: Register = (program: Command, rt: Runtime) => {
+  const prices = program
+    .command('prices')
+    .description('List the EC2 GPU/accelerator price catalog (embedded snapshot, overridden by live prices from `prices refresh`)')
+    .option('--region <region>', 'only this region (default: every region with prices)')
+    .option('--family <family>', 'only this instance family, e.g. g4dn')
+    .option('--json', 'print JSON')
+    .action(async (options: ListOptions) => listPrices(options, rt));
+  prices
+    .command('refresh')
+    .description('Fetch live On-Demand Linux prices from the AWS Price List API into the local cache')
+    .option('--region <region>', 'region to fetch prices for (default: $AWS_REGION, else us-east-1)')
+    .option('--instance-types <list>', 'comma-separated instance types (default: every type in the catalog)')
+    .option('--json', 'print the fetched prices as JSON')
+    // commander hands options the parent also declares (--region, --json) to the parent, wherever
+    // they appear: read them merged with the parent's.
+    .action(async (_options: RefreshOptions, command: Command) => refreshPrices(command.optsWithGlobals<RefreshOptions & ListOptions>(), rt));
+};
+
+interface PriceRow {
+  instanceType: string;
+  family: string;
+  vcpus: number | null;
+  memoryGiB: number | null;
+  accelerator: string | null;
+  region: string;
+  usdPerHour: number | null;
+  price: PriceOrigin | null;
+  spotAvgUsdPerHour: number | null;
+  spotAsOf: string | null;
+}
+
+function describeAccelerator(i: CatalogInstance): string {
+  const a = i.accelerator;
+  const memory = a.memoryGiB !== undefined ? ` ${a.memoryGiB} GiB` : '';
+  return `${a.count} x ${a.vendor} ${a.model}${memory}`;
+}
+
+async function listPrices(options: ListOptions, rt: Runtime): Promise<void> {
+  const catalog = snapshotCatalog();
+  const cache = await readPriceCache(rt.home);
+  const book = new PriceBook(catalog, cache);
+  if (options.region) book.requireRegion(options.region);
+  const families = [...new Set(catalog.instances.map((i) => i.family))];
+  if (options.family && !families.includes(options.family)) {
+    throw new UsageError(`--family '${options.family}' is not in the catalog`, `families: ${families.join(', ')}`);
+  }
+  const regions = options.region ? [options.region] : book.regions();
+  const rows: PriceRow[] = [];
+  for (const instance of catalog.instances) {
+    if (options.family && instance.family !== options.family) continue;
+    for (const region of regions) {
+      const quote = book.quote(instance.instanceType, region);
+      const spot = instance.spotUsdPerHour?.byRegion[region];
+      rows.push({
+        instanceType: instance.instanceType,
+        family: instance.family,
+        vcpus: instance.vcpus,
+        memoryGiB: instance.memoryGiB,
+        accelerator: describeAccelerator(instance),
+        region,
+        usdPerHour: quote?.usdPerHour ?? null,
+        price: quote?.origin ?? null,
+        spotAvgUsdPerHour: spot?.avg ?? null,
+        spotAsOf: spot ? (instance.spotUsdPerHour?.asOf ?? null) : null,
+      });
+    }
+  }
+  // Live prices for types the snapshot does not carry (fetched with --instance-types) are listed too.
+  for (const entry of cache?.entries ?? []) {
+    if (book.instance(entry.instanceType) || !regions.includes(entry.region) || options.family) continue;
+    rows.push({
+      instanceType: entry.instanceType,
+      family: entry.instanceType.split('.')[0] ?? entry.instanceType,
+      vcpus: null,
+      memoryGiB: null,
+      accelerator: null,
+      region: entry.region,
+      usdPerHour: entry.usdPerHour,
+      price: { kind: 'cache', fetchedAt: entry.fetchedAt },
+      spotAvgUsdPerHour: null,
+      spotAsOf: null,
+    });
+  }
+  const usedSourceIds = new Set(rows.flatMap((r) => (r.price?.kind === 'snapshot' ? [r.price.sourceId] : [])));
+  const sources = catalog.sources.filter((s) => usedSourceIds.has(s.id));
+
+  if (options.json) {
+    const document = {
+      snapshot: { assembled: catalog.origin.assembled, file: catalog.origin.file, sources },
+      cache: cache ? { path: priceCachePath(rt.home), entries: cache.entries.length } : null,
+      rows,
+    };
+    rt.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return;
+  }
+  const spotDates = [...new Set(rows.flatMap((r) => (r.spotAsOf ? [r.spotAsOf] : [])))];
+  const lines = [
+    `EC2 GPU and accelerator instances, On-Demand Linux USD/hour (Shared tenancy, no pre-installed software).`,
+    `Embedded snapshot assembled ${catalog.origin.assembled}${cache ? `; live prices from ${priceCachePath(rt.home)} take precedence` : ''}.`,
+    '',
+  ];
+  const table = [['instance', 'vCPU', 'mem GiB', 'accelerator', 'region', 'On-Demand $/h', 'price from', 'spot avg $/h']];
+  for (const r of rows) {
+    table.push([
+      r.instanceType,
+      r.vcpus === null ? '-' : String(r.vcpus),
+      r.memoryGiB === null ? '-' : String(r.memoryGiB),
+      r.accelerator ?? '-',
+      r.region,
+      r.usdPerHour === null ? 'no price' : String(r.usdPerHour),
+      r.price === null ? '-' : r.price.kind === 'cache' ? `live ${r.price.fetchedAt}` : `${r.price.sourceId} ${r.price.date ?? ''}`.trim(),
+      r.spotAvgUsdPerHour === null ? '-' : String(r.spotAvgUsdPerHour),
+    ]);
+  }
+  lines.push(...renderColumns(table), '');
+  if (spotDates.length > 0) lines.push(`Spot: averages across availability zones as of ${spotDates.join(', ')}; indicative only, spot prices move.`);
+  for (const s of sources) lines.push(`Source ${s.id}: ${s.repo} ${s.path}, data ${s.date ?? 'date unknown'} (${s.url})`);
+  rt.stdout.write(`${lines.join('\n')}\n`);
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+
+async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime): Promise<void> {
+  if (options.family !== undefined) throw new UsageError('--family does not apply to prices refresh', 'use --instance-types a,b');
+  const region = options.region ?? (rt.env.AWS_REGION || 'us-east-1');
+  if (!REGION_PATTERN.test(region)) throw new UsageError(`--region '${region}' is not an AWS region code`, 'e.g. --region us-east-1');
+  const catalog = snapshotCatalog();
+  const instanceTypes =
+    options.instanceTypes === undefined
+      ? catalog.instances.map((i) => i.instanceType)
+      : options.instanceTypes.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const bad = instanceTypes.find((t) => !INSTANCE_TYPE_PATTERN.test(t));
+  if (bad !== undefined || instanceTypes.length === 0) {
+    throw new UsageError(`--instance-types '${options.instanceTypes}' must list instance types`, 'e.g. --instance-types g4dn.xlarge,g5.xlarge');
+  }
+  const endpoint = pricingEndpointFromEnv(rt.env);
+  const endpointLabel = endpoint ?? `https://api.pricing.${pricingApiRegion(rt.env)}.amazonaws.com`;
+  rt.stderr.write(`fetching On-Demand Linux prices for ${instanceTypes.length} instance type(s) in ${region} from ${endpointLabel}\n`);
+  const client = createPricingClient({ env: rt.env });
+  try {
+    const result = await fetchOnDemandPrices(client, {
+      region,
+      instanceTypes,
+      fetchedAt: rt.now().toISOString(),
+      endpointLabel,
+      signal: rt.signal,
+    });
+    const existing = await readPriceCache(rt.home);
+    const path = await writePriceCache(rt.home, mergePriceCache(existing, result.prices, endpoint));
+    if (options.json) {
+      rt.stdout.write(`${JSON.stringify({ cache: path, region, prices: result.prices, notFound: result.notFound }, null, 2)}\n`);
+      return;
+    }
+    const snapshot = new PriceBook(catalog);
+    const table = [['instance', 'region', 'live $/h', 'snapshot $/h', '']];
+    for (const p of result.prices) {
+      const old = snapshot.quote(p.instanceType, region)?.usdPerHour;
+      const change = old === undefined ? 'not in snapshot' : old === p.usdPerHour ? 'same' : 'differs from snapshot';
+      table.push([p.instanceType, region, String(p.usdPerHour), old === undefined ? '-' : String(old), change]);
+    }
+    const lines = [`Fetched ${result.prices.length} price(s) at ${result.prices[0]?.fetchedAt ?? rt.now().toISOString()} into ${path}; plans now prefer them to the snapshot.`];
+    if (result.prices.length > 0) lines.push('', ...renderColumns(table));
+    if (result.notFound.length > 0) lines.push('', `No On-Demand Linux product in ${region} for: ${result.notFound.join(', ')}`);
+    rt.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    client.destroy();
+  }
+}

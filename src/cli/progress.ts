@@ -1,0 +1,48 @@
+import type { ProfileEvent } from '../profile/runner.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * Progress on stderr (results go to stdout). On a terminal, one line redrawn in place; otherwise
+ * one line per phase and window, so logs stay readable.
+ */
+export function progressReporter(rt: Runtime, label: string, quiet = false): (event: ProfileEvent) => void {
+  if (quiet) return () => {};
+  const tty = Boolean(rt.stderr.isTTY);
+  const width = 24;
+  let lastLine = '';
+  const draw = (line: string): void => {
+    if (tty) {
+      rt.stderr.write(`\r${line.padEnd(lastLine.length)}`);
+      lastLine = line;
+    } else {
+      rt.stderr.write(`${line}\n`);
+    }
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'phase':
+        if (event.phase === 'done') {
+          if (tty && lastLine) rt.stderr.write('\n');
+          return;
+        }
+        draw(`[${label}] ${event.message}`);
+        return;
+      case 'window': {
+        const w = event.window;
+        draw(
+          `[${label}] window ${w.index + 1}: ${w.throughputRps.toFixed(1)} req/s, p95 ${w.latency.p95Ms.toFixed(1)} ms` +
+            (w.failed ? `, ${w.failed} failed` : '') +
+            (event.stable ? ' (stable)' : ''),
+        );
+        return;
+      }
+      case 'progress': {
+        if (!tty) return;
+        const fraction = Math.min(1, event.elapsedMs / event.totalMs);
+        const filled = Math.round(fraction * width);
+        draw(`${lastLine.split(' |')[0]} |${'#'.repeat(filled)}${'.'.repeat(width - filled)}| ${Math.round(fraction * 100)}%`);
+        return;
+      }
+    }
+  };
+}

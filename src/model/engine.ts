@@ -1,0 +1,254 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import type { z } from 'zod';
+import type { EngineSpec } from '../schema/profileSpec.js';
+import { EnvironmentError, InputError } from '../util/errors.js';
+import { siblingModule, startWorker } from '../util/workers.js';
+import type { FromWorker, ToWorker, ValueInfo } from './engineProtocol.js';
+import { assertProviderInstalled, executionProviders } from './providers.js';
+
+/**
+ * The inference engine: N model instances (Triton's instance_group count, TorchServe's workers),
+ * each a worker thread with its own onnxruntime session. The batcher asks `hasFreeInstance()` and
+ * hands whole batches to `infer()`.
+ */
+
+export interface ModelSignature {
+  inputName: string;
+  inputType: string;
+  /** As declared by the model: numbers, or strings for symbolic dimensions. */
+  inputShape: (number | string)[];
+  outputName: string;
+  outputShape: (number | string)[];
+  /** C, H, W used for requests (declared, or --input-shape for dynamic dimensions). */
+  itemShape: [number, number, number];
+  /** Largest batch the model accepts (Infinity when the batch dimension is dynamic). */
+  maxBatch: number;
+}
+
+export interface InferResult {
+  /** Row-major output, one row per batch item. */
+  data: Float32Array;
+  dims: number[];
+}
+
+export interface EngineOptions {
+  modelPath: string;
+  engine: z.infer<typeof EngineSpec>;
+  inputShape?: [number, number, number];
+  /** Batches each instance may hold: one running plus (depth - 1) waiting in its message queue. */
+  depthPerInstance?: number;
+}
+
+interface Instance {
+  worker: Worker;
+  outstanding: number;
+}
+
+interface Pending {
+  instance: Instance;
+  resolve(result: InferResult): void;
+  reject(error: Error): void;
+}
+
+export class Engine {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+  /** Called whenever an instance finishes a batch (the batcher re-evaluates then). */
+  onInstanceFree: () => void = () => {};
+
+  private constructor(
+    private readonly instances: Instance[],
+    readonly signature: ModelSignature,
+    /** Per-instance session creation time (cold start), ms. */
+    readonly loadMs: number[],
+    private readonly depthPerInstance: number,
+  ) {
+    for (const instance of instances) {
+      instance.worker.on('message', (message: FromWorker) => this.onMessage(instance, message));
+      instance.worker.on('error', (error) => this.failInstance(instance, error));
+    }
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const { engine } = options;
+    assertProviderInstalled(engine.device);
+    // 0 threads means: share the cores between instances. Extra threads only oversubscribe.
+    const intraOpNumThreads =
+      engine.intraOpNumThreads > 0
+        ? engine.intraOpNumThreads
+        : Math.max(1, Math.floor(availableParallelism() / engine.instances));
+    const workerData = {
+      modelPath: options.modelPath,
+      executionProviders: executionProviders(engine.device),
+      graphOptimizationLevel: engine.graphOptimizationLevel,
+      intraOpNumThreads,
+      interOpNumThreads: engine.interOpNumThreads > 0 ? engine.interOpNumThreads : 1,
+    };
+    const url = siblingModule(import.meta.url, 'engineWorker');
+    const workers = Array.from({ length: engine.instances }, () => startWorker(url, { workerData }));
+    let readies: Extract<FromWorker, { type: 'ready' }>[];
+    try {
+      readies = await Promise.all(workers.map((w) => waitReady(w, options.modelPath, engine.device)));
+    } catch (error) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    }
+    let signature: ModelSignature;
+    try {
+      signature = readSignature(readies[0]!.inputs, readies[0]!.outputs, options.inputShape);
+    } catch (error) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    }
+    return new Engine(
+      workers.map((worker) => ({ worker, outstanding: 0 })),
+      signature,
+      readies.map((r) => r.loadMs),
+      Math.max(1, options.depthPerInstance ?? 1),
+    );
+  }
+
+  get instanceCount(): number {
+    return this.instances.length;
+  }
+
+  hasFreeInstance(): boolean {
+    return !this.closed && this.instances.some((i) => i.outstanding < this.depthPerInstance);
+  }
+
+  /** Runs one batch on the least-loaded instance. Each tensor is one item of itemShape. */
+  infer(tensors: Float32Array[]): Promise<InferResult> {
+    if (this.closed) return Promise.reject(new Error('engine is closed'));
+    const instance = this.instances.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+    const id = this.nextId++;
+    instance.outstanding += 1;
+    const message: ToWorker = { type: 'run', id, tensors, itemShape: [...this.signature.itemShape] };
+    return new Promise<InferResult>((resolve, reject) => {
+      this.pending.set(id, { instance, resolve, reject });
+      instance.worker.postMessage(message);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(
+      this.instances.map(async ({ worker }) => {
+        const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+        worker.postMessage({ type: 'close' } satisfies ToWorker);
+        const timer = setTimeout(() => void worker.terminate(), 2000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  private onMessage(instance: Instance, message: FromWorker): void {
+    if (message.type !== 'result' && message.type !== 'run-error') return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    instance.outstanding -= 1;
+    if (message.type === 'result') pending.resolve({ data: message.data, dims: message.dims });
+    else pending.reject(new Error(message.message));
+    this.onInstanceFree();
+  }
+
+  private failInstance(instance: Instance, error: Error): void {
+    for (const [id, pending] of this.pending) {
+      if (pending.instance !== instance) continue;
+      this.pending.delete(id);
+      pending.reject(error);
+    }
+    instance.outstanding = Number.POSITIVE_INFINITY;
+  }
+}
+
+function waitReady(worker: Worker, modelPath: string, device: string): Promise<Extract<FromWorker, { type: 'ready' }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromWorker): void => {
+      if (message.type === 'ready') {
+        cleanup();
+        resolve(message);
+      } else if (message.type === 'load-error') {
+        cleanup();
+        reject(loadError(message.message, modelPath, device));
+      }
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(loadError(error.message, modelPath, device));
+    };
+    const cleanup = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+  });
+}
+
+function loadError(message: string, modelPath: string, device: string): Error {
+  const first = message.split('\n')[0]!.replace(/\s+/g, ' ').slice(0, 300);
+  if (/provider|cuda|tensorrt|libcu|cudnn/i.test(message) && device !== 'cpu') {
+    return new EnvironmentError(
+      `cannot start the ${device} execution provider: ${first}`,
+      'check the CUDA 12 / cuDNN 9 installation, or use --device cpu',
+    );
+  }
+  return new InputError(`cannot load model '${modelPath}': ${first}`, 'is it a valid .onnx file? try `capacity-plan model build tiny --out tiny.onnx` to compare');
+}
+
+const SUPPORTED_SHAPES = 'an image model takes one float32 input [N, C, H, W] with C = 1 or 3';
+
+/** Validates that the model is an image model and works out the per-request item shape. */
+export function readSignature(
+  inputs: ValueInfo[],
+  outputs: ValueInfo[],
+  override?: [number, number, number],
+): ModelSignature {
+  const input = inputs[0];
+  const output = outputs[0];
+  if (!input || !output) throw new InputError('the model has no inputs or no outputs', SUPPORTED_SHAPES);
+  if (inputs.length !== 1) {
+    throw new InputError(`the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); only single-input image models are supported`, SUPPORTED_SHAPES);
+  }
+  if (!input.isTensor || input.type !== 'float32') {
+    throw new InputError(`the model input '${input.name}' is ${input.isTensor ? input.type : 'not a tensor'}, not float32`, SUPPORTED_SHAPES);
+  }
+  if (input.shape.length !== 4) {
+    throw new InputError(`the model input '${input.name}' has shape [${input.shape.join(', ')}], not an image tensor`, SUPPORTED_SHAPES);
+  }
+  const [batchDim, ...rest] = input.shape as [number | string, number | string, number | string, number | string];
+  const declared = rest.map((d) => (typeof d === 'number' && d > 0 ? d : null));
+  let itemShape: [number, number, number];
+  if (override) {
+    declared.forEach((d, i) => {
+      if (d !== null && d !== override[i]) {
+        throw new InputError(`--input-shape ${override.join(',')} contradicts the model's declared input [${input.shape.join(', ')}]`);
+      }
+    });
+    itemShape = override;
+  } else if (declared.every((d) => d !== null)) {
+    itemShape = declared as [number, number, number];
+  } else {
+    throw new InputError(
+      `the model input '${input.name}' has dynamic dimensions [${input.shape.join(', ')}]`,
+      'give the C,H,W to use with --input-shape, e.g. --input-shape 3,224,224',
+    );
+  }
+  if (itemShape[0] !== 1 && itemShape[0] !== 3) {
+    throw new InputError(`the model input '${input.name}' has ${itemShape[0]} channels`, SUPPORTED_SHAPES);
+  }
+  return {
+    inputName: input.name,
+    inputType: input.type,
+    inputShape: input.shape,
+    outputName: output.name,
+    outputShape: output.shape,
+    itemShape,
+    maxBatch: typeof batchDim === 'number' && batchDim > 0 ? batchDim : Number.POSITIVE_INFINITY,
+  };
+}

@@ -1,0 +1,101 @@
+import type { CostExtra, ProfileResult } from '../schema/profileResult.js';
+import type { SweepResult } from '../schema/sweepResult.js';
+import { InputError } from '../util/errors.js';
+import type { CapacityPoint } from './capacity.js';
+
+/** A document the planner reads, tagged by its `kind`. */
+export type PlanDocument =
+  | { kind: 'profile-result'; path: string; doc: ProfileResult }
+  | { kind: 'sweep-result'; path: string; doc: SweepResult };
+
+/** One candidate: an instance type with figures measured on it x one serving configuration. */
+export interface CandidateInput {
+  id: string;
+  profile: string;
+  document: string;
+  configuration: string | null;
+  instanceType: string;
+  /** Where the instance type came from, for error messages. */
+  instanceTypeField: string;
+  from: 'sweep-curve' | 'single-point';
+  points: CapacityPoint[];
+  extras: CostExtra[];
+  coldStartMs: number | null;
+  /** The publication, for figures imported rather than measured. */
+  importedFrom: string | null;
+  /** Notes about the figures themselves (failures, instability), added to the plan's warnings. */
+  notes: string[];
+}
+
+function instanceTypeOf(
+  d: PlanDocument,
+  flag: string | undefined,
+): { instanceType: string; field: string; note?: string } {
+  const what = d.kind === 'profile-result' ? 'profile' : 'sweep';
+  const recorded = d.doc.environment.instanceType ?? d.doc.environment.ec2?.instanceType;
+  if (recorded) {
+    const note = flag && flag !== recorded ? `${d.path}: records instance type ${recorded}; --instance-type ${flag} ignored for it` : undefined;
+    return { instanceType: recorded, field: `${what} '${d.path}' environment.instanceType`, ...(note ? { note } : {}) };
+  }
+  if (flag) return { instanceType: flag, field: '--instance-type' };
+  throw new InputError(
+    `${what} '${d.path}': environment.instanceType is not recorded, so its price cannot be looked up`,
+    'pass --instance-type <type> (e.g. --instance-type g4dn.xlarge) for the machine it was measured on',
+  );
+}
+
+/** Pure: the candidates a document contributes (one per profile, one per sweep configuration). */
+export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: string): CandidateInput[] {
+  const { instanceType, field, note } = instanceTypeOf(d, instanceTypeFlag);
+  const baseNotes = note ? [note] : [];
+  if (d.kind === 'profile-result') {
+    const p = d.doc;
+    const e2e = p.latency.endToEnd;
+    const notes = [...baseNotes, ...p.warnings.map((w) => `${p.name}: ${w}`)];
+    if (p.requests.failed > 0) notes.push(`${p.name}: ${p.requests.failed} of ${p.requests.completed + p.requests.failed} requests failed while profiling`);
+    if (p.provenance.kind === 'measured' && !p.measurement.stable) notes.push(`${p.name}: the measurement did not stabilise (${p.measurement.stabilityNote})`);
+    return [
+      {
+        id: p.name,
+        profile: p.name,
+        document: d.path,
+        configuration: null,
+        instanceType,
+        instanceTypeField: field,
+        from: 'single-point',
+        points: [
+          {
+            throughputRps: p.throughputRps,
+            latencyMs: { p50: e2e.p50Ms, p90: e2e.p90Ms, p95: e2e.p95Ms, p99: e2e.p99Ms },
+            // Failures are reported above; a single point is all there is, so it is still used.
+            failed: 0,
+          },
+        ],
+        extras: p.costExtras,
+        coldStartMs: p.coldStart.modelLoadMs ?? null,
+        importedFrom: p.provenance.kind === 'imported' ? p.provenance.publication : null,
+        notes,
+      },
+    ];
+  }
+  const s = d.doc;
+  return s.configurations.map((c) => ({
+    id: `${s.name}/${c.label}`,
+    profile: s.name,
+    document: d.path,
+    configuration: c.label,
+    instanceType,
+    instanceTypeField: field,
+    from: 'sweep-curve' as const,
+    // Sweep points carry no p90: capacity.ts lets p95 stand in for it (conservatively).
+    points: c.points.map((pt) => ({
+      throughputRps: pt.throughputRps,
+      latencyMs: { p50: pt.p50Ms, p95: pt.p95Ms, p99: pt.p99Ms },
+      failed: pt.failed,
+    })),
+    extras: s.costExtras,
+    coldStartMs: s.coldStartMs ?? null,
+    importedFrom: null,
+    notes: [...baseNotes],
+  }));
+}

@@ -1,0 +1,55 @@
+import type { Plan } from '../schema/plan.js';
+import { formatSla } from '../schema/sla.js';
+import { formatUsd } from './money.js';
+
+/** Left-aligned text columns, two spaces apart. */
+export function renderColumns(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+const num = (x: number): string => String(Number(x.toFixed(2)));
+
+/** The plan as a table for people; --json gives the document itself. */
+export function renderPlan(plan: Plan): string {
+  const { inputs } = plan;
+  const lines = [
+    `Plan for ${inputs.traffic.description} (peak ${num(inputs.traffic.peakRps)} req/s) in ${inputs.region}, SLA ${formatSla(inputs.sla)}, utilisation target ${inputs.utilization}, at least ${inputs.minInstances} instance(s)`,
+    `Prices: ${plan.prices.statement}`,
+    '',
+  ];
+  const rows = [['rank', 'candidate', 'instance', 'SLA', 'per instance', 'peak', 'static $/month', 'scheduled $/month', '$/M req']];
+  for (const c of plan.candidates) {
+    const sla = `${c.capacity.percentile} ${num(c.capacity.latencyMs)} ms ${c.meetsSla ? 'ok' : `MISS +${num(c.slaMiss?.byMs ?? 0)} ms`}`;
+    rows.push([
+      String(c.rank),
+      c.id,
+      c.instanceType,
+      sla,
+      `${num(c.capacity.perInstanceRps)} req/s`,
+      `${c.peakInstances} x`,
+      formatUsd(c.usdPerMonth),
+      formatUsd(c.usdPerMonthScheduled),
+      c.usdPerMillionRequests === null ? '-' : formatUsd(c.usdPerMillionRequests),
+    ]);
+  }
+  lines.push(...renderColumns(rows));
+  const withExtras = plan.candidates.filter((c) => c.extras.length > 0);
+  if (withExtras.length > 0) {
+    lines.push('', 'Included extra monthly costs:');
+    for (const c of withExtras) {
+      const items = c.extras.map((e) => `${e.item} ${formatUsd(e.usdPerMonth)}`).join(', ');
+      lines.push(`  ${c.id}: ${formatUsd(c.usdPerMonthInstances)} instances + ${items} = ${formatUsd(c.usdPerMonth)}`);
+    }
+  }
+  lines.push('');
+  if (plan.recommended) lines.push(`Recommended: ${plan.recommended}`);
+  else if (plan.closest) lines.push(`No candidate meets ${formatSla(inputs.sla)}; closest: ${plan.closest.id}, ${plan.closest.byMs} ms (${plan.closest.byPct}%) over`);
+  for (const entry of plan.comparison ?? []) lines.push(entry.sentence.charAt(0).toUpperCase() + entry.sentence.slice(1));
+  if (plan.warnings.length > 0) {
+    lines.push('', 'Warnings:');
+    for (const w of plan.warnings) lines.push(`  - ${w}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

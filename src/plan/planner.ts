@@ -1,0 +1,202 @@
+import { MONTH_HOURS, PLAN_SCHEMA_VERSION, Plan, type ComparisonEntry, type PlanCandidate } from '../schema/plan.js';
+import type { Sla } from '../schema/sla.js';
+import type { TrafficModel } from '../schema/traffic.js';
+import { InputError } from '../util/errors.js';
+import { describeOrigin, type PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
+import { capacityAtSla } from './capacity.js';
+import type { CandidateInput } from './candidates.js';
+import { scheduleFor } from './instances.js';
+import { formatUsd, roundCents, roundTo } from './money.js';
+import { summarizeTraffic } from './trafficWeek.js';
+
+export interface PlanRequest {
+  /** The plan's timestamp, from the caller's clock: the planner reads none. */
+  createdAt: string;
+  documents: string[];
+  sla: Sla;
+  /** Target utilisation in (0, 1]: the share of measured capacity each instance is planned to carry. */
+  utilization: number;
+  minInstances: number;
+  region: string;
+  traffic: TrafficModel;
+  /** Requests per second for each hour: 168 for a week, 8760 for a year; costs are per 730-hour month either way. */
+  demandRps: ArrayLike<number>;
+  candidates: CandidateInput[];
+  prices: PriceBook;
+  /** Compare documents in `documents` order; the first is the baseline. */
+  compare?: boolean;
+}
+
+interface Scored {
+  doc: PlanCandidate;
+  /** Unrounded, for comparisons. */
+  usdPerMonth: number;
+  missRatio: number;
+}
+
+/**
+ * The planner: pure arithmetic over candidates, prices and demand (no I/O, no clock).
+ *   capacity per instance = highest throughput meeting the SLA x utilisation
+ *   instances in an hour  = max(minInstances, ceil(demand / capacity per instance))
+ *   static fleet          = instances at peak x usdPerHour x 730, + extras
+ *   scheduled scaling     = mean instances over the hours x usdPerHour x 730, + extras
+ * Ranked by static monthly cost among candidates meeting the SLA; the others follow, closest first.
+ */
+export function buildPlan(request: PlanRequest): Plan {
+  const { sla, utilization, minInstances, region, prices } = request;
+  prices.requireRegion(region);
+  if (request.demandRps.length === 0) throw new Error('demandRps is empty');
+  const traffic = summarizeTraffic(request.traffic, request.demandRps, MONTH_HOURS);
+  const warnings: string[] = [];
+  const origins = new Map<string, PriceOrigin>();
+  const ids = new Set<string>();
+
+  const scored: Scored[] = request.candidates.map((c) => {
+    const quote = prices.requireQuote(c.instanceType, region, c.instanceTypeField);
+    origins.set(JSON.stringify(quote.origin), quote.origin);
+    const cap = capacityAtSla(c.points, sla);
+    if (!cap) {
+      throw new InputError(
+        `${c.document}: ${c.id} has no usable measured point (throughput 0, or every point had failed requests)`,
+        're-run the profile; there is nothing to plan from',
+      );
+    }
+    let id = c.id;
+    for (let n = 2; ids.has(id); n++) id = `${c.id}#${n}`;
+    ids.add(id);
+
+    const perInstanceRps = cap.throughputRps * utilization;
+    const schedule = scheduleFor(request.demandRps, perInstanceRps, minInstances);
+    const meanInstances = schedule.instanceHours / schedule.hours;
+    const extrasUsd = c.extras.reduce((sum, e) => sum + e.usdPerMonth, 0);
+    const instancesUsd = schedule.peakInstances * quote.usdPerHour * MONTH_HOURS;
+    const scheduledUsd = meanInstances * quote.usdPerHour * MONTH_HOURS;
+    const usdPerMonth = instancesUsd + extrasUsd;
+    const usdPerMonthScheduled = scheduledUsd + extrasUsd;
+    const millions = traffic.requestsPerMonth / 1e6;
+
+    notesFor(c, cap, schedule, sla, warnings);
+    const doc: PlanCandidate = {
+      id,
+      profile: c.profile,
+      document: c.document,
+      configuration: c.configuration,
+      instanceType: c.instanceType,
+      region,
+      imported: c.importedFrom !== null,
+      capacity: {
+        from: c.from,
+        percentile: sla.percentile,
+        latencyMs: cap.latencyMs,
+        throughputRps: cap.throughputRps,
+        utilization,
+        perInstanceRps,
+      },
+      meetsSla: cap.meetsSla,
+      slaMiss: cap.meetsSla ? null : { byMs: roundTo(cap.missByMs, 3), byPct: roundTo((cap.missByMs / sla.maxLatencyMs) * 100, 2) },
+      peakDemandRps: schedule.peakDemandRps,
+      peakInstances: schedule.peakInstances,
+      scheduledInstances: { min: schedule.min, mean: roundTo(meanInstances, 4), max: schedule.max },
+      usdPerHour: quote.usdPerHour,
+      price: quote.origin,
+      extras: c.extras,
+      extrasUsdPerMonth: roundCents(extrasUsd),
+      usdPerMonthInstances: roundCents(instancesUsd),
+      usdPerMonth: roundCents(usdPerMonth),
+      usdPerMonthScheduled: roundCents(usdPerMonthScheduled),
+      usdPerMillionRequests: millions > 0 ? roundTo(usdPerMonth / millions, 4) : null,
+      usdPerMillionRequestsScheduled: millions > 0 ? roundTo(usdPerMonthScheduled / millions, 4) : null,
+      coldStartMs: c.coldStartMs,
+      rank: 1,
+    };
+    return { doc, usdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
+  });
+
+  scored.sort(byRank);
+  scored.forEach((s, i) => (s.doc.rank = i + 1));
+  const first = scored[0];
+  if (!first) throw new InputError('no candidates to plan', 'give at least one profile or sweep document');
+  const recommended = first.doc.meetsSla ? first.doc.id : null;
+  const closest = first.doc.meetsSla || !first.doc.slaMiss ? null : { id: first.doc.id, ...first.doc.slaMiss };
+
+  const used = [...origins.values()];
+  const plan: Plan = {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    kind: 'plan',
+    createdAt: request.createdAt,
+    inputs: { documents: request.documents, sla, utilization, minInstances, region, monthHours: MONTH_HOURS, traffic },
+    prices: {
+      used,
+      snapshotAssembled: prices.catalog.origin.assembled,
+      statement: `On-Demand Linux prices for ${region} from ${used.map(describeOrigin).join('; ')}; month = ${MONTH_HOURS} h`,
+    },
+    warnings: [...new Set(warnings)],
+    candidates: scored.map((s) => s.doc),
+    recommended,
+    closest,
+    ...(request.compare ? { comparison: compareDocuments(request.documents, scored) } : {}),
+  };
+  return Plan.parse(plan);
+}
+
+/** Meeting the SLA first, cheapest first; then the misses, closest first. Ties: scheduled cost, then id. */
+function byRank(a: Scored, b: Scored): number {
+  if (a.doc.meetsSla !== b.doc.meetsSla) return a.doc.meetsSla ? -1 : 1;
+  if (!a.doc.meetsSla && a.missRatio !== b.missRatio) return a.missRatio - b.missRatio;
+  return a.usdPerMonth - b.usdPerMonth || a.doc.usdPerMonthScheduled - b.doc.usdPerMonthScheduled || a.doc.id.localeCompare(b.doc.id);
+}
+
+function notesFor(
+  c: CandidateInput,
+  cap: NonNullable<ReturnType<typeof capacityAtSla>>,
+  schedule: ReturnType<typeof scheduleFor>,
+  sla: Sla,
+  warnings: string[],
+): void {
+  warnings.push(...c.notes);
+  if (c.importedFrom) warnings.push(`${c.id}: figures imported from "${c.importedFrom}", not measured by capacity-plan`);
+  if (c.from === 'single-point') {
+    warnings.push(
+      `${c.id}: capacity is a single measured point (${cap.throughputRps} req/s at ${sla.percentile} ${cap.latencyMs} ms), not a sweep curve; a sweep finds the highest throughput that still meets the SLA`,
+    );
+  }
+  if (cap.substitutedPercentile) {
+    warnings.push(`${c.id}: ${sla.percentile} was not measured; ${cap.substitutedPercentile} (never lower) stands in for it`);
+  }
+  if (schedule.min !== schedule.max) {
+    warnings.push(
+      c.coldStartMs !== null
+        ? `${c.id}: scheduled scaling must start instances ahead of each step up: the profiled cold start is ${(c.coldStartMs / 1000).toFixed(1)} s (model load), plus EC2 launch time not measured here`
+        : `${c.id}: scheduled scaling must start instances ahead of each step up; the cold start was not profiled`,
+    );
+  }
+}
+
+/** The first document's best candidate is the baseline; each other document's best is compared with it. */
+function compareDocuments(documents: string[], ranked: Scored[]): ComparisonEntry[] {
+  const bestOf = (document: string): Scored | undefined => ranked.find((s) => s.doc.document === document);
+  const [baselineDoc, ...others] = documents;
+  const baseline = baselineDoc === undefined ? undefined : bestOf(baselineDoc);
+  if (!baseline) return [];
+  return others.flatMap((document) => {
+    const other = bestOf(document);
+    if (!other) return [];
+    const saves = baseline.usdPerMonth - other.usdPerMonth;
+    const savesPct = baseline.usdPerMonth > 0 ? (saves / baseline.usdPerMonth) * 100 : null;
+    const pct = savesPct === null ? '' : ` (${Math.round(Math.abs(savesPct))}%)`;
+    const verb = saves >= 0 ? `saves ${formatUsd(roundCents(saves))}/month${pct}` : `costs ${formatUsd(roundCents(-saves))}/month more${pct}`;
+    const caveat = other.doc.meetsSla ? '' : `, but ${other.doc.id} misses the SLA by ${other.doc.slaMiss?.byMs} ms`;
+    return [
+      {
+        from: baseline.doc.id,
+        to: other.doc.id,
+        fromUsdPerMonth: baseline.doc.usdPerMonth,
+        toUsdPerMonth: other.doc.usdPerMonth,
+        savesUsdPerMonth: roundCents(saves),
+        savesPct: savesPct === null ? null : roundTo(savesPct, 2),
+        toMeetsSla: other.doc.meetsSla,
+        sentence: `switching from ${baseline.doc.id} to ${other.doc.id} ${verb}${caveat}`,
+      },
+    ];
+  });
+}

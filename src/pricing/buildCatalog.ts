@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { PRICE_CATALOG_SCHEMA_VERSION, PriceCatalog, type CatalogInstance, type CatalogSource } from '../schema/priceCatalog.js';
+
+/**
+ * Turns shared/data/ec2-gpu-instances.json (schema "ec2-gpu-instances/v1") into a PriceCatalog.
+ * Pure: scripts/build-catalog.ts does the file I/O and writes src/pricing/snapshot.generated.ts;
+ * a test rebuilds it to prove the committed module matches its input.
+ */
+
+const RawSource = z.looseObject({
+  id: z.string(),
+  repo: z.string(),
+  path: z.string(),
+  commit: z.string(),
+  commitDate: z.string(),
+  dataDate: z.string().optional(),
+  url: z.string(),
+  usedFor: z.string(),
+});
+
+const RawInstance = z.looseObject({
+  instanceType: z.string(),
+  family: z.string(),
+  architecture: z.string(),
+  vcpus: z.number(),
+  memoryGiB: z.number(),
+  accelerator: z.looseObject({
+    kind: z.enum(['gpu', 'neuron']),
+    vendor: z.string(),
+    model: z.string(),
+    count: z.number(),
+    memoryMiB: z.number().optional(),
+    memoryGiB: z.number().optional(),
+    totalMemoryGiB: z.number().optional(),
+  }),
+  network: z.looseObject({ baselineBandwidthMbps: z.number(), networkPerformance: z.string() }),
+  onDemandUsdPerHour: z.record(z.string(), z.number()),
+  noOnDemandPriceInSources: z.array(z.string()).optional(),
+  // { asOf: '2025-11-30', 'us-east-1': { avg, min, max }, ... }
+  spotUsdPerHour: z.record(z.string(), z.unknown()).optional(),
+  notes: z.string().optional(),
+  sourceRefs: z.record(z.string(), z.unknown()),
+});
+
+const RawCatalog = z.looseObject({
+  schema: z.literal('ec2-gpu-instances/v1'),
+  description: z.string(),
+  assembled: z.string(),
+  regions: z.array(z.string()),
+  sources: z.array(RawSource),
+  instances: z.array(RawInstance),
+});
+
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})/;
+
+/** The date a source's figures are from: its stated dataDate, else its commit date; null when unknown. */
+export function sourceDate(source: { dataDate?: string; commitDate: string }): string | null {
+  return ISO_DATE.exec(source.dataDate ?? '')?.[1] ?? ISO_DATE.exec(source.commitDate)?.[1] ?? null;
+}
+
+const SpotEntry = z.object({ avg: z.number(), min: z.number(), max: z.number() });
+
+function convertInstance(raw: z.infer<typeof RawInstance>): CatalogInstance {
+  const refs = raw.sourceRefs;
+  const str = (key: string): string | undefined => (typeof refs[key] === 'string' ? (refs[key] as string) : undefined);
+  let spot: CatalogInstance['spotUsdPerHour'];
+  if (raw.spotUsdPerHour) {
+    const { asOf, ...byRegion } = raw.spotUsdPerHour;
+    spot = {
+      asOf: z.string().parse(asOf),
+      byRegion: Object.fromEntries(Object.entries(byRegion).map(([region, v]) => [region, SpotEntry.parse(v)])),
+    };
+  }
+  const { memoryMiB, memoryGiB, totalMemoryGiB } = raw.accelerator;
+  return {
+    instanceType: raw.instanceType,
+    family: raw.family,
+    architecture: raw.architecture,
+    vcpus: raw.vcpus,
+    memoryGiB: raw.memoryGiB,
+    accelerator: {
+      kind: raw.accelerator.kind,
+      vendor: raw.accelerator.vendor,
+      model: raw.accelerator.model,
+      count: raw.accelerator.count,
+      ...(memoryMiB !== undefined ? { memoryMiB } : {}),
+      ...(memoryGiB !== undefined ? { memoryGiB } : {}),
+      ...(totalMemoryGiB !== undefined ? { totalMemoryGiB } : {}),
+    },
+    network: { baselineBandwidthMbps: raw.network.baselineBandwidthMbps, networkPerformance: raw.network.networkPerformance },
+    onDemandUsdPerHour: raw.onDemandUsdPerHour,
+    ...(raw.noOnDemandPriceInSources ? { noOnDemandPriceInSources: raw.noOnDemandPriceInSources } : {}),
+    ...(spot ? { spotUsdPerHour: spot } : {}),
+    ...(raw.notes ? { notes: raw.notes } : {}),
+    sourceRefs: {
+      specs: str('specs') ?? 'unknown',
+      onDemandUsdPerHour: z.record(z.string(), z.string()).parse(refs.onDemandUsdPerHour ?? {}),
+      ...(str('spotUsdPerHour') ? { spotUsdPerHour: str('spotUsdPerHour') } : {}),
+      ...(str('network.networkPerformance') ? { networkPerformance: str('network.networkPerformance') } : {}),
+      ...(str('accelerator.memory') ? { acceleratorMemory: str('accelerator.memory') } : {}),
+    },
+  };
+}
+
+/** Builds and validates the catalog; `fileLabel` is how the input is named in the catalog's origin. */
+export function buildCatalog(jsonText: string, fileLabel: string): PriceCatalog {
+  const raw = RawCatalog.parse(JSON.parse(jsonText));
+  const sources: CatalogSource[] = raw.sources.map((s) => ({
+    id: s.id,
+    repo: s.repo,
+    path: s.path,
+    commit: s.commit,
+    commitDate: s.commitDate,
+    ...(s.dataDate !== undefined ? { dataDate: s.dataDate } : {}),
+    url: s.url,
+    usedFor: s.usedFor,
+    date: sourceDate(s),
+  }));
+  const catalog = {
+    schemaVersion: PRICE_CATALOG_SCHEMA_VERSION,
+    kind: 'price-catalog' as const,
+    origin: {
+      file: fileLabel,
+      schema: raw.schema,
+      assembled: raw.assembled,
+      sha256: createHash('sha256').update(jsonText).digest('hex'),
+      description: raw.description,
+    },
+    regions: raw.regions,
+    sources,
+    instances: raw.instances.map(convertInstance),
+  };
+  const parsed = PriceCatalog.parse(catalog);
+  // Every per-region price must name a source the catalog carries, or a plan could not date it.
+  const ids = new Set(sources.map((s) => s.id));
+  for (const instance of parsed.instances) {
+    for (const region of Object.keys(instance.onDemandUsdPerHour)) {
+      const ref = instance.sourceRefs.onDemandUsdPerHour[region];
+      if (!ref || !ids.has(ref)) throw new Error(`${instance.instanceType} ${region}: price without a known source (${ref})`);
+    }
+  }
+  return parsed;
+}
+
+/** The generated TypeScript module's text. */
+export function renderSnapshotModule(catalog: PriceCatalog): string {
+  return [
+    '// GENERATED by scripts/build-catalog.ts (npx tsx scripts/build-catalog.ts): do not edit by hand.',
+    `// Input: ${catalog.origin.file} (sha256 ${catalog.origin.sha256}), assembled ${catalog.origin.assembled}.`,
+    "import type { PriceCatalogInput } from '../schema/priceCatalog.js';",
+    '',
+    `export const PRICE_CATALOG_SNAPSHOT: PriceCatalogInput = ${JSON.stringify(catalog, null, 2)};`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,114 @@
+import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
+import type { CachedPrice } from '../schema/priceCatalog.js';
+import { z } from 'zod';
+import { RemoteError } from '../util/errors.js';
+import { describeZodError } from '../util/zodErrors.js';
+import { describeAwsError } from './awsErrors.js';
+import { parsePriceListElement } from './priceListItem.js';
+
+/** The Price List API is served only from these regions; any other configured region gets us-east-1. */
+const PRICING_API_REGIONS = new Set(['us-east-1', 'ap-south-1', 'eu-central-1']);
+
+/** AWS's per-service endpoint variable wins over the global one, as in the SDKs' own configuration. */
+export function pricingEndpointFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return env.AWS_ENDPOINT_URL_PRICING || env.AWS_ENDPOINT_URL || undefined;
+}
+
+export function pricingApiRegion(env: NodeJS.ProcessEnv): string {
+  const configured = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  return configured && PRICING_API_REGIONS.has(configured) ? configured : 'us-east-1';
+}
+
+export function createPricingClient(options: { env: NodeJS.ProcessEnv; maxAttempts?: number }): PricingClient {
+  const endpoint = pricingEndpointFromEnv(options.env);
+  return new PricingClient({
+    region: pricingApiRegion(options.env),
+    ...(endpoint ? { endpoint } : {}),
+    // The SDK's standard retry strategy backs off and retries throttling and transient errors itself.
+    maxAttempts: options.maxAttempts ?? 4,
+    // Fail fast when there is no network instead of hanging: plans do not need it.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+  });
+}
+
+/** The filters that select exactly the Linux, Shared-tenancy, no-software On-Demand price (Karpenter's set). */
+export function onDemandFilters(region: string, instanceType: string): Filter[] {
+  const match = (Field: string, Value: string): Filter => ({ Type: 'TERM_MATCH', Field, Value });
+  return [
+    match('regionCode', region),
+    match('instanceType', instanceType),
+    match('operatingSystem', 'Linux'),
+    match('tenancy', 'Shared'),
+    match('preInstalledSw', 'NA'),
+    match('capacitystatus', 'Used'),
+    match('marketoption', 'OnDemand'),
+  ];
+}
+
+export interface LiveFetchResult {
+  prices: CachedPrice[];
+  /** Instance types for which the API returned no hourly On-Demand price in the region. */
+  notFound: string[];
+  endpoint: string;
+}
+
+/**
+ * Fetches On-Demand prices for each instance type in `region`, following NextToken through every
+ * page. Errors become one-line CapacityPlanErrors (see awsErrors.ts).
+ */
+export async function fetchOnDemandPrices(
+  client: PricingClient,
+  request: { region: string; instanceTypes: string[]; fetchedAt: string; endpointLabel: string; signal?: AbortSignal },
+): Promise<LiveFetchResult> {
+  const prices: CachedPrice[] = [];
+  const notFound: string[] = [];
+  try {
+    for (const instanceType of request.instanceTypes) {
+      const found: CachedPrice[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(
+          new GetProductsCommand({
+            ServiceCode: 'AmazonEC2',
+            FormatVersion: 'aws_v1',
+            Filters: onDemandFilters(request.region, instanceType),
+            MaxResults: 100,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+          request.signal ? { abortSignal: request.signal } : {},
+        );
+        for (const element of page.PriceList ?? []) {
+          const price = parseElement(element, instanceType);
+          if (!price || price.instanceType !== instanceType) continue;
+          if (price.regionCode && price.regionCode !== request.region) continue;
+          found.push({
+            region: request.region,
+            instanceType,
+            usdPerHour: price.usdPerHour,
+            fetchedAt: request.fetchedAt,
+            ...(price.sku ? { sku: price.sku } : {}),
+            ...(price.publicationDate ? { publicationDate: price.publicationDate } : {}),
+          });
+        }
+        nextToken = page.NextToken || undefined;
+      } while (nextToken);
+      // More than one matching product would be unusual; keep the highest so plans never understate.
+      const highest = found.sort((a, b) => b.usdPerHour - a.usdPerHour)[0];
+      if (highest) prices.push(highest);
+      else notFound.push(instanceType);
+    }
+  } catch (error) {
+    if (error instanceof RemoteError) throw error;
+    throw describeAwsError(error, request.endpointLabel);
+  }
+  return { prices, notFound, endpoint: request.endpointLabel };
+}
+
+function parseElement(element: unknown, instanceType: string): ReturnType<typeof parsePriceListElement> {
+  try {
+    return parsePriceListElement(element);
+  } catch (error) {
+    const why = error instanceof z.ZodError ? describeZodError(error) : (error as Error).message;
+    throw new RemoteError(`the Price List API returned an item for ${instanceType} that is not a price list product (${why})`);
+  }
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import type { ImageSource } from '../../schema/profileSpec.js';
+import { InputError } from '../../util/errors.js';
+import { generateSyntheticImages, planSyntheticImages } from './syntheticImages.js';
+
+/**
+ * The images a profile sends: the user's own directory, or a seeded synthetic corpus generated
+ * once and cached under the capacity-plan home (generating 32 photo-sized JPEGs takes seconds;
+ * reading them back takes milliseconds).
+ */
+
+export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp'];
+
+export interface CorpusImage {
+  name: string;
+  bytes: Buffer;
+}
+
+export async function loadImageCorpus(source: ImageSource, home: string): Promise<CorpusImage[]> {
+  if (source.kind === 'dir') return loadImageDir(resolve(source.path));
+  const dir = join(home, 'corpus', `synthetic-seed${source.seed}-n${source.count}-b${source.meanBytes}`);
+  const cached = await readCachedCorpus(dir, source.count);
+  if (cached) return cached;
+  const images = await generateSyntheticImages(planSyntheticImages(source));
+  await publishCorpus(dir, images);
+  return images;
+}
+
+/** Every image file directly in `dir` (not recursive), sorted by name. */
+async function loadImageDir(dir: string): Promise<CorpusImage[]> {
+  const accepted = IMAGE_EXTENSIONS.join(' ');
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? String(error)})`;
+    throw new InputError(`image directory '${dir}' ${why}`, `point images.path at a directory of ${accepted} files`);
+  }
+  const names = entries
+    .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
+    .map((entry) => entry.name)
+    .sort();
+  if (names.length === 0) {
+    throw new InputError(`image directory '${dir}' holds no images (accepted extensions: ${accepted})`, 'add images, or use the synthetic corpus');
+  }
+  return Promise.all(names.map(async (name) => ({ name, bytes: await readFile(join(dir, name)) })));
+}
+
+/** A complete cached corpus, or undefined (missing, or not the expected number of images). */
+async function readCachedCorpus(dir: string, count: number): Promise<CorpusImage[] | undefined> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.jpg')).sort();
+  } catch {
+    return undefined;
+  }
+  if (names.length !== count) return undefined;
+  return Promise.all(names.map(async (name) => ({ name, bytes: await readFile(join(dir, name)) })));
+}
+
+/**
+ * Writes the corpus into a private temp directory, then renames it into place: concurrent runs
+ * each generate, one rename wins, and no reader ever sees a half-written corpus.
+ */
+async function publishCorpus(dir: string, images: CorpusImage[]): Promise<void> {
+  const tmp = `${dir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    await Promise.all(images.map((image) => writeFile(join(tmp, image.name), image.bytes)));
+    if (await renamedInto(tmp, dir)) return;
+    // Another run published first: the same seed gives the same bytes, so keep theirs, unless
+    // what is there is incomplete (files deleted by hand), which is replaced.
+    if (await readCachedCorpus(dir, images.length)) return;
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** false when the target already exists (rename(2) will not replace a non-empty directory). */
+async function renamedInto(from: string, to: string): Promise<boolean> {
+  try {
+    await rename(from, to);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import sharp, { type OutputInfo } from 'sharp';
+import { RequestFailure, type PreprocessConfig } from '../stage.js';
+import { normalisedChw } from './normalisedChw.js';
+
+/**
+ * Image bytes → normalised float32 CHW tensor. The server's preprocess stage and the client that
+ * prepares client-side (thin-server) requests call this same function, so both paths do the same
+ * work and produce the same numbers.
+ */
+
+/**
+ * Inputs with more pixels (width × height, read from the header before decoding) are refused: a
+ * decompression-bomb guard. 100 MP is twice a 50 MP camera photo; sharp's default (268 MP) would
+ * let a single request allocate ~800 MB.
+ */
+export const MAX_INPUT_PIXELS = 100_000_000;
+
+/** PIL's Image.resize default (bicubic), which the article's Python client used. */
+export const RESIZE_KERNEL = 'cubic';
+
+/**
+ * Transparent pixels are composited onto white (what an image viewer shows). We flatten rather
+ * than drop alpha: sharp flattens before resizing, while removeAlpha() runs after a premultiplied
+ * resize and loses a level on semi-transparent pixels; and dropped alpha exposes whatever RGB a
+ * transparent pixel happens to store (often black).
+ */
+export const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
+
+/** Padding colour for fit 'contain' (letterboxing). */
+export const CONTAIN_BACKGROUND = { r: 0, g: 0, b: 0, alpha: 1 } as const;
+
+export async function preprocessImage(bytes: Buffer, config: PreprocessConfig): Promise<Float32Array> {
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    decoded = await sharp(bytes, {
+      // 'error' aborts on truncated or corrupt pixel data (a clean failure, not a grey half-image)
+      // but tolerates mere warnings such as trailing junk after the end marker.
+      failOn: 'error',
+      limitInputPixels: MAX_INPUT_PIXELS,
+    })
+      .autoOrient()
+      .flatten({ background: ALPHA_BACKGROUND })
+      .resize(config.width, config.height, { fit: config.resize, kernel: RESIZE_KERNEL, background: CONTAIN_BACKGROUND })
+      // Grayscale inputs expand to 3 equal channels (and colour ones collapse for 1-channel models).
+      .toColourspace(config.channels === 1 ? 'b-w' : 'srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new RequestFailure('preprocess', shortSharpMessage(error));
+  }
+  const { width, height, channels } = decoded.info;
+  if (width !== config.width || height !== config.height || channels !== config.channels) {
+    throw new RequestFailure('preprocess', `decoded to ${width}x${height}x${channels}, expected ${config.width}x${config.height}x${config.channels}`);
+  }
+  return normalisedChw(decoded.data, width * height, config);
+}
+
+/** sharp/libvips messages can span lines; the first line is the reason the runner counts under. */
+export function shortSharpMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n', 1)[0]?.trim() ?? '';
+  return firstLine.length > 0 ? firstLine.slice(0, 120) : 'image decode failed';
+}

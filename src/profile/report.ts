@@ -1,0 +1,89 @@
+import type { ProfileResult } from '../schema/profileResult.js';
+
+/** Human-readable summaries of profile documents: the article's stage table and more. */
+
+const fmt = (n: number | undefined, digits = 2): string => (n === undefined ? '-' : n.toFixed(digits));
+
+function table(rows: string[][], alignRight: boolean[]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map((r) => r.map((cell, c) => (alignRight[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
+    .join('\n');
+}
+
+export function formatProfileSummary(result: ProfileResult): string {
+  const lines: string[] = [];
+  const spec = result.spec;
+  const env = result.environment;
+  lines.push(
+    `${result.name}: ${result.model?.source ?? 'model'} on ${env.executionProvider ?? 'cpu'}` +
+      (spec ? `, ${spec.engine.instances} instance(s), batching ${spec.batching.policy}, load ${describeLoad(result)}` : '') +
+      ` — ${env.instanceType ?? env.cpuModel}`,
+  );
+  const rows = [['stage', 'mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'share']];
+  for (const s of result.stages) {
+    rows.push([s.name, fmt(s.meanMs), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), `${fmt(s.sharePct, 1)}%`]);
+  }
+  const e = result.latency.endToEnd;
+  rows.push([result.latency.server ? 'end to end (client)' : 'end to end', fmt(e.meanMs), fmt(e.p50Ms), fmt(e.p95Ms), fmt(e.p99Ms), '100%']);
+  if (result.latency.server) {
+    const c = result.latency.server;
+    rows.push(['server total', fmt(c.meanMs), fmt(c.p50Ms), fmt(c.p95Ms), fmt(c.p99Ms), '']);
+  }
+  lines.push(table(rows, [false, true, true, true, true, true]));
+  lines.push(
+    `throughput ${fmt(result.throughputRps, 1)} req/s; latency p50 ${fmt(e.p50Ms, 1)} ms, p95 ${fmt(e.p95Ms, 1)} ms, p99 ${fmt(e.p99Ms, 1)} ms`,
+  );
+  const r = result.requests;
+  lines.push(
+    `requests ${r.completed} completed, ${r.failed} failed, ${r.dropped} dropped; mean batch ${fmt(result.batches.meanBatchSize, 1)}` +
+      (r.failures.length > 0 ? `; failures: ${r.failures.map((f) => `${f.reason} (${f.count})`).join('; ')}` : ''),
+  );
+  const u = result.utilization;
+  const gpu = u.gpu?.utilPct !== undefined ? `GPU ${fmt(u.gpu.utilPct, 0)}%` : `GPU n/a${env.gpuAbsentReason ? ` (${env.gpuAbsentReason})` : ''}`;
+  lines.push(`utilisation: CPU ${fmt(u.cpuPct, 0)}% of host, RSS ${fmt(u.rssMiB?.max, 0)} MiB max, ${gpu}`);
+  const cs = result.coldStart;
+  lines.push(`cold start: model load ${fmt(cs.modelLoadMs, 0)} ms, first request ${fmt(cs.firstRequestMs, 1)} ms (warm median ${fmt(cs.warmMedianMs, 1)} ms)`);
+  lines.push(`${result.measurement.stable ? 'stable' : 'UNSTABLE'}: ${result.measurement.stabilityNote}`);
+  for (const w of result.warnings.filter((w) => !w.startsWith('unstable:'))) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+function describeLoad(result: ProfileResult): string {
+  const load = result.spec?.load;
+  if (!load) return 'n/a';
+  switch (load.kind) {
+    case 'closed-loop':
+      return `${load.concurrency} concurrent`;
+    case 'constant-rate':
+      return `${load.rps} req/s constant`;
+    case 'poisson':
+      return `${load.rps} req/s poisson`;
+    case 'schedule':
+      return `schedule of ${load.steps.length} steps`;
+  }
+}
+
+/** Side by side: where the time went in A and B, and the throughput ratio. */
+export function formatComparison(a: ProfileResult, b: ProfileResult): string {
+  const names = [...new Set([...a.stages.map((s) => s.name), ...b.stages.map((s) => s.name)])];
+  const rows = [['stage', `${a.name} ms`, 'share', `${b.name} ms`, 'share']];
+  for (const name of names) {
+    const sa = a.stages.find((s) => s.name === name);
+    const sb = b.stages.find((s) => s.name === name);
+    rows.push([name, fmt(sa?.meanMs), sa ? `${fmt(sa.sharePct, 1)}%` : '-', fmt(sb?.meanMs), sb ? `${fmt(sb.sharePct, 1)}%` : '-']);
+  }
+  rows.push(['end to end (mean)', fmt(a.latency.endToEnd.meanMs), '', fmt(b.latency.endToEnd.meanMs), '']);
+  rows.push(['p95', fmt(a.latency.endToEnd.p95Ms), '', fmt(b.latency.endToEnd.p95Ms), '']);
+  rows.push(['throughput req/s', fmt(a.throughputRps, 1), '', fmt(b.throughputRps, 1), '']);
+  rows.push(['mean batch', fmt(a.batches.meanBatchSize, 1), '', fmt(b.batches.meanBatchSize, 1), '']);
+  rows.push(['CPU % of host', fmt(a.utilization.cpuPct, 0), '', fmt(b.utilization.cpuPct, 0), '']);
+  const ioShare = (r: ProfileResult): number =>
+    r.stages.filter((s) => ['configLoad', 'payloadSpool', 'requestLog'].includes(s.name)).reduce((t, s) => t + s.sharePct, 0);
+  const ratio = a.throughputRps > 0 ? b.throughputRps / a.throughputRps : Number.POSITIVE_INFINITY;
+  return [
+    table(rows, [false, true, true, true, true]),
+    `${b.name} serves ${fmt(ratio, 2)}x the throughput of ${a.name} (${fmt(b.throughputRps, 1)} vs ${fmt(a.throughputRps, 1)} req/s).`,
+    `I/O stages (config load, spooling, request log) took ${fmt(ioShare(a), 1)}% of ${a.name}'s request time and ${fmt(ioShare(b), 1)}% of ${b.name}'s.`,
+  ].join('\n');
+}

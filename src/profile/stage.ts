@@ -1,0 +1,78 @@
+import type { ProfileSpec, StageName } from '../schema/profileSpec.js';
+
+/**
+ * The request pipeline is a list of small stages `{ name, run(state, ctx) }`. The runner times
+ * every stage (hono's timing middleware idea); stages never time themselves. queueWait and infer
+ * are timed by the runner around the batcher and the engine.
+ */
+
+/** A request as it arrives on the wire (in process, or from HTTP). */
+export interface WireRequest {
+  contentType: string;
+  body: Buffer;
+}
+
+export interface Prediction {
+  classIndex: number;
+  score: number;
+  top: { classIndex: number; score: number }[];
+}
+
+/** Preprocessing parameters that the config-load stage reads (from disk per request, or once). */
+export interface PreprocessConfig {
+  width: number;
+  height: number;
+  channels: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  resize: 'cover' | 'contain' | 'fill';
+}
+
+/** Mutable per-request state handed from stage to stage. */
+export interface RequestState {
+  id: number;
+  request: WireRequest;
+  /** Image bytes after deserialize (server-side preprocessing). */
+  payload?: Buffer;
+  config?: PreprocessConfig;
+  /** CHW float32 input after preprocess, or as sent by the client. */
+  tensor?: Float32Array;
+  /** This request's row of the model output. */
+  output?: Float32Array;
+  prediction?: Prediction;
+  response?: Buffer;
+}
+
+export interface Stage {
+  readonly name: StageName;
+  run(state: RequestState): Promise<void> | void;
+  /** Releases what the stage holds (files, buffers, sockets); flushes pending log records. */
+  close?(): Promise<void>;
+}
+
+/** Shared context the stage factories receive. */
+export interface StageContext {
+  spec: ProfileSpec;
+  /** Model input C,H,W. */
+  inputShape: [number, number, number];
+  /** A directory the run owns: preprocessing config file, temp spools, request log. */
+  scratchDir: string;
+  /** Test hooks: observe real I/O while it happens. */
+  observe?: {
+    onTempFile?: (path: string) => void;
+  };
+}
+
+/** A request that failed in a stage; the runner counts it under `reason` and the run goes on. */
+export class RequestFailure extends Error {
+  constructor(
+    readonly stage: StageName,
+    readonly reason: string,
+  ) {
+    super(`${stage}: ${reason}`);
+    this.name = 'RequestFailure';
+  }
+}
+
+/** Content type of a client-preprocessed request: raw little-endian float32 CHW. */
+export const TENSOR_CONTENT_TYPE = 'application/x-capacity-plan-tensor-f32';

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { LoadModel } from './loadModel.js';
+
+/**
+ * ProfileSpec: everything that decides how a profile runs. Presets (profiles/presets/*.yaml) are
+ * partial specs; defaults < preset file < environment < flags. Unknown keys are rejected.
+ */
+
+export const StageName = z.enum([
+  'deserialize',
+  'configLoad',
+  'payloadSpool',
+  'preprocess',
+  'queueWait',
+  'infer',
+  'postprocess',
+  'requestLog',
+  'serialize',
+  /** HTTP only: client-observed latency minus the server's own total (sockets, HTTP parsing, loopback). */
+  'network',
+]);
+export type StageName = z.infer<typeof StageName>;
+export const STAGE_NAMES: readonly StageName[] = StageName.options;
+
+export const Device = z.enum(['cpu', 'cuda', 'tensorrt']);
+export type Device = z.infer<typeof Device>;
+
+export const ModelRef = z
+  .object({
+    /** 'resnet50' | 'tiny' (built and cached on first use) or a path to an .onnx file. */
+    source: z.string().min(1).default('resnet50'),
+    /** C,H,W for models whose non-batch input dimensions are dynamic. */
+    inputShape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]).optional(),
+  })
+  .strict();
+
+export const EngineSpec = z
+  .object({
+    device: Device.default('cpu'),
+    /** Model instances (Triton's instance_group count / TorchServe workers): one worker + session each. */
+    instances: z.number().int().positive().default(1),
+    intraOpNumThreads: z.number().int().nonnegative().default(0),
+    interOpNumThreads: z.number().int().nonnegative().default(0),
+    graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  })
+  .strict();
+
+export const PreprocessSpec = z
+  .object({
+    /** server: the pipeline decodes images; client: requests carry the ready CHW float32 tensor. */
+    where: z.enum(['server', 'client']).default('server'),
+    resize: z.enum(['cover', 'contain', 'fill']).default('cover'),
+    mean: z.tuple([z.number(), z.number(), z.number()]).default([0.485, 0.456, 0.406]),
+    std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).default([0.229, 0.224, 0.225]),
+  })
+  .strict();
+
+export const RequestLogSpec = z
+  .object({
+    mode: z.enum(['off', 'file', 'file-fsync', 'async', 'http']).default('off'),
+    /** Log file for file, file-fsync and async (default: a file in the run's scratch directory). */
+    path: z.string().optional(),
+    /** Sink for http (default: a local sink the runner starts on loopback). */
+    url: z.string().url().optional(),
+    /** async: flush when this many records are buffered, or every flushIntervalMs. */
+    flushEveryRecords: z.number().int().positive().default(256),
+    flushIntervalMs: z.number().positive().default(200),
+    /** Monthly cost of this logging in production (e.g. the article's $35/month of S3 puts), for the planner. */
+    usdPerMonth: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+export const PipelineSpec = z
+  .object({
+    configLoad: z.enum(['per-request', 'cached']).default('cached'),
+    payloadSpool: z
+      .object({
+        mode: z.enum(['memory', 'temp-file']).default('memory'),
+        /** temp-file: payloads above this many bytes are spooled (TorchServe's large-body behaviour). */
+        thresholdBytes: z.number().int().nonnegative().default(0),
+      })
+      .strict()
+      .prefault({}),
+    preprocess: PreprocessSpec.prefault({}),
+    requestLog: RequestLogSpec.prefault({}),
+  })
+  .strict();
+
+export const TritonBatching = z
+  .object({
+    policy: z.literal('triton'),
+    maxBatchSize: z.number().int().positive(),
+    preferredBatchSizes: z.array(z.number().int().positive()).default([]),
+    maxQueueDelayUs: z.number().int().nonnegative().default(0),
+  })
+  .strict()
+  .refine((b) => b.preferredBatchSizes.every((p) => p <= b.maxBatchSize), {
+    message: 'every preferredBatchSizes entry must be <= maxBatchSize',
+    path: ['preferredBatchSizes'],
+  });
+
+export const TorchServeBatching = z
+  .object({
+    policy: z.literal('torchserve'),
+    batchSize: z.number().int().positive(),
+    /** null/absent: wait for a full batch however long it takes (TorchServe without max_batch_delay). */
+    maxBatchDelayMs: z.number().nonnegative().nullable().default(null),
+  })
+  .strict();
+
+export const NoBatching = z.object({ policy: z.literal('none') }).strict();
+
+export const BatchingSpec = z.discriminatedUnion('policy', [TritonBatching, TorchServeBatching, NoBatching]);
+export type BatchingSpec = z.infer<typeof BatchingSpec>;
+
+export const MeasurementSpec = z
+  .object({
+    warmupS: z.number().nonnegative().default(2),
+    windowS: z.number().positive().default(2),
+    /** perf_analyzer's rule: stable when the last `stableWindows` throughputs and p95s agree within this percent. */
+    stabilityPct: z.number().positive().default(10),
+    stableWindows: z.number().int().min(2).default(3),
+    maxWindows: z.number().int().positive().default(10),
+    /** Hard bound on the whole run (warm-up included); the result is marked unstable if hit first. */
+    durationS: z.number().positive().default(30),
+  })
+  .strict();
+
+export const ImageSource = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('synthetic'),
+      count: z.number().int().positive().default(32),
+      seed: z.number().int().nonnegative().default(1),
+      /** Size distribution like the article's workload: ~1.2 MB JPEGs. */
+      meanBytes: z.number().int().positive().default(1_200_000),
+    })
+    .strict(),
+  z.object({ kind: z.literal('dir'), path: z.string().min(1) }).strict(),
+]);
+export type ImageSource = z.infer<typeof ImageSource>;
+
+export const ProfileSpec = z
+  .object({
+    name: z.string().min(1).default('profile'),
+    description: z.string().optional(),
+    model: ModelRef.prefault({}),
+    engine: EngineSpec.prefault({}),
+    pipeline: PipelineSpec.prefault({}),
+    batching: BatchingSpec.prefault({ policy: 'none' }),
+    load: LoadModel.prefault({ kind: 'closed-loop', concurrency: 8 }),
+    measurement: MeasurementSpec.prefault({}),
+    images: ImageSource.prefault({ kind: 'synthetic' }),
+  })
+  .strict();
+export type ProfileSpec = z.infer<typeof ProfileSpec>;
+export type ProfileSpecInput = z.input<typeof ProfileSpec>;

@@ -1,0 +1,21 @@
+import type { RequestOutcome } from '../../profile/pipeline.js';
+import type { ServingPipeline } from '../../profile/servingPipeline.js';
+import type { WireRequest } from '../../profile/stage.js';
+import type { AgentMetrics } from './metrics.js';
+import type { AgentSettings } from './options.js';
+
+/** What the route handlers share: the served pipeline, the settings, metrics and the agent's state. */
+export interface AgentContext {
+  serving: ServingPipeline;
+  /** The name the model is served under (KServe's {name}). */
+  modelName: string;
+  settings: AgentSettings;
+  metrics: AgentMetrics;
+  /** True once shutdown has begun: not ready, no new inference. */
+  isDraining(): boolean;
+  /** Cumulative since start: batch size → batches dispatched. */
+  batchSizeCounts: ReadonlyMap<number, number>;
+  /** One wire request through the pipeline: timed by the pipeline, observed in metrics, awaited on shutdown. */
+  runPipeline(request: WireRequest): Promise<RequestOutcome>;
+  log(line: string): void;
+}

@@ -1,0 +1,34 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { RequestOutcome } from '../../profile/pipeline.js';
+import type { AgentContext } from './context.js';
+import { INFER_CONTENT_TYPES, isImageMediaType, requireContentType } from './contentTypes.js';
+import { withDeadline } from './deadline.js';
+import { failureToHttpError } from './failureStatus.js';
+import { checkImagePixels } from './imageGuard.js';
+import { readNonEmptyBody } from './readBody.js';
+import { sendError, sendJson, timeStep } from './respond.js';
+
+/**
+ * POST /v1/infer: one image (or JSON with a base64 image, or a client-side tensor) → one
+ * prediction. The body goes into the pipeline as it arrived, so deserializing it is timed there.
+ */
+export function inferHandler(ctx: AgentContext): RequestHandler {
+  return async (req, res) => {
+    const outcome = await withDeadline(receiveAndRun(ctx, req, res), ctx.settings.timeoutMs);
+    if (!outcome.ok) {
+      sendError(req, res, failureToHttpError(outcome.failure!), outcome.stageMs);
+      return;
+    }
+    const state = outcome.state!;
+    sendJson(res, 200, state.response ?? { id: state.id, prediction: state.prediction }, outcome.stageMs);
+  };
+}
+
+async function receiveAndRun(ctx: AgentContext, req: Request, res: Response): Promise<RequestOutcome> {
+  // Content type first: a wrong one is refused without reading the body.
+  const contentType = req.headers['content-type'];
+  const mediaType = requireContentType(contentType, INFER_CONTENT_TYPES);
+  const body = await timeStep(res, 'bodyRead', () => readNonEmptyBody(req, ctx.settings.maxBodyBytes));
+  if (isImageMediaType(mediaType)) await timeStep(res, 'imageHeader', () => checkImagePixels(body, ctx.settings.maxPixels));
+  return ctx.runPipeline({ contentType: contentType!, body });
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { ModelSignature } from '../../model/engine.js';
+import { describeZodError } from '../../util/zodErrors.js';
+import { AgentHttpError } from './httpError.js';
+
+/**
+ * The KServe v2 / Triton HTTP inference protocol, JSON tensors only (no binary-data extension):
+ * https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/
+ * A request's [N, C, H, W] input becomes N separate pipeline requests, so the dynamic batcher sees
+ * them as N clients would look to it; the N output rows come back as one [N, classes] tensor.
+ */
+
+export const KSERVE_PLATFORM = 'onnxruntime_onnx';
+export const KSERVE_MODEL_VERSION = '1';
+
+const Parameters = z.record(z.string(), z.unknown());
+
+const InferInput = z.object({
+  name: z.string().min(1),
+  shape: z.array(z.number().int().nonnegative()).min(1),
+  datatype: z.string().min(1),
+  parameters: Parameters.optional(),
+  // Flat or nested row-major; leaves are checked while flattening (zod per leaf is slow for 150k values).
+  data: z.array(z.unknown()),
+});
+
+export const KserveInferRequest = z.object({
+  id: z.string().optional(),
+  parameters: Parameters.optional(),
+  inputs: z.array(InferInput).min(1),
+  outputs: z.array(z.object({ name: z.string().min(1), parameters: Parameters.optional() })).optional(),
+});
+export type KserveInferRequest = z.infer<typeof KserveInferRequest>;
+
+export interface KserveItems {
+  id?: string;
+  /** One CHW tensor per batch item. */
+  items: Float32Array[];
+}
+
+/** Validates a parsed JSON body against the model's signature; 400 naming what is wrong. */
+export function parseKserveRequest(raw: unknown, signature: ModelSignature): KserveItems {
+  const parsed = KserveInferRequest.safeParse(raw);
+  if (!parsed.success) throw invalid(`malformed inference request: ${describeZodError(parsed.error)}`);
+  const request = parsed.data;
+  if (request.inputs.length !== 1) {
+    throw invalid(`the model takes 1 input ('${signature.inputName}'), the request has ${request.inputs.length}`);
+  }
+  for (const output of request.outputs ?? []) {
+    if (output.name !== signature.outputName) throw invalid(`unknown output '${output.name}': the model's output is '${signature.outputName}'`);
+  }
+  const input = request.inputs[0]!;
+  if (input.name !== signature.inputName) throw invalid(`unknown input '${input.name}': the model's input is '${signature.inputName}'`);
+  if (input.datatype !== 'FP32') throw invalid(`input '${input.name}' has datatype '${input.datatype}': the model takes FP32`);
+
+  const [channels, height, width] = signature.itemShape;
+  const expected = `[N, ${channels}, ${height}, ${width}]`;
+  const shape = input.shape;
+  if (shape.length !== 4 || shape[1] !== channels || shape[2] !== height || shape[3] !== width) {
+    throw invalid(`input '${input.name}' has shape [${shape.join(', ')}], the model takes ${expected}`);
+  }
+  const count = shape[0]!;
+  if (count < 1) throw invalid(`input '${input.name}' has batch size 0`);
+  if (count > signature.maxBatch) throw invalid(`batch size ${count} exceeds the model's fixed batch dimension ${signature.maxBatch}`);
+
+  const itemLength = channels * height * width;
+  const flat = new Float32Array(count * itemLength);
+  const found = flattenInto(input.data, flat, shape.length);
+  if (found !== flat.length) {
+    throw invalid(`input '${input.name}' has ${found} values, shape [${shape.join(', ')}] needs ${flat.length}`);
+  }
+  // slice, not subarray: each item gets its own buffer, since posting a view to an engine worker
+  // would copy the whole underlying buffer once per item.
+  const items = Array.from({ length: count }, (_, i) => flat.slice(i * itemLength, (i + 1) * itemLength));
+  return { id: request.id, items };
+}
+
+/**
+ * Writes the numbers of a flat or nested array into `out` in row-major order and returns how many
+ * there were (it keeps counting past out.length, so the error can say how many were sent).
+ */
+function flattenInto(data: unknown[], out: Float32Array, maxDepth: number): number {
+  let n = 0;
+  const visit = (values: unknown[], depth: number): void => {
+    for (const value of values) {
+      if (typeof value === 'number') {
+        if (n < out.length) out[n] = value;
+        n++;
+      } else if (Array.isArray(value) && depth < maxDepth) {
+        visit(value, depth + 1);
+      } else {
+        throw invalid(`data holds ${Array.isArray(value) ? 'arrays nested deeper than the shape' : JSON.stringify(value)?.slice(0, 40) ?? typeof value}: FP32 data must be numbers`);
+      }
+    }
+  };
+  visit(data, 1);
+  return n;
+}
+
+export function kserveInferResponse(modelName: string, signature: ModelSignature, rows: Float32Array[], id?: string): unknown {
+  const classes = rows[0]?.length ?? 0;
+  const data: number[] = [];
+  for (const row of rows) for (const value of row) data.push(value);
+  return {
+    model_name: modelName,
+    model_version: KSERVE_MODEL_VERSION,
+    ...(id !== undefined ? { id } : {}),
+    outputs: [{ name: signature.outputName, shape: [rows.length, classes], datatype: 'FP32', data }],
+  };
+}
+
+/** GET /v2/models/{name}: symbolic dimensions (a dynamic batch) are -1, as Triton reports them. */
+export function kserveModelMetadata(modelName: string, signature: ModelSignature): unknown {
+  const dims = (shape: (number | string)[]): number[] => shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1));
+  return {
+    name: modelName,
+    versions: [KSERVE_MODEL_VERSION],
+    platform: KSERVE_PLATFORM,
+    inputs: [{ name: signature.inputName, datatype: kserveDatatype(signature.inputType), shape: dims(signature.inputShape) }],
+    outputs: [{ name: signature.outputName, datatype: 'FP32', shape: dims(signature.outputShape) }],
+  };
+}
+
+/** onnxruntime's type names → the protocol's. Image models here take float32 (engine.readSignature). */
+function kserveDatatype(onnxType: string): string {
+  const known: Record<string, string> = { float32: 'FP32', float16: 'FP16', float64: 'FP64', int64: 'INT64', int32: 'INT32', uint8: 'UINT8', bool: 'BOOL' };
+  return known[onnxType] ?? onnxType.toUpperCase();
+}
+
+function invalid(message: string): AgentHttpError {
+  return new AgentHttpError(400, 'invalid_request', message);
+}

@@ -1,0 +1,69 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { STAGE_NAMES } from '../../schema/profileSpec.js';
+import type { StageTimings } from '../../profile/pipeline.js';
+
+/**
+ * The agent's Prometheus metrics, in a private Registry: several agents can run in one process
+ * (tests, the profiler) without colliding in prom-client's global registry.
+ */
+export interface AgentMetrics {
+  registry: Registry;
+  /** One finished HTTP response. `route` is the route pattern (bounded cardinality), not the URL. */
+  observeRequest(route: string, status: number, seconds: number): void;
+  /** The stage durations of one pipeline request. */
+  observeStages(stageMs: StageTimings): void;
+  observeBatch(size: number): void;
+}
+
+/** Seconds: from well under a millisecond (tiny on a CPU) to the default 30 s timeout and beyond. */
+const REQUEST_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Stages are often microseconds (a cached config load), so these start at 10 us. */
+const STAGE_BUCKETS_S = [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+export function createAgentMetrics(): AgentMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'capacity_plan_requests_total',
+    help: 'HTTP requests answered, by route pattern and status code',
+    labelNames: ['route', 'status'] as const,
+    registers: [registry],
+  });
+  const requestDuration = new Histogram({
+    name: 'capacity_plan_request_duration_seconds',
+    help: "The server's time per HTTP request, from its headers arriving to the response being sent",
+    labelNames: ['route'] as const,
+    buckets: REQUEST_BUCKETS_S,
+    registers: [registry],
+  });
+  const stageDuration = new Histogram({
+    name: 'capacity_plan_stage_duration_seconds',
+    help: 'Time per pipeline stage per request (queueWait and infer included)',
+    labelNames: ['stage'] as const,
+    buckets: STAGE_BUCKETS_S,
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'capacity_plan_batch_size',
+    help: 'Requests per batch dispatched to the model',
+    buckets: BATCH_BUCKETS,
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeRequest(route, status, seconds) {
+      requests.inc({ route, status: String(status) });
+      requestDuration.observe({ route }, seconds);
+    },
+    observeStages(stageMs) {
+      for (const stage of STAGE_NAMES) {
+        const ms = stageMs[stage];
+        if (ms !== undefined) stageDuration.observe({ stage }, Math.max(0, ms) / 1000);
+      }
+    },
+    observeBatch(size) {
+      batchSize.observe(size);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { readFile, rm } from 'node:fs/promises';
+import { z } from 'zod';
+import { CostExtra, Environment } from '../schema/profileResult.js';
+import { CurvePoint } from '../schema/sweepResult.js';
+import { parseDocument, writeJsonAtomic } from '../util/documents.js';
+import { UsageError } from '../util/errors.js';
+
+/**
+ * The checkpoint beside a sweep's output (`<out>.checkpoint.json`): the definition's hash and every
+ * finished point, rewritten atomically after each point. A re-run of the same sweep replays these
+ * points instead of measuring them; a sweep of another definition refuses to touch it.
+ */
+export const CHECKPOINT_SCHEMA_VERSION = 1;
+
+/** One finished point, with what the final document needs from its profile run. */
+export const CheckpointPoint = z
+  .object({
+    configuration: z.string(),
+    point: CurvePoint,
+    environment: Environment,
+    modelLoadMs: z.number().nonnegative().optional(),
+    costExtras: z.array(CostExtra).default([]),
+  })
+  .strict();
+export type CheckpointPoint = z.infer<typeof CheckpointPoint>;
+
+export const SweepCheckpoint = z
+  .object({
+    schemaVersion: z.literal(CHECKPOINT_SCHEMA_VERSION),
+    kind: z.literal('sweep-checkpoint'),
+    definitionHash: z.string(),
+    /** For people reading the file: what the sweep was. */
+    summary: z.string(),
+    points: z.array(CheckpointPoint),
+  })
+  .strict();
+export type SweepCheckpoint = z.infer<typeof SweepCheckpoint>;
+
+export function checkpointPathFor(outPath: string): string {
+  return `${outPath}.checkpoint.json`;
+}
+
+/** The finished points of this definition's checkpoint; none when there is no checkpoint. */
+export async function readCheckpoint(path: string, definitionHash: string): Promise<CheckpointPoint[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const checkpoint = parseDocument(text, path, SweepCheckpoint, 'sweep checkpoint', CHECKPOINT_SCHEMA_VERSION);
+  if (checkpoint.definitionHash !== definitionHash) {
+    throw new UsageError(
+      `the checkpoint '${path}' belongs to a different sweep (${checkpoint.summary}): model, preset, flags, --vary or --sla differ`,
+      'delete the checkpoint to start this sweep afresh, or choose another --out',
+    );
+  }
+  return checkpoint.points;
+}
+
+export async function writeCheckpoint(path: string, definitionHash: string, summary: string, points: CheckpointPoint[]): Promise<void> {
+  const checkpoint: SweepCheckpoint = {
+    schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+    kind: 'sweep-checkpoint',
+    definitionHash,
+    summary,
+    points,
+  };
+  await writeJsonAtomic(path, checkpoint);
+}
+
+export async function removeCheckpoint(path: string): Promise<void> {
+  await rm(path, { force: true });
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { ProfileSpec } from '../schema/profileSpec.js';
+import { formatSla, type Sla } from '../schema/sla.js';
+import { CapacityPlanError, UsageError } from '../util/errors.js';
+import { configurationSpec, type ConfigParams } from './pointSpec.js';
+import { roundRps, type LoadAxis } from './search.js';
+import { configurationLabel, crossProduct, type VaryRequest } from './vary.js';
+
+/**
+ * A sweep's definition: which configurations, which load axis, which SLA. Everything that changes
+ * what would be measured is in it, and its hash ties a checkpoint to it.
+ */
+
+export interface ConfigurationPlan {
+  label: string;
+  params: ConfigParams;
+  /** The base spec with `params` applied; each point sets the load on top. */
+  spec: ProfileSpec;
+}
+
+export interface SweepDefinition {
+  name: string;
+  sla: Sla;
+  baseSpec: ProfileSpec;
+  configurations: ConfigurationPlan[];
+  axis: LoadAxis;
+  /** Combinations of the cross product the spec rejects (e.g. preferred sizes above maxBatchSize). */
+  skipped: { label: string; reason: string }[];
+}
+
+export interface DefinitionInput {
+  baseSpec: ProfileSpec;
+  vary: VaryRequest;
+  sla: Sla;
+  maxPoints: number;
+  /** --concurrency / --rps as the user gave them: where an `auto` search starts. */
+  startConcurrency?: number;
+  startRps?: number;
+}
+
+/** Where an rps search starts when nothing says: low for a GPU model, and halved if it is not. */
+export const DEFAULT_START_RPS = 10;
+
+export function buildDefinition(input: DefinitionInput): SweepDefinition {
+  const { baseSpec, vary, sla } = input;
+  const configurations: ConfigurationPlan[] = [];
+  const skipped: SweepDefinition['skipped'] = [];
+  let firstError: CapacityPlanError | undefined;
+  for (const params of crossProduct(vary.config)) {
+    const label = configurationLabel(params);
+    try {
+      configurations.push({ label, params, spec: configurationSpec(baseSpec, params, label) });
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      // A cross product naturally holds combinations that make no sense; skip those, say so.
+      skipped.push({ label, reason: error.message });
+      firstError ??= error;
+    }
+  }
+  if (configurations.length === 0) throw firstError ?? new UsageError('--vary gives no configuration');
+  return { name: baseSpec.name, sla, baseSpec, configurations, axis: loadAxis(input), skipped };
+}
+
+function loadAxis(input: DefinitionInput): LoadAxis {
+  const { baseSpec, vary } = input;
+  const baseLoad = baseSpec.load;
+  if (baseLoad.kind === 'schedule' && !vary.load) {
+    throw new UsageError('sweep cannot vary a schedule load', 'add --vary concurrency=auto or --vary rps=auto');
+  }
+  const kind = vary.load ? vary.load.param : baseLoad.kind === 'closed-loop' ? 'concurrency' : 'rps';
+  const values = vary.load ? vary.load.values : 'auto';
+  if (values !== 'auto') return { kind, mode: 'list', loads: values };
+  const baseRps = baseLoad.kind === 'constant-rate' || baseLoad.kind === 'poisson' ? baseLoad.rps : undefined;
+  const startLoad = kind === 'concurrency' ? (input.startConcurrency ?? 1) : roundRps(input.startRps ?? baseRps ?? DEFAULT_START_RPS);
+  return { kind, mode: 'search', startLoad, maxPoints: input.maxPoints };
+}
+
+/** sha256 of the canonical JSON (sorted keys) of what decides the measurements. */
+export function definitionHash(def: SweepDefinition): string {
+  const identity = {
+    version: 1,
+    spec: def.baseSpec,
+    configurations: def.configurations.map((c) => ({ label: c.label, params: c.params })),
+    axis: def.axis,
+    sla: def.sla,
+  };
+  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** One line saying what the sweep is: logged at the start and kept in the checkpoint for people. */
+export function describeDefinition(def: SweepDefinition): string {
+  const axis =
+    def.axis.mode === 'search'
+      ? `${def.axis.kind} search from ${def.axis.startLoad} (at most ${def.axis.maxPoints} points each)`
+      : `${def.axis.kind} ${def.axis.loads.join(', ')}`;
+  const labels = def.configurations.map((c) => c.label).join('; ');
+  return `sweep ${def.name} (model ${def.baseSpec.model.source}): ${def.configurations.length} configuration(s) [${labels}] x ${axis}, SLA ${formatSla(def.sla)}`;
+}

@@ -1,0 +1,55 @@
+import { formatSla } from '../schema/sla.js';
+import type { CurvePoint, SweepConfiguration, SweepResult } from '../schema/sweepResult.js';
+import { bestPoint } from './curve.js';
+
+/** The sweep's stdout: one table per configuration, then the best configuration at the SLA. */
+
+function table(rows: string[][], alignRight: boolean[]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map((r) => r.map((cell, c) => (alignRight[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
+    .join('\n');
+}
+
+function note(p: CurvePoint): string {
+  const notes: string[] = [];
+  if (p.failed > 0) notes.push(`${p.failed} failed`);
+  if (p.dropped > 0) notes.push(`${p.dropped} dropped`);
+  if (!p.stable) notes.push('unstable');
+  return notes.join(', ');
+}
+
+export function formatConfiguration(config: SweepConfiguration, result: SweepResult): string {
+  const sla = formatSla(result.sla);
+  const best = bestPoint(config.points);
+  const kind = config.points[0]?.offered.kind ?? 'load';
+  const headline = best
+    ? `${config.label}: max ${best.throughputRps.toFixed(1)} req/s at ${sla} (${kind} ${best.offered.value})`
+    : `${config.label}: no load measured meets ${sla}`;
+  const rows = [[kind, 'throughput req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'meets SLA', 'note']];
+  for (const p of config.points) {
+    rows.push([String(p.offered.value), p.throughputRps.toFixed(1), p.p50Ms.toFixed(2), p.p95Ms.toFixed(2), p.p99Ms.toFixed(2), p.meetsSla ? 'yes' : 'no', note(p)]);
+  }
+  return `${headline}\n${table(rows, [true, true, true, true, true, false, false])}`;
+}
+
+/** The configuration with the highest throughput at the SLA; undefined when none meets it. */
+export function bestConfiguration(result: SweepResult): SweepConfiguration | undefined {
+  let best: SweepConfiguration | undefined;
+  for (const c of result.configurations) {
+    if (c.maxThroughputAtSlaRps !== null && (!best || c.maxThroughputAtSlaRps > best.maxThroughputAtSlaRps!)) best = c;
+  }
+  return best;
+}
+
+export function formatSweep(result: SweepResult): string {
+  const parts = result.configurations.map((c) => formatConfiguration(c, result));
+  const best = bestConfiguration(result);
+  const sla = formatSla(result.sla);
+  parts.push(
+    best
+      ? `best: ${best.label} — ${best.maxThroughputAtSlaRps!.toFixed(1)} req/s at ${sla}`
+      : `no configuration meets ${sla} at any load measured`,
+  );
+  return parts.join('\n\n');
+}

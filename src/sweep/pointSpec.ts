@@ -1,0 +1,71 @@
+import { LoadModel } from '../schema/loadModel.js';
+import { ProfileSpec, type BatchingSpec } from '../schema/profileSpec.js';
+import { UsageError } from '../util/errors.js';
+import { describeZodError } from '../util/zodErrors.js';
+import type { LoadKind } from './search.js';
+import type { ConfigParam, ParamValue } from './vary.js';
+
+/**
+ * Pure spec arithmetic for a sweep: a configuration's spec is the base spec with the varied
+ * parameters applied; a point's spec is that with the load set. Batching parameters switch the
+ * policy the way the flags do (--max-batch-size implies triton, --batch-size torchserve).
+ */
+
+export type ConfigParams = Partial<Record<ConfigParam, ParamValue>>;
+
+const TRITON_PARAMS: readonly ConfigParam[] = ['maxBatchSize', 'preferredBatchSizes', 'maxQueueDelayUs'];
+const TORCHSERVE_PARAMS: readonly ConfigParam[] = ['batchSize', 'maxBatchDelayMs'];
+/** The batch size the flags default to when a policy is switched on without one. */
+const DEFAULT_BATCH_SIZE = 8;
+
+/** Throws a UsageError for a combination the spec rejects (e.g. a preferred size above maxBatchSize). */
+export function configurationSpec(base: ProfileSpec, params: ConfigParams, label: string): ProfileSpec {
+  const spec = structuredClone(base);
+  if (typeof params.instances === 'number') spec.engine.instances = params.instances;
+  spec.batching = withBatching(base.batching, params);
+  return validated(spec, `configuration '${label}'`);
+}
+
+function withBatching(base: BatchingSpec, params: ConfigParams): BatchingSpec {
+  const has = (names: readonly ConfigParam[]): boolean => names.some((n) => params[n] !== undefined);
+  const triton = has(TRITON_PARAMS);
+  const torchserve = has(TORCHSERVE_PARAMS);
+  if (triton && torchserve) {
+    throw new UsageError('--vary: maxBatchSize, preferredBatchSizes and maxQueueDelayUs are triton settings; batchSize and maxBatchDelayMs torchserve ones', 'vary the settings of one batching policy');
+  }
+  if (triton) {
+    if (base.policy === 'torchserve') throw new UsageError('--vary: triton batching settings on a torchserve spec', 'add --batching triton, or vary batchSize/maxBatchDelayMs');
+    const b = base.policy === 'triton' ? { ...base } : { policy: 'triton' as const, maxBatchSize: DEFAULT_BATCH_SIZE, preferredBatchSizes: [], maxQueueDelayUs: 0 };
+    if (typeof params.maxBatchSize === 'number') {
+      b.maxBatchSize = params.maxBatchSize;
+      // As with --max-batch-size: preferred sizes from the preset that no longer fit are dropped.
+      if (params.preferredBatchSizes === undefined) b.preferredBatchSizes = b.preferredBatchSizes.filter((p) => p <= b.maxBatchSize);
+    }
+    if (params.preferredBatchSizes !== undefined) b.preferredBatchSizes = params.preferredBatchSizes === 'none' ? [] : (params.preferredBatchSizes as number[]);
+    if (typeof params.maxQueueDelayUs === 'number') b.maxQueueDelayUs = params.maxQueueDelayUs;
+    return b;
+  }
+  if (torchserve) {
+    if (base.policy === 'triton') throw new UsageError('--vary: torchserve batching settings on a triton spec', 'add --batching torchserve, or vary maxBatchSize/preferredBatchSizes/maxQueueDelayUs');
+    const b = base.policy === 'torchserve' ? { ...base } : { policy: 'torchserve' as const, batchSize: DEFAULT_BATCH_SIZE, maxBatchDelayMs: null };
+    if (typeof params.batchSize === 'number') b.batchSize = params.batchSize;
+    if (params.maxBatchDelayMs !== undefined) b.maxBatchDelayMs = params.maxBatchDelayMs === 'none' ? null : (params.maxBatchDelayMs as number);
+    return b;
+  }
+  return base;
+}
+
+/** The spec one point runs: the configuration's spec at this load. */
+export function pointSpec(config: ProfileSpec, kind: LoadKind, value: number): ProfileSpec {
+  const spec = structuredClone(config);
+  if (kind === 'concurrency') spec.load = { kind: 'closed-loop', concurrency: value };
+  else if (spec.load.kind === 'constant-rate' || spec.load.kind === 'poisson') spec.load = { ...spec.load, rps: value };
+  else spec.load = LoadModel.parse({ kind: 'constant-rate', rps: value });
+  return validated(spec, `load ${kind}=${value}`);
+}
+
+function validated(spec: ProfileSpec, what: string): ProfileSpec {
+  const parsed = ProfileSpec.safeParse(spec);
+  if (!parsed.success) throw new UsageError(`--vary: ${what} is not a valid profile: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}

@@ -21,6 +21,10 @@ const commands: Register[] = [
 ];
 
 async function main(): Promise<void> {
+  // The AWS SDK warns on Node 20 that SDK releases after January 2027 will need Node 22; our
+  // lockfile pins a release that supports Node 20, and the eight-line warning on stderr would
+  // bury our one-line messages. Still shown when the user sets the variable to anything else.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (): void => {

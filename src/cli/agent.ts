@@ -1,7 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Option } from 'commander';
 import { MAX_INPUT_PIXELS } from '../profile/images/preprocessImage.js';
+import { ProfileSpec } from '../schema/profileSpec.js';
 import { startAgent } from '../server/agent/agent.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../server/agent/options.js';
-import { UsageError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { describeZodError } from '../util/zodErrors.js';
 import { nonNegativeInt, positiveInt } from './flags.js';
 import type { Register } from './program.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
@@ -16,6 +21,10 @@ interface AgentFlags extends SpecFlags {
   maxBodyBytes: number;
   maxPixels: number;
   timeoutMs: number;
+  /** Internal (profile --transport http): the fully resolved spec, instead of the spec flags. */
+  specJson?: string;
+  /** Internal: shut down when stdin closes (the profiler that started this agent went away). */
+  exitWithStdin?: boolean;
 }
 
 export const registerAgentCommand: Register = (program, rt) => {
@@ -26,7 +35,10 @@ export const registerAgentCommand: Register = (program, rt) => {
     .option('--port <n>', 'port to listen on (0 picks a free one)', port, DEFAULT_AGENT_PORT)
     .option('--max-body-bytes <n>', 'largest request body accepted (413 above)', positiveInt('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
     .option('--max-pixels <n>', `largest image (width x height) accepted, read from its header (413 above; at most ${MAX_INPUT_PIXELS})`, maxPixels, MAX_INPUT_PIXELS)
-    .option('--timeout-ms <n>', 'per-request timeout: the client gets 504 after this long', positiveInt('--timeout-ms'), DEFAULT_TIMEOUT_MS);
+    .option('--timeout-ms <n>', 'per-request timeout: the client gets 504 after this long', positiveInt('--timeout-ms'), DEFAULT_TIMEOUT_MS)
+    // For `profile --transport http`, which starts this command as a child process.
+    .addOption(new Option('--spec-json <file>', 'serve this resolved ProfileSpec (JSON) instead of the spec flags').hideHelp())
+    .addOption(new Option('--exit-with-stdin', 'shut down when stdin closes').hideHelp());
   addSpecFlags(command).action(async (flags: AgentFlags) => {
     await agentCommand(flags, rt);
   });
@@ -37,7 +49,7 @@ export const registerAgentCommand: Register = (program, rt) => {
  * process exits 0. stdout gets exactly one line, `listening on http://HOST:PORT`, for scripts.
  */
 export async function agentCommand(flags: AgentFlags, rt: Runtime): Promise<void> {
-  const spec = await resolveSpec(flags, rt.env, rt.cwd);
+  const spec = flags.specJson ? await readSpecJson(resolve(rt.cwd, flags.specJson)) : await resolveSpec(flags, rt.env, rt.cwd);
   const agent = await startAgent({
     spec,
     home: rt.home,
@@ -49,8 +61,31 @@ export async function agentCommand(flags: AgentFlags, rt: Runtime): Promise<void
     onLog: (line) => rt.stderr.write(`agent: ${line}\n`),
   });
   rt.stdout.write(`listening on ${agent.url}\n`);
-  await aborted(rt.signal);
+  await Promise.race([aborted(rt.signal), ...(flags.exitWithStdin ? [stdinClosed()] : [])]);
+  // A stdin being read keeps the process alive after the agent has closed.
+  if (flags.exitWithStdin) process.stdin.destroy();
   await agent.close();
+}
+
+async function readSpecJson(path: string): Promise<ProfileSpec> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new InputError(`cannot read --spec-json ${path}: ${(error as Error).message.split('\n', 1)[0]}`);
+  }
+  const parsed = ProfileSpec.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`invalid --spec-json ${path}: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Resolves when this process's stdin ends (the parent closed its end, or exited). */
+function stdinClosed(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => resolve();
+    process.stdin.once('end', done).once('close', done).once('error', done);
+    process.stdin.resume();
+  });
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

@@ -1,14 +1,26 @@
 import { join, resolve } from 'node:path';
-import { runProfile } from '../profile/runner.js';
+import { openAgentTarget } from '../profile/http/agentTarget.js';
+import { openRemoteTarget } from '../profile/http/remoteTarget.js';
+import { runProfile, type OpenTarget } from '../profile/runner.js';
 import { formatProfileSummary } from '../profile/report.js';
 import type { ProfileResult } from '../schema/profileResult.js';
 import { writeJsonAtomic } from '../util/documents.js';
+import { MeasurementError } from '../util/errors.js';
 import type { Register } from './program.js';
 import { progressReporter } from './progress.js';
-import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
+import {
+  addSpecFlags,
+  addTransportFlags,
+  resolveSpec,
+  resolveTransport,
+  specForTransport,
+  type SpecFlags,
+  type TransportChoice,
+  type TransportFlags,
+} from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
 
-interface ProfileFlags extends SpecFlags {
+interface ProfileFlags extends SpecFlags, TransportFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -23,15 +35,17 @@ export const registerProfileCommand: Register = (program, rt) => {
     .option('--json', 'print the result document on stdout instead of the summary')
     .option('--quiet', 'no progress on stderr')
     .option('--instance-type <type>', 'the EC2 instance type these figures stand for (read from IMDS on EC2)');
-  addSpecFlags(command).action(async (flags: ProfileFlags) => {
+  addTransportFlags(addSpecFlags(command)).action(async (flags: ProfileFlags) => {
     await profileCommand(flags, rt);
   });
 };
 
 export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<ProfileResult> {
-  const spec = await resolveSpec(flags, rt.env, rt.cwd);
+  const transport = resolveTransport(flags);
+  const { spec, warnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
   const result = await runProfile({
     spec,
+    openTarget: targetOpener(transport, rt, warnings),
     home: rt.home,
     env: rt.env,
     now: rt.now,
@@ -43,7 +57,38 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<
   await writeJsonAtomic(out, result);
   if (flags.json) rt.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else rt.stdout.write(`${formatProfileSummary(result)}\nwritten: ${out}\n`);
+  if (result.requests.completed === 0) {
+    // The document is kept (it lists every failure), but zero throughput is no capacity figure.
+    const top = [...result.requests.failures].sort((x, y) => y.count - x.count)[0];
+    throw new MeasurementError(
+      `no request succeeded: ${result.requests.failed} failed${top ? `, most often with '${top.reason}'` : ''}`,
+      `the document lists every failure: ${out}`,
+    );
+  }
   return result;
+}
+
+/** Where requests go: undefined is the runner's default, the pipeline in this process. */
+function targetOpener(transport: TransportChoice, rt: Runtime, warnings: string[]): OpenTarget | undefined {
+  switch (transport.kind) {
+    case 'inprocess':
+      return undefined;
+    case 'agent':
+      return (spec, o) =>
+        openAgentTarget({
+          spec,
+          home: o.home,
+          env: rt.env,
+          protocol: transport.protocol,
+          clock: o.clock,
+          warnings,
+          onPhase: o.onPhase,
+          signal: o.signal,
+        });
+    case 'remote':
+      return (spec, o) =>
+        openRemoteTarget({ url: transport.url, protocol: transport.protocol, modelName: transport.modelName, spec, clock: o.clock, warnings });
+  }
 }
 
 export function defaultResultPath(rt: Runtime, result: ProfileResult): string {

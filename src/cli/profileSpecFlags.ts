@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Device, ProfileSpec, type ProfileSpecInput } from '../schema/profileSpec.js';
+import { HTTP_PROTOCOLS, type HttpProtocol } from '../schema/transport.js';
 import { loadPreset } from '../profile/presets.js';
 import { UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
@@ -189,4 +190,119 @@ function applyLoad(spec: Obj, f: SpecFlags): void {
     if (kind === 'poisson' && f.seed !== undefined) load.seed = f.seed;
   }
   spec.load = load;
+}
+
+/** How `profile` reaches the model: `--transport`, `--target`, `--protocol`, `--model-name`. */
+export interface TransportFlags {
+  transport?: 'inprocess' | 'http';
+  target?: string;
+  protocol?: HttpProtocol;
+  modelName?: string;
+}
+
+export type TransportChoice =
+  | { kind: 'inprocess' }
+  /** --transport http: start the agent with this spec and drive it over loopback. */
+  | { kind: 'agent'; protocol: 'raw' | 'kserve-v2' }
+  /** --target URL: a server the user already runs. */
+  | { kind: 'remote'; url: string; protocol: HttpProtocol; modelName?: string };
+
+export function addTransportFlags(command: Command): Command {
+  return command
+    .option(
+      '--transport <kind>',
+      'inprocess (the pipeline in this process, default) or http (start the agent and drive it over loopback)',
+      oneOf('--transport', ['inprocess', 'http'] as const),
+    )
+    .option('--target <url>', 'profile a server you already run (Triton, TorchServe, KServe, a capacity-plan agent) at this base URL')
+    .option(
+      '--protocol <protocol>',
+      'over HTTP: raw (POST /v1/infer), kserve-v2 (POST /v2/models/<name>/infer, JSON tensors) or torchserve (POST /predictions/<name>); default raw',
+      oneOf('--protocol', HTTP_PROTOCOLS),
+    )
+    .option('--model-name <name>', '--target: the model name in the protocol paths (kserve-v2, torchserve)');
+}
+
+/** Flags that configure the server: with --target the server's own configuration applies. */
+const SERVER_FLAGS: readonly (readonly [keyof SpecFlags, string])[] = [
+  ['model', '--model'],
+  ['preset', '--preset'],
+  ['device', '--device'],
+  ['instances', '--instances'],
+  ['threads', '--threads'],
+  ['batching', '--batching'],
+  ['maxBatchSize', '--max-batch-size'],
+  ['preferredBatchSizes', '--preferred-batch-sizes'],
+  ['maxQueueDelayUs', '--max-queue-delay-us'],
+  ['batchSize', '--batch-size'],
+  ['maxBatchDelayMs', '--max-batch-delay-ms'],
+  ['configLoad', '--config-load'],
+  ['payloadSpool', '--payload-spool'],
+  ['spoolThresholdBytes', '--spool-threshold-bytes'],
+  ['requestLog', '--request-log'],
+  ['requestLogUrl', '--request-log-url'],
+];
+
+/** Checks the transport flags together; every invalid combination is a one-line UsageError. */
+export function resolveTransport(flags: TransportFlags & SpecFlags): TransportChoice {
+  const { transport, target, protocol, modelName } = flags;
+  if (target === undefined) {
+    if (transport !== 'http') {
+      const stray = protocol !== undefined ? '--protocol' : modelName !== undefined ? '--model-name' : undefined;
+      if (stray) throw new UsageError(`${stray} applies to --transport http or --target <url>`);
+      return { kind: 'inprocess' };
+    }
+    if (modelName !== undefined) {
+      throw new UsageError('--model-name applies to --target <url>', 'the agent started by --transport http serves the model under its own name');
+    }
+    if (protocol === 'torchserve') {
+      throw new UsageError('--protocol torchserve applies to --target <url>: the agent speaks raw and kserve-v2', 'use --protocol raw or kserve-v2');
+    }
+    return { kind: 'agent', protocol: protocol ?? 'raw' };
+  }
+  if (transport === 'inprocess') throw new UsageError('--target <url> profiles a server over HTTP: it cannot be combined with --transport inprocess');
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new UsageError(`--target must be a URL such as http://127.0.0.1:8000, got '${target}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be an http:// or https:// URL, got '${target}'`);
+  if (url.pathname !== '/' || url.search !== '') {
+    throw new UsageError(`--target takes the server's base URL (scheme, host and port), got '${target}'`, `the protocol picks the path; try --target ${url.origin}`);
+  }
+  const server = SERVER_FLAGS.find(([key]) => flags[key] !== undefined);
+  if (server) {
+    throw new UsageError(
+      `${server[1]} does not apply with --target: the target server's own configuration applies`,
+      server[0] === 'model' ? 'name the served model with --model-name' : 'shape the load with --load, --concurrency, --rps, --duration',
+    );
+  }
+  const chosen = protocol ?? 'raw';
+  if (chosen === 'torchserve' && modelName === undefined) throw new UsageError('--protocol torchserve needs --model-name <name> (the {name} in /predictions/{name})');
+  return { kind: 'remote', url: url.origin, protocol: chosen, modelName };
+}
+
+/**
+ * The spec as the transport needs it: KServe v2 carries tensors (client-side preprocessing), and
+ * TorchServe's inference API image files (server-side). Returns notes for the document.
+ */
+export function specForTransport(spec: ProfileSpec, choice: TransportChoice, flags: SpecFlags): { spec: ProfileSpec; warnings: string[] } {
+  if (choice.kind === 'inprocess') return { spec, warnings: [] };
+  const where = spec.pipeline.preprocess.where;
+  if (choice.protocol === 'kserve-v2') {
+    if (flags.preprocess === 'server') throw new UsageError('--protocol kserve-v2 sends tensors: it needs --preprocess client');
+    if (where === 'client') return { spec, warnings: [] };
+    const moved = withPreprocess(spec, 'client');
+    return { spec: moved, warnings: flags.preset ? ['--protocol kserve-v2 sends tensors: preprocessing moved to the client (the preset has it on the server)'] : [] };
+  }
+  if (choice.protocol === 'torchserve' && where === 'client') {
+    if (flags.preprocess === 'client') throw new UsageError('--protocol torchserve posts image files: it needs --preprocess server');
+    return { spec: withPreprocess(spec, 'server'), warnings: [] };
+  }
+  return { spec, warnings: [] };
+}
+
+function withPreprocess(spec: ProfileSpec, where: 'server' | 'client'): ProfileSpec {
+  return { ...spec, pipeline: { ...spec.pipeline, preprocess: { ...spec.pipeline.preprocess, where } } };
 }

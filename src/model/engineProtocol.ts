@@ -13,14 +13,27 @@ export interface EngineWorkerData {
   graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
   intraOpNumThreads: number;
   interOpNumThreads: number;
+  /**
+   * Whether onnxruntime's intra-op threads spin-wait for work between parallel sections. Spinning
+   * saves a wake-up per section for a thread that owns its core, but an instance's spinning threads
+   * take the cores the serving event loop and the other instances need.
+   */
+  allowSpinning: boolean;
 }
 
 export type ToWorker =
-  | { type: 'run'; id: number; tensors: Float32Array[]; itemShape: number[] }
+  /**
+   * batch: the batch's `count` items of itemShape back to back from offset 0, in a buffer
+   * transferred (not copied) to the worker; the worker hands it back with its answer for reuse.
+   * batchSize: the batch the session runs (>= count). A model with a fixed batch dimension gets
+   * zero-padded items, and only the first `count` output rows come back.
+   */
+  | { type: 'run'; id: number; batch: ArrayBuffer; count: number; batchSize: number; itemShape: number[] }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; loadMs: number; inputs: ValueInfo[]; outputs: ValueInfo[] }
   | { type: 'load-error'; message: string }
-  | { type: 'result'; id: number; data: Float32Array; dims: number[] }
-  | { type: 'run-error'; id: number; message: string };
+  /** batch: the run's input buffer, transferred back for reuse. */
+  | { type: 'result'; id: number; data: Float32Array; dims: number[]; batch: ArrayBuffer }
+  | { type: 'run-error'; id: number; message: string; batch: ArrayBuffer };

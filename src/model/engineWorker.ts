@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { EngineWorkerData, ToWorker, FromWorker, ValueInfo } from './engineProtocol.js';
+import { sessionOptions } from './sessionOptions.js';
 
 const data = workerData as EngineWorkerData;
 const port = parentPort!;
@@ -21,13 +22,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(data.modelPath, {
-      executionProviders: data.executionProviders as ort.InferenceSession.ExecutionProviderConfig[],
-      graphOptimizationLevel: data.graphOptimizationLevel,
-      intraOpNumThreads: data.intraOpNumThreads,
-      interOpNumThreads: data.interOpNumThreads,
-      executionMode: 'sequential',
-    });
+    session = await ort.InferenceSession.create(data.modelPath, sessionOptions(data));
   } catch (error) {
     post({ type: 'load-error', message: (error as Error).message });
     return;
@@ -47,21 +42,22 @@ async function main(): Promise<void> {
       port.close();
       return;
     }
+    const { id, batch, count, batchSize, itemShape } = message;
     try {
-      const { tensors, itemShape } = message;
-      const itemLength = tensors[0]!.length;
-      // Concatenate here, off the main thread: the main loop only copies each request's tensor once.
-      const batch = new Float32Array(itemLength * tensors.length);
-      tensors.forEach((t, i) => batch.set(t, i * itemLength));
-      const input = new ort.Tensor('float32', batch, [tensors.length, ...itemShape]);
+      // The batch arrives assembled, in a buffer transferred (not copied) to this thread. Items
+      // beyond count (padding up to a fixed batch dimension) were zeroed by the engine.
+      const itemLength = itemShape.reduce((a, b) => a * b, 1);
+      const input = new ort.Tensor('float32', new Float32Array(batch, 0, itemLength * batchSize), [batchSize, ...itemShape]);
       const results = await session.run({ [inputName]: input });
       const output = results[outputName]!;
       const outputData = output.data as Float32Array;
-      // Copy out of onnxruntime's buffer so the transfer cannot detach memory it still owns.
-      const copy = new Float32Array(outputData);
-      post({ type: 'result', id: message.id, data: copy, dims: [...output.dims] }, [copy.buffer]);
+      const rowLength = outputData.length / batchSize;
+      // Copy out of onnxruntime's buffer so the transfer cannot detach memory it still owns; the
+      // padding rows are left behind. The input buffer goes back for the engine to reuse.
+      const copy = outputData.slice(0, count * rowLength);
+      post({ type: 'result', id, data: copy, dims: [count, ...output.dims.slice(1)], batch }, [copy.buffer, batch]);
     } catch (error) {
-      post({ type: 'run-error', id: message.id, message: (error as Error).message });
+      post({ type: 'run-error', id, message: (error as Error).message, batch }, [batch]);
     }
   });
 }

@@ -28,7 +28,8 @@ export interface RequestOutcome {
 interface Queued {
   state: RequestState;
   enqueuedAtMs: number;
-  resolve(value: { dispatchedAtMs: number; doneAtMs: number }): void;
+  /** startedAtMs: when the batch could start on its instance (queueing ends, inference begins). */
+  resolve(value: { startedAtMs: number }): void;
   reject(error: unknown): void;
 }
 
@@ -42,51 +43,78 @@ export interface PipelineOptions {
   onBatch?: (size: number) => void;
 }
 
+export interface HandleOptions {
+  /**
+   * Run this request as a batch of its own, not held by the batching policy: the profiler's
+   * cold-start request, sent before any load, which a policy without a max delay (TorchServe's
+   * batch of 8 with no max_batch_delay) would otherwise hold forever waiting for 7 more.
+   */
+  alone?: boolean;
+}
+
 export class RequestPipeline {
   private readonly batcher: DynamicBatcher<Queued>;
+  /** The batching policy as run: the spec's, capped at the model's fixed batch dimension. */
+  private readonly policy: BatchingSpec;
   private nextId = 1;
   private draining = false;
 
   constructor(private readonly options: PipelineOptions) {
     const { engine, clock } = options;
     const policy = capBatching(options.batching, engine.signature.maxBatch);
+    this.policy = policy;
     this.batcher = new DynamicBatcher<Queued>({
       policy,
       clock,
-      hasFreeInstance: () => engine.hasFreeInstance(),
+      hasFreeInstance: () => engine.hasIdleInstance(),
+      canQueueFullBatch: () => engine.hasFreeInstance(),
       dispatch: (items) => this.runBatch(items),
     });
     engine.onInstanceFree = () => this.batcher.poke();
   }
 
-  /** Runs one request through every stage. Never rejects: failures come back as outcomes. */
-  async handle(request: WireRequest, intendedAtMs: number): Promise<RequestOutcome> {
-    const { clock } = this.options;
+  /**
+   * Runs one request through every stage. Never rejects: failures come back as outcomes.
+   *
+   * The clock is read once between consecutive stages, and each stage is charged from the previous
+   * reading to its own end: the time a request spends waiting to resume after an awaited stage
+   * (other requests' work on the event loop) belongs to that stage, so the stage times add up to the
+   * request's time in the pipeline exactly. A stage that finishes synchronously is not awaited: an
+   * await would only hand the event loop to other requests mid-pipeline.
+   */
+  async handle(request: WireRequest, intendedAtMs: number, options: HandleOptions = {}): Promise<RequestOutcome> {
+    const { clock, before, after } = this.options;
     const state: RequestState = { id: this.nextId++, request };
     const stageMs: StageTimings = {};
+    let markMs = clock.nowMs();
     const finish = (failure?: RequestOutcome['failure']): RequestOutcome => {
-      const completedAtMs = clock.nowMs();
+      const completedAtMs = failure ? clock.nowMs() : markMs;
       return { ok: !failure, stageMs, endToEndMs: completedAtMs - intendedAtMs, completedAtMs, state, failure };
     };
     try {
-      for (const stage of this.options.before) {
-        const start = clock.nowMs();
-        await stage.run(state);
-        stageMs[stage.name] = clock.nowMs() - start;
+      for (const stage of before) {
+        const pending = stage.run(state);
+        if (pending) await pending;
+        const nowMs = clock.nowMs();
+        stageMs[stage.name] = nowMs - markMs;
+        markMs = nowMs;
       }
-      const enqueuedAtMs = clock.nowMs();
-      const { dispatchedAtMs, doneAtMs } = await new Promise<{ dispatchedAtMs: number; doneAtMs: number }>((resolve, reject) => {
-        const item = { state, enqueuedAtMs, resolve, reject };
-        if (this.draining) this.runBatch([item]);
+      const enqueuedAtMs = markMs;
+      const { startedAtMs } = await new Promise<{ startedAtMs: number }>((resolve, reject) => {
+        const item: Queued = { state, enqueuedAtMs, resolve, reject };
+        if (this.draining || options.alone) this.runBatch([item]);
         else this.batcher.enqueue(item);
       });
-      stageMs.queueWait = dispatchedAtMs - enqueuedAtMs;
-      stageMs.infer = clock.nowMs() - dispatchedAtMs;
-      void doneAtMs;
-      for (const stage of this.options.after) {
-        const start = clock.nowMs();
-        await stage.run(state);
-        stageMs[stage.name] = clock.nowMs() - start;
+      const nowMs = clock.nowMs();
+      stageMs.queueWait = startedAtMs - enqueuedAtMs;
+      stageMs.infer = nowMs - startedAtMs;
+      markMs = nowMs;
+      for (const stage of after) {
+        const pending = stage.run(state);
+        if (pending) await pending;
+        const nowMs = clock.nowMs();
+        stageMs[stage.name] = nowMs - markMs;
+        markMs = nowMs;
       }
       return finish();
     } catch (error) {
@@ -108,7 +136,7 @@ export class RequestPipeline {
   drain(): void {
     this.draining = true;
     const waiting = this.batcher.drain();
-    const max = maxBatchOf(this.options.batching);
+    const max = maxBatchOf(this.policy);
     for (let i = 0; i < waiting.length; i += max) this.runBatch(waiting.slice(i, i + max));
   }
 
@@ -121,14 +149,18 @@ export class RequestPipeline {
     const { engine, clock } = this.options;
     const dispatchedAtMs = clock.nowMs();
     this.options.onBatch?.(items.length);
-    engine.infer(items.map((i) => i.state.tensor!)).then(
+    const tensors = new Array<Float32Array>(items.length);
+    for (let i = 0; i < items.length; i++) tensors[i] = items[i]!.state.tensor!;
+    engine.infer(tensors).then(
       (result) => {
-        const doneAtMs = clock.nowMs();
+        // Time the batch spent queued on its instance behind an earlier one is queueing, not inference.
+        const startedAtMs = dispatchedAtMs + result.waitedMs;
         const rowLength = result.data.length / items.length;
-        items.forEach((item, i) => {
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i]!;
           item.state.output = result.data.subarray(i * rowLength, (i + 1) * rowLength);
-          item.resolve({ dispatchedAtMs, doneAtMs });
-        });
+          item.resolve({ startedAtMs });
+        }
       },
       (error: Error) => {
         for (const item of items) item.reject(new RequestFailure('infer', error.message.split('\n')[0]!));

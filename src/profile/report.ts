@@ -18,6 +18,7 @@ export function formatProfileSummary(result: ProfileResult): string {
   lines.push(
     `${result.name}: ${result.model?.source ?? 'model'} on ${env.executionProvider ?? 'cpu'}` +
       (spec ? `, ${spec.engine.instances} instance(s), batching ${spec.batching.policy}, load ${describeLoad(result)}` : '') +
+      describeTransport(result) +
       ` — ${env.instanceType ?? env.cpuModel}`,
   );
   const rows = [['stage', 'mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'share']];
@@ -43,10 +44,18 @@ export function formatProfileSummary(result: ProfileResult): string {
   const gpu = u.gpu?.utilPct !== undefined ? `GPU ${fmt(u.gpu.utilPct, 0)}%` : `GPU n/a${env.gpuAbsentReason ? ` (${env.gpuAbsentReason})` : ''}`;
   lines.push(`utilisation: CPU ${fmt(u.cpuPct, 0)}% of host, RSS ${fmt(u.rssMiB?.max, 0)} MiB max, ${gpu}`);
   const cs = result.coldStart;
-  lines.push(`cold start: model load ${fmt(cs.modelLoadMs, 0)} ms, first request ${fmt(cs.firstRequestMs, 1)} ms (warm median ${fmt(cs.warmMedianMs, 1)} ms)`);
+  lines.push(`cold start: model load ${fmt(cs.modelLoadMs, 0)} ms, first request ${fmt(cs.firstRequestMs, 1)} ms (warm, alone: median ${fmt(cs.warmMedianMs, 1)} ms)`);
   lines.push(`${result.measurement.stable ? 'stable' : 'UNSTABLE'}: ${result.measurement.stabilityNote}`);
   for (const w of result.warnings.filter((w) => !w.startsWith('unstable:'))) lines.push(`warning: ${w}`);
   return lines.join('\n');
+}
+
+/** Over HTTP the latency is what the client saw; say how it got there (network = client − server total). */
+function describeTransport(result: ProfileResult): string {
+  const t = result.transport;
+  if (t?.kind !== 'http') return '';
+  const where = t.server === 'agent' ? `the agent at ${t.url}` : t.url;
+  return `, over HTTP to ${where} (${t.protocol})`;
 }
 
 function describeLoad(result: ProfileResult): string {

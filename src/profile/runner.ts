@@ -25,6 +25,16 @@ import { startTelemetry } from './telemetry/telemetry.js';
  * Emits events (phase, window, progress) that the CLI's progress bar and the live web view follow.
  */
 
+/** Lone requests sent after the first one, whose median is the warm figure cold start is compared with. */
+const WARM_ALONE_REQUESTS = 5;
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 export type ProfileEvent =
   | { type: 'phase'; phase: 'model' | 'corpus' | 'engine' | 'cold-start' | 'warmup' | 'measure' | 'drain' | 'done'; message: string }
   | { type: 'window'; window: MeasurementWindow; stable: boolean; note: string }
@@ -47,7 +57,13 @@ export interface RunProfileOptions {
 
 export type OpenTarget = (
   spec: ProfileSpec,
-  options: { home: string; clock: Clock; observe?: StageContext['observe']; onPhase: (phase: 'model' | 'engine', message: string) => void },
+  options: {
+    home: string;
+    clock: Clock;
+    observe?: StageContext['observe'];
+    onPhase: (phase: 'model' | 'engine', message: string) => void;
+    signal?: AbortSignal;
+  },
 ) => Promise<ProfileTarget>;
 
 const openInProcess: OpenTarget = async (spec, options) => inProcessTarget(await openServingPipeline({ spec, ...options }));
@@ -68,14 +84,15 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       clock,
       observe: options.observe,
       onPhase: (phase, message) => emit({ type: 'phase', phase, message }),
+      signal,
     });
     cleanups.push(() => target.close());
-    warnings.push(...target.warnings);
     checkAbort();
 
     emit({ type: 'phase', phase: 'corpus', message: describeImages(spec) });
     const images = await loadImageCorpus(spec.images, home);
     const requests = await buildRequests(images, spec, target.itemShape);
+    await target.prepare?.(requests);
     let current: WindowRecorder | null = null;
     target.onBatch = (size) => current?.recordBatch(size);
     checkAbort();
@@ -85,8 +102,15 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
 
     // Cold start: the first request alone, before any warm-up.
     emit({ type: 'phase', phase: 'cold-start', message: 'first request' });
-    const first = await target.send(requests[0]!, clock.nowMs());
+    const first = await target.send(requests[0]!, clock.nowMs(), { alone: true });
     if (!first.ok) warnings.push(`the first request failed (${first.failure?.stage}: ${first.failure?.reason})`);
+    // What the first request is compared with: the same kind of lone request once warm. (The
+    // median under load would mix in queueing: at 32 clients it is often slower than a cold one.)
+    const warmAloneMs: number[] = [];
+    for (let i = 1; i <= WARM_ALONE_REQUESTS; i++) {
+      const outcome = await target.send(requests[i % requests.length]!, clock.nowMs(), { alone: true });
+      if (outcome.ok) warmAloneMs.push(outcome.endToEndMs);
+    }
     checkAbort();
 
     const m = spec.measurement;
@@ -126,6 +150,11 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
     const summaries: MeasurementWindow[] = [];
     let stability = { stable: false, note: 'no measurement window completed' };
     emit({ type: 'phase', phase: 'measure', message: `measuring in ${m.windowS}s windows` });
+    // A target in another process cannot call onBatch: its cumulative counts, read at each window
+    // boundary, give each window its batches (windows are back to back: one read per window, not
+    // awaited inside the window loop, chained so that each window subtracts the read before it).
+    const readBatchCounts = target.batchSizeCounts?.bind(target);
+    let batchCounts: Promise<Map<number, number>> | undefined = readBatchCounts?.().catch(() => new Map());
     while (!loadAbort.signal.aborted) {
       const elapsed = clock.nowMs() - startMs;
       if (summaries.length >= m.maxWindows) {
@@ -142,6 +171,16 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       if (loadAbort.signal.aborted) break;
       const endMs = clock.nowMs();
       current = null;
+      if (batchCounts && readBatchCounts) {
+        const read = readBatchCounts().catch(() => undefined);
+        batchCounts = batchCounts.then(async (before) => {
+          const counts = (await read) ?? before;
+          for (const [size, count] of counts) {
+            for (let i = count - (before.get(size) ?? 0); i > 0; i--) recorder.recordBatch(size);
+          }
+          return counts;
+        });
+      }
       windows.push(recorder);
       const durationMs = endMs - recorder.startMs;
       const summary: MeasurementWindow = {
@@ -172,11 +211,13 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       if (stability.stable) break;
     }
     current = null;
+    await batchCounts;
     const interrupted = signal?.aborted ?? false;
     emit({ type: 'phase', phase: 'drain', message: `draining ${inFlight} in-flight request(s)` });
     loadAbort.abort();
     target.drain();
     await loadDone;
+    warnings.unshift(...target.warnings);
     if (interrupted) throw new InterruptedError('profile interrupted: no document written');
     if (windows.length === 0) {
       throw new MeasurementError(
@@ -217,7 +258,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       environment,
       model: target.signature
         ? {
-            source: spec.model.source,
+            source: target.modelSource ?? spec.model.source,
             path: target.modelPath,
             ...(target.modelPath ? await fileDigest(target.modelPath) : {}),
             inputName: target.signature.inputName,
@@ -227,6 +268,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
             outputShape: target.signature.outputShape,
           }
         : undefined,
+      transport: target.transport,
       measurement: {
         stable: stability.stable,
         stabilityNote: stability.note,
@@ -255,7 +297,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       coldStart: {
         modelLoadMs: target.modelLoadMs,
         firstRequestMs: first.ok ? first.endToEndMs : undefined,
-        warmMedianMs: merged.endToEnd.p50Ms,
+        warmMedianMs: median(warmAloneMs),
       },
       costExtras:
         spec.pipeline.requestLog.usdPerMonth !== undefined && spec.pipeline.requestLog.mode !== 'off'

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../model/engine.js';
+import { Engine, servingDepthPerInstance, type EngineOptions } from '../model/engine.js';
 import { resolveModelPath } from '../model/modelCache.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { Clock } from './core/clock.js';
@@ -36,6 +36,8 @@ export interface OpenServingOptions {
   clock: Clock;
   observe?: StageContext['observe'];
   onPhase?: (phase: 'model' | 'engine', message: string) => void;
+  /** Engine tuning beyond the spec (benchmarks compare settings with it). */
+  engineOptions?: Pick<EngineOptions, 'depthPerInstance' | 'allowSpinning'>;
 }
 
 export async function openServingPipeline(options: OpenServingOptions): Promise<ServingPipeline> {
@@ -56,7 +58,15 @@ export async function openServingPipeline(options: OpenServingOptions): Promise<
     const model = await resolveModelPath(spec.model.source, home);
     options.onPhase?.('engine', `starting ${spec.engine.instances} instance(s) on ${spec.engine.device}`);
     const startMs = clock.nowMs();
-    const engine = await Engine.open({ modelPath: model.path, engine: spec.engine, inputShape: spec.model.inputShape });
+    const engine = await Engine.open({
+      modelPath: model.path,
+      engine: spec.engine,
+      inputShape: spec.model.inputShape,
+      // Where the event loop has a core of its own, the next full batch is handed over while one
+      // runs (see DynamicBatcher's canQueueFullBatch).
+      depthPerInstance: servingDepthPerInstance(spec.engine),
+      ...options.engineOptions,
+    });
     const modelLoadMs = clock.nowMs() - startMs;
     cleanups.push(() => engine.close());
 

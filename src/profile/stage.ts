@@ -60,6 +60,8 @@ export interface StageContext {
   /** Test hooks: observe real I/O while it happens. */
   observe?: {
     onTempFile?: (path: string) => void;
+    /** configLoad read the preprocessing config file from disk (per request, or once when cached). */
+    onConfigRead?: (path: string) => void;
   };
 }
 

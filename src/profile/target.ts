@@ -1,5 +1,6 @@
 import type { ModelSignature } from '../model/engine.js';
-import type { RequestOutcome } from './pipeline.js';
+import type { TransportInfo } from '../schema/transport.js';
+import type { HandleOptions, RequestOutcome } from './pipeline.js';
 import type { ServingPipeline } from './servingPipeline.js';
 import type { WireRequest } from './stage.js';
 
@@ -8,15 +9,29 @@ import type { WireRequest } from './stage.js';
  * server the user already runs. The runner only sees this interface.
  */
 export interface ProfileTarget {
-  /** Sends one request; resolves with its outcome and never rejects. */
-  send(request: WireRequest, intendedAtMs: number): Promise<RequestOutcome>;
+  /**
+   * Sends one request; resolves with its outcome and never rejects. options.alone: run it as its
+   * own batch (the cold-start request), where the target controls batching (in process).
+   */
+  send(request: WireRequest, intendedAtMs: number, options?: HandleOptions): Promise<RequestOutcome>;
   /** Model signature where known (in process, our own agent); a remote server may not say. */
   signature?: ModelSignature;
   /** C,H,W used to prepare client-side requests. */
   itemShape: [number, number, number];
+  /** A local model file (hashed into the document); never set for a remote server's model. */
   modelPath?: string;
+  /** What the document names as the model's source, when not spec.model.source (a remote server's model). */
+  modelSource?: string;
   modelLoadMs?: number;
+  /** Read when the load is over: a target may add what it learns during the run (an HTTP server's timing names). */
   warnings: string[];
+  /** How requests reach the model, for the document. */
+  transport?: TransportInfo;
+  /**
+   * Called once with every request the run will send, before the load starts: a target that
+   * re-encodes requests for its protocol (KServe JSON tensors) does it here, off the clock.
+   */
+  prepare?(requests: readonly WireRequest[]): Promise<void> | void;
   /** Batch sizes dispatched so far (cumulative), where the target can tell. */
   batchSizeCounts?(): Promise<Map<number, number>>;
   /** Called once per dispatched batch, where the target can report it live. */
@@ -28,12 +43,13 @@ export interface ProfileTarget {
 
 export function inProcessTarget(serving: ServingPipeline): ProfileTarget {
   const target: ProfileTarget = {
-    send: (request, intendedAtMs) => serving.pipeline.handle(request, intendedAtMs),
+    send: (request, intendedAtMs, options) => serving.pipeline.handle(request, intendedAtMs, options),
     signature: serving.engine.signature,
     itemShape: serving.engine.signature.itemShape,
     modelPath: serving.modelPath,
     modelLoadMs: serving.modelLoadMs,
     warnings: serving.warnings,
+    transport: { kind: 'inprocess' },
     drain: () => serving.pipeline.drain(),
     close: () => serving.close(),
   };

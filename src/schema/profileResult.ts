@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProfileSpec, StageName } from './profileSpec.js';
+import { TransportInfo } from './transport.js';
 
 /**
  * ProfileResult: one self-describing document per profile run (0x's meta.json idea: the environment
@@ -51,6 +52,8 @@ export const MeasurementWindow = z
     throughputRps: z.number().nonnegative(),
     latency: LatencySummary,
     cpuUtilPct: z.number().nonnegative().optional(),
+    /** Whole-host CPU busy time (all processes), in percent of the host. */
+    hostCpuUtilPct: z.number().nonnegative().optional(),
     rssMiB: z.number().nonnegative().optional(),
     gpu: GpuSample.optional(),
   })
@@ -140,6 +143,8 @@ export const ProfileResult = z
     spec: ProfileSpec.optional(),
     environment: Environment,
     model: ModelInfo.optional(),
+    /** How requests reached the model; absent in documents written before HTTP profiling (in process). */
+    transport: TransportInfo.optional(),
     measurement: z
       .object({
         stable: z.boolean(),
@@ -191,6 +196,7 @@ export const ProfileResult = z
       .object({
         modelLoadMs: z.number().nonnegative().optional(),
         firstRequestMs: z.number().nonnegative().optional(),
+        /** Median of 5 lone requests sent right after the first, before any load: warm, unqueued. */
         warmMedianMs: z.number().nonnegative().optional(),
       })
       .strict(),

@@ -45,19 +45,35 @@ export const EngineSpec = z
   })
   .strict();
 
+/**
+ * For the nested settings whose main key is a choice: a bare value where the mapping belongs
+ * (`requestLog: file`) gets an error naming the key to use and its allowed values.
+ */
+function mappingWith(key: string, choice: z.ZodEnum) {
+  const values = choice.options.join('|');
+  return {
+    error: (issue: { code?: string }) =>
+      issue.code === 'invalid_type' ? `expected a mapping such as {${key}: ${choice.options[0]}}, where ${key} is one of ${values}` : undefined,
+  };
+}
+
+const PreprocessWhere = z.enum(['server', 'client']);
+const RequestLogMode = z.enum(['off', 'file', 'file-fsync', 'async', 'http']);
+const PayloadSpoolMode = z.enum(['memory', 'temp-file']);
+
 export const PreprocessSpec = z
   .object({
     /** server: the pipeline decodes images; client: requests carry the ready CHW float32 tensor. */
-    where: z.enum(['server', 'client']).default('server'),
+    where: PreprocessWhere.default('server'),
     resize: z.enum(['cover', 'contain', 'fill']).default('cover'),
     mean: z.tuple([z.number(), z.number(), z.number()]).default([0.485, 0.456, 0.406]),
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).default([0.229, 0.224, 0.225]),
-  })
+  }, mappingWith('where', PreprocessWhere))
   .strict();
 
 export const RequestLogSpec = z
   .object({
-    mode: z.enum(['off', 'file', 'file-fsync', 'async', 'http']).default('off'),
+    mode: RequestLogMode.default('off'),
     /** Log file for file, file-fsync and async (default: a file in the run's scratch directory). */
     path: z.string().optional(),
     /** Sink for http (default: a local sink the runner starts on loopback). */
@@ -67,7 +83,7 @@ export const RequestLogSpec = z
     flushIntervalMs: z.number().positive().default(200),
     /** Monthly cost of this logging in production (e.g. the article's $35/month of S3 puts), for the planner. */
     usdPerMonth: z.number().nonnegative().optional(),
-  })
+  }, mappingWith('mode', RequestLogMode))
   .strict();
 
 export const PipelineSpec = z
@@ -75,10 +91,10 @@ export const PipelineSpec = z
     configLoad: z.enum(['per-request', 'cached']).default('cached'),
     payloadSpool: z
       .object({
-        mode: z.enum(['memory', 'temp-file']).default('memory'),
+        mode: PayloadSpoolMode.default('memory'),
         /** temp-file: payloads above this many bytes are spooled (TorchServe's large-body behaviour). */
         thresholdBytes: z.number().int().nonnegative().default(0),
-      })
+      }, mappingWith('mode', PayloadSpoolMode))
       .strict()
       .prefault({}),
     preprocess: PreprocessSpec.prefault({}),
@@ -110,7 +126,7 @@ export const TorchServeBatching = z
 
 export const NoBatching = z.object({ policy: z.literal('none') }).strict();
 
-export const BatchingSpec = z.discriminatedUnion('policy', [TritonBatching, TorchServeBatching, NoBatching]);
+export const BatchingSpec = z.discriminatedUnion('policy', [TritonBatching, TorchServeBatching, NoBatching], mappingWith('policy', z.enum(['none', 'triton', 'torchserve'])));
 export type BatchingSpec = z.infer<typeof BatchingSpec>;
 
 export const MeasurementSpec = z

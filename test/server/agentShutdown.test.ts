@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSpec } from '../../src/cli/profileSpecFlags.js';
 import { startAgent, type RunningAgent } from '../../src/server/agent/agent.js';
+import { ALONE_HEADER } from '../../src/server/agent/alone.js';
 import { createAgentApp } from '../../src/server/agent/app.js';
 import type { AgentContext } from '../../src/server/agent/context.js';
 import { createAgentMetrics } from '../../src/server/agent/metrics.js';
@@ -58,6 +59,17 @@ describe('a TorchServe-style agent (batch of 8, no max delay) with a request log
     await agent?.close();
   });
 
+  it(`a request with ${ALONE_HEADER}: 1 runs as its own batch at once (the profiler's cold-start request)`, async () => {
+    const response = await fetchJson(`${agent.url}/v1/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg', [ALONE_HEADER]: '1' },
+      body: new Uint8Array(jpeg),
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.prediction.top).toHaveLength(5);
+    expect(agent.serving.pipeline.pending()).toBe(0);
+  });
+
   it('a request stuck waiting for a full batch gets 504 (JSON, Server-Timing) and is counted', async () => {
     const response = await postImage(`${agent.url}/v1/infer`, 'image/jpeg', jpeg);
     expect(response.status).toBe(504);
@@ -83,7 +95,7 @@ describe('a TorchServe-style agent (batch of 8, no max delay) with a request log
 
     // close() resolved after serving.close(): the request log is complete on disk.
     const records = (await readFile(logPath, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
-    expect(records.map((r) => r.requestId).sort()).toEqual([1, 2]);
+    expect(records.map((r) => r.requestId).sort()).toEqual([1, 2, 3]);
     expect(records.find((r) => r.requestId === response.body.id).prediction).toEqual(response.body.prediction);
     expect(agent.inFlight()).toBe(0);
     await expect(fetch(`${agent.url}/healthz`)).rejects.toThrow();

@@ -48,3 +48,10 @@ export function decideBatch(
     }
   }
 }
+
+/** The largest batch the policy forms (1 without batching). */
+export function fullBatchSize(policy: BatchingSpec): number {
+  if (policy.policy === 'triton') return policy.maxBatchSize;
+  if (policy.policy === 'torchserve') return policy.batchSize;
+  return 1;
+}

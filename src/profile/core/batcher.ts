@@ -1,5 +1,5 @@
 import type { BatchingSpec } from '../../schema/profileSpec.js';
-import { decideBatch } from './batchPolicy.js';
+import { decideBatch, fullBatchSize } from './batchPolicy.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -11,8 +11,15 @@ import type { Clock } from './clock.js';
 export interface DynamicBatcherOptions<T> {
   policy: BatchingSpec;
   clock: Clock;
-  /** Whether an instance could take a batch now. */
+  /** Whether an instance is idle and could start a batch now. */
   hasFreeInstance: () => boolean;
+  /**
+   * Whether a busy instance has room to queue one more batch behind the one it runs. Only a full
+   * batch (the policy's largest) goes there: it cannot grow by waiting, so sending it ahead costs
+   * nothing and lets its hand-over overlap the running batch. Anything smaller still waits for an
+   * idle instance and keeps growing meanwhile, as in Triton. Absent: never.
+   */
+  canQueueFullBatch?: () => boolean;
   /**
    * Hands a batch to an instance. It must mark that instance busy before returning (the batcher
    * asks hasFreeInstance again right away, to fill further free instances). formedAtMs is
@@ -68,7 +75,15 @@ export class DynamicBatcher<T> {
     this.evaluating = true;
     try {
       this.clearTimer();
-      while (this.items.length > 0 && this.options.hasFreeInstance()) {
+      const full = fullBatchSize(this.options.policy);
+      while (this.items.length > 0) {
+        if (!this.options.hasFreeInstance()) {
+          // All instances busy: only a full batch may queue behind a running one.
+          if (this.items.length < full || !this.options.canQueueFullBatch?.()) break;
+          this.queuedAtMs.splice(0, full);
+          this.options.dispatch(this.items.splice(0, full), this.options.clock.nowMs());
+          continue;
+        }
         const decision = decideBatch(this.options.policy, this.queuedAtMs, nowMs);
         if (decision.kind === 'wait') {
           if (decision.untilMs !== null) this.setTimer(decision.untilMs, nowMs);

@@ -26,7 +26,8 @@ export interface HttpResponse {
 
 export interface HttpClient {
   /** Rejects only when no HTTP response came back (refused, reset, timed out); any status resolves. */
-  post(path: string, contentType: string, body: Buffer | string): Promise<HttpResponse>;
+  /** extraHeaders: name, value, name, value... (rare: the cold-start request's ALONE_HEADER). */
+  post(path: string, contentType: string, body: Buffer | string, extraHeaders?: readonly string[]): Promise<HttpResponse>;
   get(path: string): Promise<HttpResponse>;
   /** Closes the sockets; anything still in flight is abandoned (a hung server must not hang us). */
   close(): Promise<void>;
@@ -57,7 +58,8 @@ export function createHttpClient(baseUrl: string, options: HttpClientOptions): H
     return headers;
   };
   return {
-    post: (path, contentType, body) => connections.send({ path, method: 'POST', headers: headersFor(contentType), body }),
+    post: (path, contentType, body, extraHeaders) =>
+      connections.send({ path, method: 'POST', headers: extraHeaders ? [...headersFor(contentType), ...extraHeaders] : headersFor(contentType), body }),
     get: (path) => connections.send({ path, method: 'GET' }),
     close: () => connections.destroy(),
   };

@@ -39,14 +39,26 @@ async function loadImageDir(dir: string): Promise<CorpusImage[]> {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? String(error)})`;
     throw new InputError(`image directory '${dir}' ${why}`, `point images.path at a directory of ${accepted} files`);
   }
+  // Symbolic links count too (image sets are often links into a shared store); readFile follows them.
   const names = entries
-    .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && IMAGE_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
     .map((entry) => entry.name)
     .sort();
   if (names.length === 0) {
     throw new InputError(`image directory '${dir}' holds no images (accepted extensions: ${accepted})`, 'add images, or use the synthetic corpus');
   }
-  return Promise.all(names.map(async (name) => ({ name, bytes: await readFile(join(dir, name)) })));
+  return Promise.all(names.map(async (name) => ({ name, bytes: await readImageFile(dir, name) })));
+}
+
+/** An image file that cannot be read (permissions, a dangling link, a directory) is an input error, named. */
+async function readImageFile(dir: string, name: string): Promise<Buffer> {
+  try {
+    return await readFile(join(dir, name));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file (a dangling link?)' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
+    throw new InputError(`cannot read image '${name}' in '${dir}': ${why}`, 'fix or remove the file, or point --images at another directory');
+  }
 }
 
 /** A complete cached corpus, or undefined (missing, or not the expected number of images). */

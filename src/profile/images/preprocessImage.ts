@@ -1,3 +1,4 @@
+import { imageSize } from 'image-size';
 import sharp, { type OutputInfo } from 'sharp';
 import { RequestFailure, type PreprocessConfig } from '../stage.js';
 import { normalisedChw } from './normalisedChw.js';
@@ -46,7 +47,7 @@ export async function preprocessImage(bytes: Buffer, config: PreprocessConfig): 
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new RequestFailure('preprocess', shortSharpMessage(error));
+    throw new RequestFailure('preprocess', decodeFailureReason(bytes, error));
   }
   const { width, height, channels } = decoded.info;
   if (width !== config.width || height !== config.height || channels !== config.channels) {
@@ -55,7 +56,32 @@ export async function preprocessImage(bytes: Buffer, config: PreprocessConfig): 
   return normalisedChw(decoded.data, width * height, config);
 }
 
-/** sharp/libvips messages can span lines; the first line is the reason the runner counts under. */
+/**
+ * Why an image did not decode, in words that are the same every time for the same bytes: the
+ * runner counts failures by reason, and the agent maps them to HTTP statuses. libvips' own text is
+ * not stable under load (it keeps one error buffer for all threads: with several decodes failing
+ * at once a truncated JPEG was reported as 'Unknown error' or with another image's message), so
+ * the reason is classified from the header (image-size, pure JS) instead.
+ */
+export function decodeFailureReason(bytes: Buffer, error: unknown): string {
+  let size: ReturnType<typeof imageSize>;
+  try {
+    size = imageSize(bytes);
+  } catch {
+    return NOT_AN_IMAGE;
+  }
+  const { width, height, type } = size;
+  if (width * height > MAX_INPUT_PIXELS) return `image is ${width}x${height}, above the ${MAX_INPUT_PIXELS}-pixel limit`;
+  if (!DECODABLE.has(type ?? '')) return `unsupported image format '${type}' (${shortSharpMessage(error)})`;
+  return `corrupt or truncated ${(type === 'jpg' ? 'jpeg' : type!).toUpperCase()} image`;
+}
+
+export const NOT_AN_IMAGE = 'not an image (no JPEG, PNG, WebP, GIF, TIFF or AVIF header)';
+
+/** Formats this build of sharp decodes; image-size's names. */
+const DECODABLE = new Set(['jpg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif', 'svg']);
+
+/** sharp/libvips messages can span lines; the first line is what is worth showing. */
 export function shortSharpMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split('\n', 1)[0]?.trim() ?? '';

@@ -42,6 +42,7 @@ export function createConfigLoadStage(ctx: StageContext): Stage {
 
   if (ctx.spec.pipeline.configLoad === 'cached') {
     const cached = parseConfig(readFileSync(path, 'utf8'));
+    ctx.observe?.onConfigRead?.(path);
     return {
       name: 'configLoad',
       run(state: RequestState): void {
@@ -58,6 +59,7 @@ export function createConfigLoadStage(ctx: StageContext): Stage {
       } catch (error) {
         throw new RequestFailure('configLoad', `cannot read ${PREPROCESS_CONFIG_FILE}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       }
+      ctx.observe?.onConfigRead?.(path);
       state.config = parseConfig(text);
     },
   };

@@ -59,8 +59,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       metrics,
       isDraining: () => draining,
       batchSizeCounts,
-      runPipeline(request) {
-        const outcome = serving.pipeline.handle(request, performance.now());
+      runPipeline(request, options) {
+        const outcome = serving.pipeline.handle(request, performance.now(), options);
         running.add(outcome);
         void outcome.then((o) => {
           running.delete(outcome);

@@ -1,4 +1,4 @@
-import type { RequestOutcome } from '../../profile/pipeline.js';
+import type { HandleOptions, RequestOutcome } from '../../profile/pipeline.js';
 import type { ServingPipeline } from '../../profile/servingPipeline.js';
 import type { WireRequest } from '../../profile/stage.js';
 import type { AgentMetrics } from './metrics.js';
@@ -16,6 +16,6 @@ export interface AgentContext {
   /** Cumulative since start: batch size → batches dispatched. */
   batchSizeCounts: ReadonlyMap<number, number>;
   /** One wire request through the pipeline: timed by the pipeline, observed in metrics, awaited on shutdown. */
-  runPipeline(request: WireRequest): Promise<RequestOutcome>;
+  runPipeline(request: WireRequest, options?: HandleOptions): Promise<RequestOutcome>;
   log(line: string): void;
 }

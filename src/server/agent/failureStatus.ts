@@ -27,7 +27,7 @@ export const FAILURE_STATUS: Record<FailureStage, { status: number; code: ErrorC
  * too large, not a corrupt image. (Raw image bodies are checked by the agent first, see
  * imageGuard.ts; this catches images that arrive base64 inside JSON.)
  */
-const PIXEL_LIMIT = /exceeds pixel limit/i;
+const PIXEL_LIMIT = /pixel limit/i;
 
 export function failureToHttpError(failure: NonNullable<RequestOutcome['failure']>): AgentHttpError {
   if (failure.stage === 'preprocess' && PIXEL_LIMIT.test(failure.reason)) {

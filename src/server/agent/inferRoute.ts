@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { RequestOutcome } from '../../profile/pipeline.js';
+import { wantsAlone } from './alone.js';
 import type { AgentContext } from './context.js';
 import { INFER_CONTENT_TYPES, isImageMediaType, requireContentType } from './contentTypes.js';
 import { withDeadline } from './deadline.js';
@@ -30,5 +31,5 @@ async function receiveAndRun(ctx: AgentContext, req: Request, res: Response): Pr
   const mediaType = requireContentType(contentType, INFER_CONTENT_TYPES);
   const body = await timeStep(res, 'bodyRead', () => readNonEmptyBody(req, ctx.settings.maxBodyBytes));
   if (isImageMediaType(mediaType)) await timeStep(res, 'imageHeader', () => checkImagePixels(body, ctx.settings.maxPixels));
-  return ctx.runPipeline({ contentType: contentType!, body });
+  return ctx.runPipeline({ contentType: contentType!, body }, { alone: wantsAlone(req.headers) });
 }

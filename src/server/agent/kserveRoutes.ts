@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { wantsAlone } from './alone.js';
 import { tensorBody } from '../../profile/images/clientRequest.js';
 import type { RequestOutcome } from '../../profile/pipeline.js';
 import { TENSOR_CONTENT_TYPE } from '../../profile/stage.js';
@@ -51,7 +52,7 @@ async function receiveAndRun(ctx: AgentContext, req: Request, res: Response): Pr
   // pipeline's deserialize stage, which then only views the ready float32 bytes.
   const { id, items } = await timeStep(res, 'kserveDecode', () => decodeKserveBody(ctx, body));
   // Each item is its own pipeline request, so the dynamic batcher groups them like separate clients.
-  const outcomes = await Promise.all(items.map((item) => ctx.runPipeline({ contentType: TENSOR_CONTENT_TYPE, body: tensorBody(item) })));
+  const outcomes = await Promise.all(items.map((item) => ctx.runPipeline({ contentType: TENSOR_CONTENT_TYPE, body: tensorBody(item) }, { alone: wantsAlone(req.headers) })));
   return { id, outcomes };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideBatch } from '../../../src/profile/core/batchPolicy.js';
+import { decideBatch, fullBatchSize } from '../../../src/profile/core/batchPolicy.js';
 import type { BatchingSpec } from '../../../src/schema/profileSpec.js';
 
 const triton: BatchingSpec = { policy: 'triton', maxBatchSize: 16, preferredBatchSizes: [4, 8, 16], maxQueueDelayUs: 1000 };
@@ -43,5 +43,15 @@ describe('decideBatch', () => {
     expect(wait).toEqual({ kind: 'wait', untilMs: 1.4 });
     expect(1.4 - 0.4 >= 1).toBe(false);
     expect(decideBatch(triton, [0.4], 1.4)).toEqual({ kind: 'dispatch', size: 1 });
+  });
+});
+
+describe('fullBatchSize', () => {
+  it.each([
+    [{ policy: 'triton', maxBatchSize: 16, preferredBatchSizes: [4, 8], maxQueueDelayUs: 100 }, 16],
+    [{ policy: 'torchserve', batchSize: 8, maxBatchDelayMs: null }, 8],
+    [{ policy: 'none' }, 1],
+  ] as [BatchingSpec, number][])('%o -> %i', (policy, expected) => {
+    expect(fullBatchSize(policy)).toBe(expected);
   });
 });

@@ -255,3 +255,89 @@ describe('ManualClock', () => {
     expect(() => clock.advanceMs(1)).toThrow(/re-arming/);
   });
 });
+
+describe('DynamicBatcher with a second batch slot per instance (canQueueFullBatch)', () => {
+  /** One instance that can run one batch and hold one more queued behind it. */
+  function twoSlots(policy: BatchingSpec, clock: Clock) {
+    let held = 0;
+    const batches: { ids: string[]; formedAtMs: number; heldBefore: number }[] = [];
+    const batcher = new DynamicBatcher<Req>({
+      policy,
+      clock,
+      hasFreeInstance: () => held === 0,
+      canQueueFullBatch: () => held < 2,
+      dispatch: (items, formedAtMs) => {
+        batches.push({ ids: items.map((r) => r.id), formedAtMs, heldBefore: held });
+        held++;
+      },
+    });
+    return {
+      batcher,
+      batches,
+      enqueue: (...ids: string[]) => ids.forEach((id) => batcher.enqueue({ id, queuedAtMs: clock.nowMs() })),
+      finishOne: () => {
+        held--;
+        batcher.poke();
+      },
+    };
+  }
+
+  it('triton max 16: while the instance is busy, 16 queued go ahead as a full batch; 15 keep waiting and growing', () => {
+    const clock = new ManualClock();
+    const t = twoSlots(triton, clock);
+    t.enqueue(...ids(4)); // idle instance, preferred 4: dispatched at once
+    expect(t.batches.map((b) => [b.ids.length, b.heldBefore])).toEqual([[4, 0]]);
+    t.enqueue(...ids(15, 'b'));
+    // Busy: 15 < 16 is not full, and neither preferred 4 nor 8 goes to a busy instance; no timer.
+    expect(t.batches).toHaveLength(1);
+    expect(clock.pendingTimers()).toBe(0);
+    clock.advanceToMs(5); // far past the 1000 µs delay: still only an idle instance takes a partial batch
+    expect(t.batches).toHaveLength(1);
+    t.enqueue('b15'); // the 16th: full, queued behind the running batch
+    expect(t.batches.map((b) => [b.ids.length, b.heldBefore])).toEqual([
+      [4, 0],
+      [16, 1],
+    ]);
+    expect(t.batches[1]!.ids).toEqual(ids(16, 'b'));
+    // Both slots taken: even a full batch waits now.
+    t.enqueue(...ids(16, 'c'));
+    expect(t.batches).toHaveLength(2);
+    t.finishOne(); // one slot free, instance still busy: the full batch of c goes into it
+    expect(t.batches.map((b) => [b.ids.length, b.heldBefore])).toEqual([
+      [4, 0],
+      [16, 1],
+      [16, 1],
+    ]);
+  });
+
+  it('without canQueueFullBatch a full batch waits for an idle instance, as before', () => {
+    const clock = new ManualClock();
+    let held = 1;
+    const batches: number[] = [];
+    const batcher = new DynamicBatcher<Req>({
+      policy: triton,
+      clock,
+      hasFreeInstance: () => held === 0,
+      dispatch: (items) => {
+        batches.push(items.length);
+        held++;
+      },
+    });
+    for (const id of ids(20)) batcher.enqueue({ id, queuedAtMs: 0 });
+    expect(batches).toEqual([]);
+    held = 0;
+    batcher.poke();
+    expect(batches).toEqual([16]);
+  });
+
+  it('none: each request is a full batch of 1, so a busy instance with room takes one more', () => {
+    const clock = new ManualClock();
+    const t = twoSlots({ policy: 'none' }, clock);
+    t.enqueue('a', 'b', 'c');
+    expect(t.batches.map((b) => [b.ids, b.heldBefore])).toEqual([
+      [['a'], 0],
+      [['b'], 1],
+    ]);
+    expect(t.batcher.pending()).toBe(1);
+  });
+});

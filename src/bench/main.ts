@@ -1,0 +1,257 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every benchmark in one process and one run, so the ratios are measured side by
+ * side on the same machine at the same time. A readable table on stdout, or with --json exactly one
+ * JSON object; progress goes to stderr. `--only a,b` runs a subset (figure names, or a prefix such
+ * as `harnessEfficiency`). docs/bench.md says what each figure means.
+ */
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { defaultHome } from '../cli/runtime.js';
+import { onnxruntimeVersion } from '../model/providers.js';
+import { benchHarnessEfficiency, HARNESS_DEFAULTS, type HarnessModel } from './harnessBench.js';
+import { benchHttpOverhead } from './httpBench.js';
+import { benchLoadgenVsAutocannon } from './loadgenBench.js';
+import { benchPlanFullCatalog } from './planBench.js';
+import { benchStageAccounting } from './stageBench.js';
+
+interface Target {
+  text: string;
+  meets(value: number): boolean;
+}
+
+interface Bench {
+  /** The figure's name: a key of the JSON output and a row of the table. */
+  name: string;
+  target: Target | null;
+  /** Decimals shown in the table. */
+  digits: number;
+  /** Runs the benchmark: the figure, and supporting raw figures (flat, dotted keys). */
+  run(context: BenchContext): Promise<{ value: number; raw: Record<string, unknown> }>;
+}
+
+interface BenchContext {
+  home: string;
+  cwd: string;
+  log: (line: string) => void;
+}
+
+const atLeast = (min: number, shown = String(min)): Target => ({ text: `>= ${shown}`, meets: (v) => v >= min });
+const below = (max: number): Target => ({ text: `< ${max}`, meets: (v) => v < max });
+const between = (min: number, max: number): Target => ({ text: `${min}-${max}`, meets: (v) => v >= min && v <= max });
+
+function harnessBench(model: HarnessModel): Bench {
+  return {
+    name: `harnessEfficiency.${model}`,
+    target: atLeast(0.95),
+    digits: 3,
+    async run({ home, cwd, log }) {
+      const f = await benchHarnessEfficiency({ model, home, cwd, log, ...HARNESS_DEFAULTS[model] });
+      return { value: f.efficiency, raw: prefixed(`harness.${model}`, f) };
+    },
+  };
+}
+
+/** In run order: the quick, quiet ones first, the heavy CPU-bound ones last. */
+const BENCHES: Bench[] = [
+  {
+    name: 'planFullCatalogMs',
+    target: below(200),
+    digits: 1,
+    async run() {
+      const { planFullCatalogMs } = await benchPlanFullCatalog();
+      return { value: planFullCatalogMs, raw: {} };
+    },
+  },
+  {
+    name: 'loadgenVsAutocannon',
+    target: atLeast(1, '1.0'),
+    digits: 2,
+    async run() {
+      const f = await benchLoadgenVsAutocannon();
+      return { value: f.loadgenVsAutocannon, raw: { 'loadgen.loadgenRps': f.loadgenRps, 'loadgen.autocannonRps': f.autocannonRps } };
+    },
+  },
+  {
+    name: 'stageAccounting',
+    target: between(0.95, 1.05),
+    digits: 3,
+    async run({ home, cwd }) {
+      const preset = await benchStageAccounting({ home, cwd });
+      // Supporting: the same with client-side tensors, where every stage but the model takes
+      // microseconds and any unattributed gap between stages would show.
+      const client = await benchStageAccounting({ home, cwd, preprocess: 'client' });
+      return { value: preset.stageAccounting, raw: { ...prefixed('stages.serverPreprocess', preset), ...prefixed('stages.clientTensors', client) } };
+    },
+  },
+  {
+    name: 'httpOverhead',
+    // httpBench.ts defines the figure (in-process rps / HTTP rps; 1.0 = HTTP costs nothing) and
+    // states no target: the table shows it for information.
+    target: null,
+    digits: 2,
+    async run() {
+      const f = await benchHttpOverhead();
+      return { value: f.httpOverhead, raw: { 'http.inProcessRps': f.inProcessRps, 'http.httpRps': f.httpRps } };
+    },
+  },
+  harnessBench('tiny'),
+  harnessBench('resnet50'),
+];
+
+interface Row {
+  name: string;
+  value: number | null;
+  digits: number;
+  target: string;
+  meets: boolean | null;
+  seconds: number;
+  error?: string;
+}
+
+interface BenchArgs {
+  json: boolean;
+  only: string[] | null;
+}
+
+function parseArgs(argv: string[]): BenchArgs {
+  const args: BenchArgs = { json: false, only: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') args.json = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const list = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
+      if (!list) throw new Error('--only needs a comma-separated list of benchmark names');
+      args.only = list.split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (arg === '--help' || arg === '-h') {
+      throw new HelpRequested();
+    } else throw new Error(`unknown argument '${arg}'`);
+  }
+  return args;
+}
+
+class HelpRequested extends Error {}
+
+/** Benchmarks named by --only: an exact name, or a prefix before a dot (`harnessEfficiency`). */
+function selectBenches(only: string[] | null): Bench[] {
+  if (!only) return BENCHES;
+  const unknown = only.filter((o) => !BENCHES.some((b) => matches(b.name, o)));
+  if (unknown.length > 0) throw new Error(`--only: unknown benchmark(s) ${unknown.join(', ')} (known: ${BENCHES.map((b) => b.name).join(', ')})`);
+  return BENCHES.filter((b) => only.some((o) => matches(b.name, o)));
+}
+
+function matches(name: string, pattern: string): boolean {
+  return name === pattern || name.startsWith(`${pattern}.`);
+}
+
+function usage(): string {
+  return [
+    'usage: npm run bench -- [--json] [--only name,name,...]',
+    '',
+    'benchmarks (in run order):',
+    ...BENCHES.map((b) => `  ${b.name.padEnd(28)} target ${b.target?.text ?? '(informational)'}`),
+    '',
+    'Progress goes to stderr; --json prints exactly one JSON object on stdout. See docs/bench.md.',
+  ].join('\n');
+}
+
+function machine(): Record<string, unknown> {
+  return {
+    cpuModel: cpus()[0]?.model.trim() || 'unknown',
+    cores: availableParallelism(),
+    memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    loadAverage1mAtStart: Math.round(loadavg()[0]! * 100) / 100,
+    platform: `${process.platform}-${process.arch}`,
+    node: process.version,
+    onnxruntime: onnxruntimeVersion(),
+  };
+}
+
+async function main(): Promise<number> {
+  let args: BenchArgs;
+  let benches: Bench[];
+  try {
+    args = parseArgs(process.argv.slice(2));
+    benches = selectBenches(args.only);
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${usage()}\n`);
+      return 0;
+    }
+    process.stderr.write(`error: ${(error as Error).message}\n${usage()}\n`);
+    return 2;
+  }
+  const context: BenchContext = {
+    home: defaultHome(process.env),
+    cwd: process.cwd(),
+    log: (line) => process.stderr.write(`${line}\n`),
+  };
+  const startedAt = new Date();
+  const machineInfo = machine();
+  context.log(`bench: ${benches.length} benchmark(s) on ${machineInfo.cpuModel} x ${machineInfo.cores} cores`);
+  const rows: Row[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const bench of benches) {
+    context.log(`${bench.name} ...`);
+    const start = performance.now();
+    try {
+      const { value, raw: more } = await bench.run(context);
+      const seconds = round((performance.now() - start) / 1000, 1);
+      rows.push({ name: bench.name, value, digits: bench.digits, target: bench.target?.text ?? '-', meets: bench.target ? bench.target.meets(value) : null, seconds });
+      Object.assign(raw, more);
+      context.log(`${bench.name} = ${value} (${seconds} s)`);
+    } catch (error) {
+      const seconds = round((performance.now() - start) / 1000, 1);
+      const message = (error as Error).message?.split('\n')[0] ?? String(error);
+      rows.push({ name: bench.name, value: null, digits: bench.digits, target: bench.target?.text ?? '-', meets: null, seconds, error: message });
+      context.log(`${bench.name} failed: ${message}`);
+    }
+  }
+  const totalSeconds = round(rows.reduce((t, r) => t + r.seconds, 0), 1);
+  if (args.json) {
+    const document = {
+      kind: 'bench',
+      schemaVersion: 1,
+      createdAt: startedAt.toISOString(),
+      ...Object.fromEntries(rows.map((r) => [r.name, r.value])),
+      targets: Object.fromEntries(rows.map((r) => [r.name, r.target])),
+      meets: Object.fromEntries(rows.map((r) => [r.name, r.meets])),
+      seconds: Object.fromEntries(rows.map((r) => [r.name, r.seconds])),
+      ...(rows.some((r) => r.error) ? { errors: Object.fromEntries(rows.filter((r) => r.error).map((r) => [r.name, r.error])) } : {}),
+      raw,
+      machine: machineInfo,
+      totalSeconds,
+    };
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    // The table too, for the person watching: stderr, so stdout stays one JSON object.
+    process.stderr.write(formatTable(rows, machineInfo, totalSeconds));
+  } else {
+    process.stdout.write(formatTable(rows, machineInfo, totalSeconds));
+  }
+  return rows.some((r) => r.error) ? 1 : 0;
+}
+
+function formatTable(rows: Row[], machineInfo: Record<string, unknown>, totalSeconds: number): string {
+  const header = ['name', 'value', 'target', 'meets'];
+  const body = rows.map((r) => [r.name, r.value === null ? `error: ${r.error}` : r.value.toFixed(r.digits), r.target, r.meets === null ? '-' : r.meets ? 'yes' : 'NO']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...body.map(line),
+    '',
+    `${machineInfo.cpuModel}, ${machineInfo.cores} cores, node ${machineInfo.node}, onnxruntime ${machineInfo.onnxruntime}; ${totalSeconds} s`,
+    '',
+  ].join('\n');
+}
+
+function prefixed(prefix: string, figures: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${prefix}.${k}`, v]));
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+process.exitCode = await main();

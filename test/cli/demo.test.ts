@@ -1,0 +1,65 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerDemoCommand } from '../../src/cli/demo.js';
+import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileResult.js';
+import { readDocument } from '../../src/util/documents.js';
+import { ExitCode } from '../../src/util/errors.js';
+import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
+
+/** `capacity-plan demo`: both presets on the same model, side by side. */
+
+let box: CliSandbox;
+beforeAll(async () => {
+  box = await cliSandbox([registerDemoCommand]);
+});
+afterAll(async () => {
+  await box.cleanup();
+});
+
+describe('capacity-plan demo', () => {
+  it('--model tiny --duration 3: profiles torchserve-default then triton-dynamic and prints the throughput ratio', async () => {
+    // A liveness bound, not a timing (the demo takes about 15 s): a preset that hangs fails here.
+    let bound: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      box.run(['demo', '--model', 'tiny', '--duration', '3']),
+      new Promise<undefined>((resolve) => (bound = setTimeout(() => resolve(undefined), 75_000))),
+    ]);
+    clearTimeout(bound);
+    expect(finished, 'demo still running after 75 s').toBeDefined();
+    const { code, stdout, stderr } = finished!;
+    expect(stderr).not.toMatch(/error|\n\s+at /);
+    expect(code).toBe(ExitCode.ok);
+
+    // Both result documents were written, one per preset, both for the tiny model.
+    const dir = join(box.cwd, 'profiles', 'results');
+    const files = readdirSync(dir).sort();
+    expect(files.map((f) => f.replace(/-\d{4}-.*$/, ''))).toEqual(['torchserve-default', 'triton-dynamic']);
+    const [torchserve, triton] = await Promise.all(files.map((f) => readDocument(join(dir, f), ProfileResult, 'profile', PROFILE_SCHEMA_VERSION)));
+    for (const doc of [torchserve!, triton!]) {
+      expect(doc.model!.source).toBe('tiny');
+      expect(doc.spec!.measurement.durationS).toBe(3);
+      expect(doc.throughputRps).toBeGreaterThan(0);
+      expect(doc.requests.failed).toBe(0);
+    }
+    expect(torchserve!.spec!.pipeline.configLoad).toBe('per-request');
+    expect(triton!.spec!.pipeline.configLoad).toBe('cached');
+
+    // The comparison table names both presets, then the ratio line, computed from those documents.
+    expect(stdout).toMatch(/^stage\s+torchserve-default ms\s+share\s+triton-dynamic ms\s+share$/m);
+    const ratio = /^triton-dynamic serves (\d+\.\d{2})x the throughput of torchserve-default \((\d+\.\d) vs (\d+\.\d) req\/s\)\.$/m.exec(stdout);
+    expect(ratio, stdout).not.toBeNull();
+    expect(ratio![1]).toBe((triton!.throughputRps / torchserve!.throughputRps).toFixed(2));
+    expect(ratio![2]).toBe(triton!.throughputRps.toFixed(1));
+    expect(ratio![3]).toBe(torchserve!.throughputRps.toFixed(1));
+    expect(stdout).toMatch(/^I\/O stages \(config load, spooling, request log\) took \d+\.\d% of torchserve-default's request time and \d+\.\d% of triton-dynamic's\.$/m);
+    // Before the comparison, each preset's own summary and where it was written.
+    expect(stdout.match(/^written: .*\.json$/gm)).toHaveLength(2);
+  }, 90_000);
+
+  it('a zero --duration is a usage error, before anything runs', async () => {
+    const { code, stderr } = await box.run(['demo', '--model', 'tiny', '--duration', '0']);
+    expect(code).toBe(ExitCode.usage);
+    expect(expectOneLineError(stderr)).toBe("error: --duration must be a number above zero, got '0'");
+  });
+});

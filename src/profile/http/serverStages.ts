@@ -1,4 +1,5 @@
 import { STAGE_NAMES, type StageName } from '../../schema/profileSpec.js';
+import { serverTimingEntries } from '../../util/serverTimingHeader.js';
 import { parseServerTiming, type ServerTiming } from './serverTiming.js';
 
 /**
@@ -80,49 +81,4 @@ export class ServerStageReader {
       else this.unknown.add(name);
     }
   }
-}
-
-/**
- * Every entry's name and duration (entries without a `dur` are skipped), first of a name wins.
- * Splits outside double quotes, as descriptions may hold commas and semicolons.
- */
-export function serverTimingEntries(header: string | string[]): Map<string, number> {
-  const entries = new Map<string, number>();
-  const text = Array.isArray(header) ? header.join(', ') : header;
-  for (const entry of splitOutsideQuotes(text, ',')) {
-    const [rawName, ...params] = splitOutsideQuotes(entry, ';');
-    const name = rawName?.trim() ?? '';
-    if (name === '' || entries.has(name)) continue;
-    for (const param of params) {
-      const eq = param.indexOf('=');
-      if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'dur') continue;
-      const raw = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
-      const ms = raw === '' ? Number.NaN : Number(raw);
-      if (Number.isFinite(ms)) entries.set(name, Math.max(0, ms));
-      break;
-    }
-  }
-  return entries;
-}
-
-function splitOutsideQuotes(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted && ch === '\\' && i + 1 < text.length) {
-      current += ch + text[++i];
-      continue;
-    }
-    if (ch === '"') quoted = !quoted;
-    if (ch === separator && !quoted) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  parts.push(current);
-  return parts;
 }

@@ -1,5 +1,6 @@
 import { STAGE_NAMES } from '../../schema/profileSpec.js';
 import type { StageTimings } from '../../profile/pipeline.js';
+import { serverTimingEntries } from '../../util/serverTimingHeader.js';
 
 /**
  * The standard `Server-Timing` response header (W3C Server Timing): the agent reports each
@@ -34,54 +35,7 @@ function formatMs(ms: number): string {
   return Math.max(0, ms).toFixed(3);
 }
 
-/**
- * Name → duration (ms) for every entry that has a `dur` parameter. Accepts what other servers send:
- * descriptions (`db;desc="a, b";dur=12`), quoted values, any parameter order and case, several
- * headers joined with commas, and entries without a duration (skipped: no duration is not zero).
- * When a name repeats, the first entry wins (as the spec's PerformanceServerTiming order implies).
- */
+/** Name → duration (ms) of every entry with a duration (for tests and clients of the agent). */
 export function parseServerTiming(header: string | null | undefined): Record<string, number> {
-  const timings: Record<string, number> = {};
-  if (!header) return timings;
-  for (const entry of splitOutsideQuotes(header, ',')) {
-    const [rawName, ...params] = splitOutsideQuotes(entry, ';');
-    const name = rawName?.trim();
-    if (!name || Object.hasOwn(timings, name)) continue;
-    for (const param of params) {
-      const eq = param.indexOf('=');
-      if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'dur') continue;
-      const dur = Number(unquote(param.slice(eq + 1).trim()));
-      if (Number.isFinite(dur)) timings[name] = dur;
-      break;
-    }
-  }
-  return timings;
-}
-
-/** Splits on `separator` except inside double-quoted strings (which may hold `\"` escapes). */
-function splitOutsideQuotes(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted && ch === '\\' && i + 1 < text.length) {
-      current += ch + text[++i];
-      continue;
-    }
-    if (ch === '"') quoted = !quoted;
-    if (ch === separator && !quoted) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  parts.push(current);
-  return parts;
-}
-
-function unquote(value: string): string {
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) return value.slice(1, -1).replace(/\\(.)/g, '$1');
-  return value;
+  return Object.fromEntries(serverTimingEntries(header));
 }

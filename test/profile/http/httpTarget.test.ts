@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectionsFor, createHttpTarget } from '../../../src/profile/http/httpTarget.js';
 import { describeNetworkError } from '../../../src/profile/http/networkError.js';
 import { wireProtocol } from '../../../src/profile/http/protocols.js';
-import { ServerStageReader, serverTimingEntries } from '../../../src/profile/http/serverStages.js';
+import { ServerStageReader } from '../../../src/profile/http/serverStages.js';
+import { serverTimingEntries } from '../../../src/util/serverTimingHeader.js';
 import type { ProfileTarget } from '../../../src/profile/target.js';
 import type { WireRequest } from '../../../src/profile/stage.js';
 

@@ -13,11 +13,15 @@ import { createHttpClient } from '../profile/http/client.js';
  * load generator is never what limits a measured server.
  *
  * The server runs in a child process so that it shares an event loop with neither generator.
- * Each generator runs twice, alternating (ours, autocannon, ours, autocannon), and the best run of
- * each counts: on a shared 2-core machine a single run can lose a second to a neighbour.
+ * Both generators first warm up (JIT, sockets, the server's own warm-up) for WARM_S each, then run
+ * ROUNDS times, alternating which goes first (ours, autocannon; autocannon, ours; ...); each side's
+ * median run counts: on a shared 2-core machine a single run can lose a second to a neighbour, and
+ * a median is not skewed by one lucky run the way a best-of is.
  */
 const CONNECTIONS = 10;
 const DURATION_S = 3;
+const WARM_S = 1;
+const ROUNDS = 3;
 const REQUEST_BODY = Buffer.from(JSON.stringify({ image: 'x'.repeat(48) }));
 const CONTENT_TYPE = 'application/json';
 
@@ -39,32 +43,45 @@ server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:'
 export async function benchLoadgenVsAutocannon(): Promise<{ loadgenRps: number; autocannonRps: number; loadgenVsAutocannon: number }> {
   const server = await startTrivialServer();
   try {
+    await loadgenRps(server.url, WARM_S);
+    await autocannonRps(server.url, WARM_S);
     const loadgen: number[] = [];
     const autocannon: number[] = [];
-    for (let round = 0; round < 2; round++) {
-      loadgen.push(await loadgenRps(server.url));
-      autocannon.push(await autocannonRps(server.url));
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        loadgen.push(await loadgenRps(server.url, DURATION_S));
+        autocannon.push(await autocannonRps(server.url, DURATION_S));
+      } else {
+        autocannon.push(await autocannonRps(server.url, DURATION_S));
+        loadgen.push(await loadgenRps(server.url, DURATION_S));
+      }
     }
-    const loadgenBest = Math.max(...loadgen);
-    const autocannonBest = Math.max(...autocannon);
+    const loadgenMedian = median(loadgen);
+    const autocannonMedian = median(autocannon);
     return {
-      loadgenRps: Math.round(loadgenBest),
-      autocannonRps: Math.round(autocannonBest),
-      loadgenVsAutocannon: Math.round((loadgenBest / autocannonBest) * 100) / 100,
+      loadgenRps: Math.round(loadgenMedian),
+      autocannonRps: Math.round(autocannonMedian),
+      loadgenVsAutocannon: Math.round((loadgenMedian / autocannonMedian) * 100) / 100,
     };
   } finally {
     await server.stop();
   }
 }
 
-async function loadgenRps(url: string): Promise<number> {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function loadgenRps(url: string, durationS: number): Promise<number> {
   const client = createHttpClient(url, { connections: CONNECTIONS });
   let ok = 0;
   try {
     const startMs = realClock.nowMs();
     await runLoad({
       load: { kind: 'closed-loop', concurrency: CONNECTIONS },
-      durationMs: DURATION_S * 1000,
+      durationMs: durationS * 1000,
       clock: realClock,
       send: async () => {
         const response = await client.post('/', CONTENT_TYPE, REQUEST_BODY);
@@ -80,13 +97,13 @@ async function loadgenRps(url: string): Promise<number> {
 /** autocannon has no bundled types: the little of its result that is read here. */
 type Autocannon = (options: Record<string, unknown>) => Promise<{ '2xx': number; duration: number; errors: number }>;
 
-async function autocannonRps(url: string): Promise<number> {
+async function autocannonRps(url: string, durationS: number): Promise<number> {
   // A dev dependency, loaded only when the bench runs.
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
-    duration: DURATION_S,
+    duration: durationS,
     pipelining: 1,
     method: 'POST',
     headers: { 'content-type': CONTENT_TYPE },

@@ -29,7 +29,7 @@ interface Queued {
   state: RequestState;
   enqueuedAtMs: number;
   /** startedAtMs: when the batch could start on its instance (queueing ends, inference begins). */
-  resolve(value: { startedAtMs: number }): void;
+  resolve(startedAtMs: number): void;
   reject(error: unknown): void;
 }
 
@@ -82,15 +82,11 @@ export class RequestPipeline {
    * request's time in the pipeline exactly. A stage that finishes synchronously is not awaited: an
    * await would only hand the event loop to other requests mid-pipeline.
    */
-  async handle(request: WireRequest, intendedAtMs: number, options: HandleOptions = {}): Promise<RequestOutcome> {
+  async handle(request: WireRequest, intendedAtMs: number, options?: HandleOptions): Promise<RequestOutcome> {
     const { clock, before, after } = this.options;
     const state: RequestState = { id: this.nextId++, request };
     const stageMs: StageTimings = {};
     let markMs = clock.nowMs();
-    const finish = (failure?: RequestOutcome['failure']): RequestOutcome => {
-      const completedAtMs = failure ? clock.nowMs() : markMs;
-      return { ok: !failure, stageMs, endToEndMs: completedAtMs - intendedAtMs, completedAtMs, state, failure };
-    };
     try {
       for (const stage of before) {
         const pending = stage.run(state);
@@ -100,9 +96,9 @@ export class RequestPipeline {
         markMs = nowMs;
       }
       const enqueuedAtMs = markMs;
-      const { startedAtMs } = await new Promise<{ startedAtMs: number }>((resolve, reject) => {
+      const startedAtMs = await new Promise<number>((resolve, reject) => {
         const item: Queued = { state, enqueuedAtMs, resolve, reject };
-        if (this.draining || options.alone) this.runBatch([item]);
+        if (this.draining || options?.alone) this.runBatch([item]);
         else this.batcher.enqueue(item);
       });
       const nowMs = clock.nowMs();
@@ -116,10 +112,12 @@ export class RequestPipeline {
         stageMs[stage.name] = nowMs - markMs;
         markMs = nowMs;
       }
-      return finish();
+      return { ok: true, stageMs, endToEndMs: markMs - intendedAtMs, completedAtMs: markMs, state, failure: undefined };
     } catch (error) {
-      if (error instanceof RequestFailure) return finish({ stage: error.stage, reason: error.reason });
-      return finish({ stage: 'pipeline', reason: (error as Error).message ?? String(error) });
+      const failure: RequestOutcome['failure'] =
+        error instanceof RequestFailure ? { stage: error.stage, reason: error.reason } : { stage: 'pipeline', reason: (error as Error).message ?? String(error) };
+      const completedAtMs = clock.nowMs();
+      return { ok: false, stageMs, endToEndMs: completedAtMs - intendedAtMs, completedAtMs, state, failure };
     }
   }
 
@@ -159,7 +157,7 @@ export class RequestPipeline {
         for (let i = 0; i < items.length; i++) {
           const item = items[i]!;
           item.state.output = result.data.subarray(i * rowLength, (i + 1) * rowLength);
-          item.resolve({ startedAtMs });
+          item.resolve(startedAtMs);
         }
       },
       (error: Error) => {

@@ -40,9 +40,10 @@ export class DynamicBatcher<T> {
 
   enqueue(item: T): void {
     if (this.closed) throw new Error('DynamicBatcher: enqueue after close');
+    const nowMs = this.options.clock.nowMs();
     this.items.push(item);
-    this.queuedAtMs.push(this.options.clock.nowMs());
-    this.evaluate(this.options.clock.nowMs());
+    this.queuedAtMs.push(nowMs);
+    this.evaluate(nowMs);
   }
 
   /** An instance became free: form the next batch if one is due. */

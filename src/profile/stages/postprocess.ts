@@ -18,33 +18,26 @@ export function createPostprocessStage(_ctx: StageContext): Stage {
 export function predictionFromLogits(logits: Float32Array, k: number): Prediction {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
-  const probabilities = new Float64Array(logits.length);
+  // One pass: the softmax's denominator, and the top k of exp(logit - max) kept as they go by (the
+  // same values, comparisons and tie order as sorting the whole probability vector, without
+  // allocating it: this runs once per request).
+  const best: number[] = [];
+  const bestValues: number[] = [];
   let sum = 0;
   for (let i = 0; i < logits.length; i++) {
-    const e = Math.exp(logits[i]! - max);
-    probabilities[i] = e;
-    sum += e;
-  }
-  const top = topK(probabilities, k).map((classIndex) => ({ classIndex, score: probabilities[classIndex]! / sum }));
-  const best = top[0]!;
-  return { classIndex: best.classIndex, score: best.score, top };
-}
-
-/**
- * Indices of the k largest values, largest first; ties keep the lower index first. An insertion
- * into a k-long list: O(n·k) with tiny k beats sorting 1000 indices per request.
- */
-function topK(values: Float64Array, k: number): number[] {
-  const best: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
+    const value = Math.exp(logits[i]! - max);
+    sum += value;
     if (best.length === k) {
-      if (value <= values[best[k - 1]!]!) continue;
+      if (value <= bestValues[k - 1]!) continue;
       best.pop();
+      bestValues.pop();
     }
     let at = best.length;
-    while (at > 0 && values[best[at - 1]!]! < value) at--;
+    while (at > 0 && bestValues[at - 1]! < value) at--;
     best.splice(at, 0, i);
+    bestValues.splice(at, 0, value);
   }
-  return best;
+  const top = best.map((classIndex, j) => ({ classIndex, score: bestValues[j]! / sum }));
+  const first = top[0]!;
+  return { classIndex: first.classIndex, score: first.score, top };
 }

@@ -13,12 +13,16 @@ export function createPreprocessStage(ctx: StageContext): Stage {
   const where = ctx.spec.pipeline.preprocess.where;
   return {
     name: 'preprocess',
-    async run(state: RequestState): Promise<void> {
+    // Synchronous for a request that arrived as a tensor (client-side preprocessing): the pipeline
+    // awaits only a stage that returns a promise, and a promise per request costs the event loop.
+    run(state: RequestState): Promise<void> | void {
       if (state.tensor) return;
-      if (where === 'client') throw new RequestFailure('preprocess', 'client-side preprocessing expects tensor requests, got image bytes');
-      if (!state.payload) throw new RequestFailure('preprocess', 'no image payload');
-      if (!state.config) throw new RequestFailure('preprocess', 'no preprocessing config (configLoad must run first)');
-      state.tensor = await preprocessImage(state.payload, state.config);
+      if (where === 'client') return Promise.reject(new RequestFailure('preprocess', 'client-side preprocessing expects tensor requests, got image bytes'));
+      if (!state.payload) return Promise.reject(new RequestFailure('preprocess', 'no image payload'));
+      if (!state.config) return Promise.reject(new RequestFailure('preprocess', 'no preprocessing config (configLoad must run first)'));
+      return preprocessImage(state.payload, state.config).then((tensor) => {
+        state.tensor = tensor;
+      });
     },
   };
 }

@@ -123,7 +123,7 @@ function applyFlags(spec: Obj, f: SpecFlags): void {
     // A short --duration alone still gets a warm-up and three windows: scale the defaults to fit.
     const stableWindows = 3;
     if (f.warmup === undefined && (m().warmupS === undefined || (m().warmupS as number) + stableWindows * 2 > f.duration)) {
-      m().warmupS = Math.min(2, f.duration * 0.2);
+      m().warmupS = Math.min(2, Math.round(f.duration * 20) / 100);
     }
     if (f.window === undefined && (m().windowS === undefined || (m().warmupS as number) + stableWindows * ((m().windowS as number) ?? 2) > f.duration)) {
       // 0.9: leave room for the cold-start request and the drain inside the bound.

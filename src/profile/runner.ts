@@ -11,7 +11,6 @@ import { assessStability } from './core/stability.js';
 import { summarize } from './core/histogram.js';
 import { collectEnvironment } from './environment.js';
 import { loadImageCorpus } from './images/corpus.js';
-import type { RequestOutcome } from './pipeline.js';
 import { mergeWindows, WindowRecorder } from './recorder.js';
 import type { PreprocessConfig, StageContext, WireRequest } from './stage.js';
 import { preprocessConfigFrom } from './stages/configLoad.js';
@@ -90,8 +89,13 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
     checkAbort();
 
     emit({ type: 'phase', phase: 'corpus', message: describeImages(spec) });
-    const images = await loadImageCorpus(spec.images, home);
+    const corpus = await loadImageCorpus(spec.images, home);
+    const images = corpus.filter((image) => image.readError === undefined);
     const requests = await buildRequests(images, spec, target.itemShape);
+    // The load walks the whole corpus in order; a file that could not be read is a failure in its turn.
+    const slots: (WireRequest | string)[] = [];
+    let next = 0;
+    for (const image of corpus) slots.push(image.readError === undefined ? requests[next++]! : `client: cannot read image file '${image.name}': ${image.readError}`);
     await target.prepare?.(requests);
     let current: WindowRecorder | null = null;
     target.onBatch = (size) => current?.recordBatch(size);
@@ -126,8 +130,14 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
     const send = async (intendedAtMs: number, seq: number): Promise<void> => {
       inFlight += 1;
       try {
-        const outcome: RequestOutcome = await target.send(requests[seq % requests.length]!, intendedAtMs);
-        current?.record(outcome);
+        const slot = slots[seq % slots.length]!;
+        if (typeof slot === 'string') {
+          current?.recordFailure(slot);
+        } else {
+          // Awaited first: `current?.record(await ...)` would skip the send whenever no window is open.
+          const outcome = await target.send(slot, intendedAtMs);
+          current?.record(outcome);
+        }
       } finally {
         inFlight -= 1;
       }

@@ -160,13 +160,27 @@ describe('capacity-plan profile: a real run', () => {
     expect(doc.requests.failed).toBeGreaterThan(0);
   });
 
-  it('an image file that cannot be read (a dangling link) is a one-line input error naming it', async () => {
+  it('an image file that cannot be read (a dangling link) is a failed request in its turn, named; the run goes on', async () => {
     const dir = await imageDir('broken-link', { 'photo.jpg': 'photo.jpg' });
+    await symlink(join(dir, 'gone.jpg'), join(dir, 'broken.jpg'));
+    const { code, stdout, stderr } = await profile('--model', 'tiny', '--duration', '3', '--concurrency', '2', '--images', dir, '--json', '--quiet', '--out', join(box.dir, 'broken-link.json'));
+    expect(stderr).toBe('');
+    expect(code).toBe(ExitCode.ok);
+    const doc = parseJsonDocument(stdout);
+    expect(doc.requests.completed).toBeGreaterThan(0);
+    expect(doc.requests.failures).toEqual([{ reason: "client: cannot read image file 'broken.jpg': no such file (a dangling link?)", count: doc.requests.failed }]);
+    // The corpus alternates broken.jpg and photo.jpg: failures and successes come in turn.
+    expect(Math.abs(doc.requests.failed - doc.requests.completed)).toBeLessThanOrEqual(4);
+  });
+
+  it('a folder where no image can be read: exit 3, one line naming the first, nothing written', async () => {
+    const dir = join(box.dir, 'all-broken');
+    await mkdir(dir);
     await symlink(join(dir, 'gone.jpg'), join(dir, 'broken.jpg'));
     const { code, stdout, stderr } = await profile('--model', 'tiny', '--duration', '3', '--images', dir, '--quiet');
     expect(code).toBe(ExitCode.input);
     expect(expectOneLineError(stderr)).toBe(
-      `error: cannot read image 'broken.jpg' in '${dir}': no such file (a dangling link?) (fix or remove the file, or point --images at another directory)`,
+      `error: none of the 1 image(s) in '${dir}' can be read ('broken.jpg': no such file (a dangling link?)) (fix the files, or point --images at another directory)`,
     );
     expect(stdout).toBe('');
     expectNoResultWritten();

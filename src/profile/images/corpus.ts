@@ -16,6 +16,8 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.w
 export interface CorpusImage {
   name: string;
   bytes: Buffer;
+  /** Why the file could not be read (then bytes is empty): each request for it is a counted failure. */
+  readError?: string;
 }
 
 export async function loadImageCorpus(source: ImageSource, home: string): Promise<CorpusImage[]> {
@@ -47,17 +49,29 @@ async function loadImageDir(dir: string): Promise<CorpusImage[]> {
   if (names.length === 0) {
     throw new InputError(`image directory '${dir}' holds no images (accepted extensions: ${accepted})`, 'add images, or use the synthetic corpus');
   }
-  return Promise.all(names.map(async (name) => ({ name, bytes: await readImageFile(dir, name) })));
+  const images = await Promise.all(names.map((name) => readImageFile(dir, name)));
+  const unreadable = images.filter((image) => image.readError !== undefined);
+  if (unreadable.length === images.length) {
+    const first = unreadable[0]!;
+    throw new InputError(
+      `none of the ${images.length} image(s) in '${dir}' can be read ('${first.name}': ${first.readError})`,
+      'fix the files, or point --images at another directory',
+    );
+  }
+  return images;
 }
 
-/** An image file that cannot be read (permissions, a dangling link, a directory) is an input error, named. */
-async function readImageFile(dir: string, name: string): Promise<Buffer> {
+/**
+ * An image file that cannot be read (permissions, a dangling link, a directory) stays in the corpus
+ * with its reason: the run goes on, and every request for it is counted as failed.
+ */
+async function readImageFile(dir: string, name: string): Promise<CorpusImage> {
   try {
-    return await readFile(join(dir, name));
+    return { name, bytes: await readFile(join(dir, name)) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file (a dangling link?)' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
-    throw new InputError(`cannot read image '${name}' in '${dir}': ${why}`, 'fix or remove the file, or point --images at another directory');
+    return { name, bytes: Buffer.alloc(0), readError: why };
   }
 }
 

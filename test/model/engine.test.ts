@@ -1,34 +1,18 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine, type EngineOptions } from '../../src/model/engine.js';
-import { buildTiny } from '../../src/model/tiny.js';
 import { EngineSpec } from '../../src/schema/profileSpec.js';
 import type { z } from 'zod';
 import { EnvironmentError, ExitCode, InputError } from '../../src/util/errors.js';
 import { normal, seededRandom } from '../../src/util/random.js';
 import { writeCustomModel } from './customModels.js';
+import { ITEM, useTinyModel } from './tinyModelFixture.js';
 
-const ITEM = 3 * 224 * 224;
-
-let dir: string;
-let tinyPath: string;
-const engines: Engine[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cp-engine-'));
-  tinyPath = join(dir, 'tiny.onnx');
-  await writeFile(tinyPath, buildTiny({ seed: 1 }));
-});
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.close()));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const fx = useTinyModel('cp-engine-');
+const engines = fx.engines;
 
 type EngineSettings = z.input<typeof EngineSpec>;
 
@@ -62,7 +46,7 @@ async function openError(modelPath: string, engine: EngineSettings = {}, inputSh
 
 describe('Engine with the tiny model', () => {
   it('reads the signature from the model: input [N,3,224,224] float32, output logits [N,10], dynamic batch', async () => {
-    const engine = await open(tinyPath);
+    const engine = await open(fx.tinyPath);
     expect(engine.signature).toEqual({
       inputName: 'input',
       inputType: 'float32',
@@ -78,14 +62,14 @@ describe('Engine with the tiny model', () => {
   });
 
   it('infers a batch of 3: dims [3, 10], each row what onnxruntime gives for the same batch', async () => {
-    const engine = await open(tinyPath);
+    const engine = await open(fx.tinyPath);
     const items = [randomItem(1), randomItem(2), randomItem(3)];
     const result = await engine.infer(items);
     expect(result.dims).toEqual([3, 10]);
     expect(result.data).toHaveLength(30);
 
     // The reference: the same model and batch run directly on this thread.
-    const session = await ort.InferenceSession.create(tinyPath);
+    const session = await ort.InferenceSession.create(fx.tinyPath);
     try {
       const batch = new Float32Array(3 * ITEM);
       items.forEach((item, i) => batch.set(item, i * ITEM));
@@ -100,7 +84,7 @@ describe('Engine with the tiny model', () => {
   });
 
   it('a batch of 1 gives the same row as that item inside a batch of 3', async () => {
-    const engine = await open(tinyPath);
+    const engine = await open(fx.tinyPath);
     const items = [randomItem(4), randomItem(5), randomItem(6)];
     const [alone, together] = await Promise.all([engine.infer([items[1]!]), engine.infer(items)]);
     expect(alone.dims).toEqual([1, 10]);
@@ -108,7 +92,7 @@ describe('Engine with the tiny model', () => {
   });
 
   it('--instances 3 starts 3 workers, each with its own session and one batch slot', async () => {
-    const engine = await open(tinyPath, { instances: 3 });
+    const engine = await open(fx.tinyPath, { instances: 3 });
     expect(engine.instanceCount).toBe(3);
     expect(engine.loadMs).toHaveLength(3);
     expect(engine.loadMs.every((ms) => ms > 0)).toBe(true);
@@ -123,7 +107,7 @@ describe('Engine with the tiny model', () => {
   });
 
   it('one instance is busy with one batch in flight', async () => {
-    const engine = await open(tinyPath, { instances: 1 });
+    const engine = await open(fx.tinyPath, { instances: 1 });
     const pending = engine.infer([randomItem(10)]);
     expect(engine.hasFreeInstance()).toBe(false);
     await pending;
@@ -131,7 +115,7 @@ describe('Engine with the tiny model', () => {
   });
 
   it('refuses work after close()', async () => {
-    const engine = await open(tinyPath);
+    const engine = await open(fx.tinyPath);
     await engine.close();
     expect(engine.hasFreeInstance()).toBe(false);
     await expect(engine.infer([randomItem(11)])).rejects.toThrow('engine is closed');
@@ -141,7 +125,7 @@ describe('Engine with the tiny model', () => {
 describe('Engine with a fixed batch dimension (x [2,3,8,8] -> channel means [2,3])', () => {
   let fixedPath: string;
   beforeAll(async () => {
-    fixedPath = await writeCustomModel('fixed2', join(dir, 'fixed2.onnx'));
+    fixedPath = await writeCustomModel('fixed2', join(fx.dir, 'fixed2.onnx'));
   });
 
   it('reads maxBatch 2 from the model', async () => {
@@ -172,7 +156,7 @@ describe('Engine with a fixed batch dimension (x [2,3,8,8] -> channel means [2,3
 describe('Engine with dynamic C,H,W (x [N,3,H,W])', () => {
   let dynamicPath: string;
   beforeAll(async () => {
-    dynamicPath = await writeCustomModel('dynamic', join(dir, 'dynamic.onnx'));
+    dynamicPath = await writeCustomModel('dynamic', join(fx.dir, 'dynamic.onnx'));
   });
 
   it('without --input-shape: an InputError saying to pass --input-shape', async () => {
@@ -202,7 +186,7 @@ describe('Engine with dynamic C,H,W (x [N,3,H,W])', () => {
 
 describe('Engine refusing models and devices it cannot run', () => {
   it('an input of rank 2 is not an image tensor; the error says which shapes are supported', async () => {
-    const error = await openError(await writeCustomModel('rank2', join(dir, 'rank2.onnx')));
+    const error = await openError(await writeCustomModel('rank2', join(fx.dir, 'rank2.onnx')));
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).oneLine()).toBe(
       "the model input 'x' has shape [N, 10], not an image tensor (an image model takes one float32 input [N, C, H, W] with C = 1 or 3)",
@@ -210,10 +194,10 @@ describe('Engine refusing models and devices it cannot run', () => {
   });
 
   it('random bytes and a truncated model: an InputError naming the file, one line', async () => {
-    const random = join(dir, 'random.onnx');
+    const random = join(fx.dir, 'random.onnx');
     await writeFile(random, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
-    const truncated = join(dir, 'truncated.onnx');
-    const tiny = await readFile(tinyPath);
+    const truncated = join(fx.dir, 'truncated.onnx');
+    const tiny = await readFile(fx.tinyPath);
     await writeFile(truncated, tiny.subarray(0, Math.floor(tiny.length / 3)));
     for (const path of [random, truncated]) {
       const error = await openError(path);
@@ -228,7 +212,7 @@ describe('Engine refusing models and devices it cannot run', () => {
   const cudaInstalled = existsSync(bin) && readdirSync(bin, { recursive: true }).some((f) => String(f).endsWith('libonnxruntime_providers_cuda.so'));
 
   it.skipIf(cudaInstalled)('--device cuda without the CUDA provider: an EnvironmentError naming the install command', async () => {
-    const error = await openError(tinyPath, { device: 'cuda' });
+    const error = await openError(fx.tinyPath, { device: 'cuda' });
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).exitCode).toBe(ExitCode.environment);
     expect((error as EnvironmentError).oneLine()).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci');

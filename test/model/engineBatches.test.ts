@@ -1,12 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import { Engine, resolveIntraOpThreads, servingDepthPerInstance } from '../../src/model/engine.js';
 import { sessionOptions } from '../../src/model/sessionOptions.js';
-import { buildTiny } from '../../src/model/tiny.js';
 import { EngineSpec } from '../../src/schema/profileSpec.js';
 import { normal, seededRandom } from '../../src/util/random.js';
+import { ITEM, useTinyModel } from './tinyModelFixture.js';
 
 /**
  * How batches travel to the instances: assembled into a buffer that is transferred (not copied)
@@ -14,25 +12,11 @@ import { normal, seededRandom } from '../../src/util/random.js';
  * behind the batch it runs.
  */
 
-const ITEM = 3 * 224 * 224;
-let dir: string;
-let tinyPath: string;
-const engines: Engine[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cp-engine-batches-'));
-  tinyPath = join(dir, 'tiny.onnx');
-  await writeFile(tinyPath, buildTiny({ seed: 1 }));
-});
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.close()));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const fx = useTinyModel('cp-engine-batches-');
+const engines = fx.engines;
 
 async function open(depthPerInstance?: number): Promise<Engine> {
-  const engine = await Engine.open({ modelPath: tinyPath, engine: EngineSpec.parse({ intraOpNumThreads: 1 }), depthPerInstance });
+  const engine = await Engine.open({ modelPath: fx.tinyPath, engine: EngineSpec.parse({ intraOpNumThreads: 1 }), depthPerInstance });
   engines.push(engine);
   return engine;
 }

@@ -8,6 +8,7 @@ import type { WireRequest } from '../profile/stage.js';
 import { preprocessConfigFrom } from '../profile/stages/configLoad.js';
 import { ProfileSpec, type ProfileSpecInput } from '../schema/profileSpec.js';
 import { openBareLoop } from './bareLoop.js';
+import { median } from '../util/median.js';
 
 /**
  * harnessEfficiency.<model>: images per second through the thin in-process pipeline (the
@@ -269,11 +270,6 @@ export function rateFromCompletions(times: number[]): number {
   return ((sorted.length - opening) * 1000) / (last - first);
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

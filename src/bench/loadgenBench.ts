@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { realClock } from '../profile/core/clock.js';
 import { runLoad } from '../profile/core/loadExecutor.js';
 import { createHttpClient } from '../profile/http/client.js';
+import { median } from '../util/median.js';
 
 /**
  * loadgenVsAutocannon: requests per second of the profiler's own HTTP load generator (the
@@ -68,11 +69,6 @@ export async function benchLoadgenVsAutocannon(): Promise<{ loadgenRps: number; 
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function loadgenRps(url: string, durationS: number): Promise<number> {
   const client = createHttpClient(url, { connections: CONNECTIONS });

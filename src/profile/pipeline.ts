@@ -1,5 +1,6 @@
 import type { BatchingSpec, StageName } from '../schema/profileSpec.js';
 import type { Engine } from '../model/engine.js';
+import { fullBatchSize } from './core/batchPolicy.js';
 import { DynamicBatcher } from './core/batcher.js';
 import type { Clock } from './core/clock.js';
 import { RequestFailure, type RequestState, type Stage, type WireRequest } from './stage.js';
@@ -134,7 +135,7 @@ export class RequestPipeline {
   drain(): void {
     this.draining = true;
     const waiting = this.batcher.drain();
-    const max = maxBatchOf(this.policy);
+    const max = fullBatchSize(this.policy);
     for (let i = 0; i < waiting.length; i += max) this.runBatch(waiting.slice(i, i + max));
   }
 
@@ -165,12 +166,6 @@ export class RequestPipeline {
       },
     );
   }
-}
-
-function maxBatchOf(batching: BatchingSpec): number {
-  if (batching.policy === 'triton') return batching.maxBatchSize;
-  if (batching.policy === 'torchserve') return batching.batchSize;
-  return 1;
 }
 
 /** A model with a fixed batch dimension cannot take bigger batches than it declares. */

@@ -18,6 +18,7 @@ import { encodeClientRequest } from './stages/preprocess.js';
 import { openServingPipeline } from './servingPipeline.js';
 import { inProcessTarget, type ProfileTarget } from './target.js';
 import { startTelemetry } from './telemetry/telemetry.js';
+import { median } from '../util/median.js';
 
 /**
  * Runs one profile: model -> engine -> pipeline -> load -> measurement windows -> ProfileResult.
@@ -26,13 +27,6 @@ import { startTelemetry } from './telemetry/telemetry.js';
 
 /** Lone requests sent after the first one, whose median is the warm figure cold start is compared with. */
 const WARM_ALONE_REQUESTS = 5;
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 export type ProfileEvent =
   | { type: 'phase'; phase: 'model' | 'corpus' | 'engine' | 'cold-start' | 'warmup' | 'measure' | 'drain' | 'done'; message: string }
@@ -307,7 +301,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       coldStart: {
         modelLoadMs: target.modelLoadMs,
         firstRequestMs: first.ok ? first.endToEndMs : undefined,
-        warmMedianMs: median(warmAloneMs),
+        warmMedianMs: warmAloneMs.length > 0 ? median(warmAloneMs) : undefined,
       },
       costExtras:
         spec.pipeline.requestLog.usdPerMonth !== undefined && spec.pipeline.requestLog.mode !== 'off'

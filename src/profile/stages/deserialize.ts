@@ -35,16 +35,8 @@ export function createDeserializeStage(ctx: StageContext): Stage {
 }
 
 /** 'Image/JPEG; charset=binary' → 'image/jpeg'. */
-// Requests of a run mostly share one content type: remember the last one parsed.
-let lastContentType = '';
-let lastMediaType = '';
-
 function mediaTypeOf(contentType: string): string {
-  if (contentType === lastContentType) return lastMediaType;
-  const mediaType = (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
-  lastContentType = contentType;
-  lastMediaType = mediaType;
-  return mediaType;
+  return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
 }
 
 /** `{ "image": "<base64>" }` → the decoded bytes. */

@@ -1,11 +1,11 @@
-import { encodeClientRequest, tensorFromBody } from '../profile/images/clientRequest.js';
-import { loadImageCorpus } from '../profile/images/corpus.js';
-import { realClock } from '../profile/core/clock.js';
+import { encodeClientRequest, tensorFromBody } from '../serving/images/clientRequest.js';
+import { loadImageCorpus } from '../profile/corpus/imageCorpus.js';
+import { realClock } from '../util/clock.js';
 import { runLoad } from '../profile/core/loadExecutor.js';
 import { loadPreset } from '../profile/presets.js';
-import { openServingPipeline, type ServingPipeline } from '../profile/servingPipeline.js';
-import type { WireRequest } from '../profile/stage.js';
-import { preprocessConfigFrom } from '../profile/stages/configLoad.js';
+import { openServingPipeline, type ServingPipeline } from '../serving/servingPipeline.js';
+import type { WireRequest } from '../serving/stage.js';
+import { preprocessConfigFrom } from '../serving/stages/configLoad.js';
 import { ProfileSpec, type ProfileSpecInput } from '../schema/profileSpec.js';
 import { openBareLoop } from './bareLoop.js';
 import { median } from '../util/median.js';

@@ -1,4 +1,4 @@
-import { defaultHome } from '../cli/runtime.js';
+import { defaultHome } from '../util/home.js';
 import { openAgentTarget } from '../profile/http/agentTarget.js';
 import { loadPreset } from '../profile/presets.js';
 import { runProfile } from '../profile/runner.js';

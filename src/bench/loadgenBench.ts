@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { realClock } from '../profile/core/clock.js';
+import { realClock } from '../util/clock.js';
 import { runLoad } from '../profile/core/loadExecutor.js';
 import { createHttpClient } from '../profile/http/client.js';
 import { median } from '../util/median.js';

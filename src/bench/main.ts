@@ -6,7 +6,7 @@
  * as `harnessEfficiency`). docs/bench.md says what each figure means.
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { defaultHome } from '../cli/runtime.js';
+import { defaultHome } from '../util/home.js';
 import { onnxruntimeVersion } from '../model/providers.js';
 import { benchHarnessEfficiency, HARNESS_DEFAULTS, type HarnessModel } from './harnessBench.js';
 import { benchHttpOverhead } from './httpBench.js';

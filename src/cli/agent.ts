@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { MAX_INPUT_PIXELS } from '../profile/images/preprocessImage.js';
+import { MAX_INPUT_PIXELS } from '../serving/images/preprocessImage.js';
 import { ProfileSpec } from '../schema/profileSpec.js';
 import { startAgent } from '../server/agent/agent.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../server/agent/options.js';

@@ -1,4 +1,4 @@
-import { formatComparison } from '../profile/report.js';
+import { formatComparison } from '../profile/formatProfile.js';
 import { positiveNumber } from './flags.js';
 import { profileCommand } from './profile.js';
 import type { Register } from './program.js';

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { openAgentTarget } from '../profile/http/agentTarget.js';
 import { openRemoteTarget } from '../profile/http/remoteTarget.js';
 import { runProfile, type OpenTarget } from '../profile/runner.js';
-import { formatProfileSummary } from '../profile/report.js';
+import { formatProfileSummary } from '../profile/formatProfile.js';
 import type { ProfileResult } from '../schema/profileResult.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { MeasurementError } from '../util/errors.js';

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { defaultHome } from '../util/home.js';
 
 /**
  * What a command may touch of the outside world. main.ts builds the real one; tests build their
@@ -15,10 +14,6 @@ export interface Runtime {
   now: () => Date;
   /** Aborted on SIGINT/SIGTERM: long runs stop and clean up. */
   signal: AbortSignal;
-}
-
-export function defaultHome(env: NodeJS.ProcessEnv): string {
-  return env.CAPACITY_PLAN_HOME ? resolve(env.CAPACITY_PLAN_HOME) : join(homedir(), '.capacity-plan');
 }
 
 export function processRuntime(signal: AbortSignal): Runtime {

@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import type { EngineSpec } from '../schema/profileSpec.js';
 import { EnvironmentError, InputError } from '../util/errors.js';
 import { siblingModule, startWorker } from '../util/workers.js';
-import type { EngineWorkerData, FromWorker, ToWorker, ValueInfo } from './engineProtocol.js';
+import type { EngineWorkerData, FromWorker, ToWorker } from './engineProtocol.js';
+import { readSignature, type ModelSignature } from './signature.js';
 import { assertProviderInstalled, executionProviders } from './providers.js';
 
 /**
@@ -12,19 +13,6 @@ import { assertProviderInstalled, executionProviders } from './providers.js';
  * each a worker thread with its own onnxruntime session. The batcher asks `hasFreeInstance()` and
  * hands whole batches to `infer()`.
  */
-
-export interface ModelSignature {
-  inputName: string;
-  inputType: string;
-  /** As declared by the model: numbers, or strings for symbolic dimensions. */
-  inputShape: (number | string)[];
-  outputName: string;
-  outputShape: (number | string)[];
-  /** C, H, W used for requests (declared, or --input-shape for dynamic dimensions). */
-  itemShape: [number, number, number];
-  /** Largest batch the model accepts (Infinity when the batch dimension is dynamic). */
-  maxBatch: number;
-}
 
 export interface InferResult {
   /** Row-major output, one row per batch item. */
@@ -293,56 +281,4 @@ function loadError(message: string, modelPath: string, device: string): Error {
     );
   }
   return new InputError(`cannot load model '${modelPath}': ${first}`, 'is it a valid .onnx file? try `capacity-plan model build tiny --out tiny.onnx` to compare');
-}
-
-const SUPPORTED_SHAPES = 'an image model takes one float32 input [N, C, H, W] with C = 1 or 3';
-
-/** Validates that the model is an image model and works out the per-request item shape. */
-export function readSignature(
-  inputs: ValueInfo[],
-  outputs: ValueInfo[],
-  override?: [number, number, number],
-): ModelSignature {
-  const input = inputs[0];
-  const output = outputs[0];
-  if (!input || !output) throw new InputError('the model has no inputs or no outputs', SUPPORTED_SHAPES);
-  if (inputs.length !== 1) {
-    throw new InputError(`the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); only single-input image models are supported`, SUPPORTED_SHAPES);
-  }
-  if (!input.isTensor || input.type !== 'float32') {
-    throw new InputError(`the model input '${input.name}' is ${input.isTensor ? input.type : 'not a tensor'}, not float32`, SUPPORTED_SHAPES);
-  }
-  if (input.shape.length !== 4) {
-    throw new InputError(`the model input '${input.name}' has shape [${input.shape.join(', ')}], not an image tensor`, SUPPORTED_SHAPES);
-  }
-  const [batchDim, ...rest] = input.shape as [number | string, number | string, number | string, number | string];
-  const declared = rest.map((d) => (typeof d === 'number' && d > 0 ? d : null));
-  let itemShape: [number, number, number];
-  if (override) {
-    declared.forEach((d, i) => {
-      if (d !== null && d !== override[i]) {
-        throw new InputError(`--input-shape ${override.join(',')} contradicts the model's declared input [${input.shape.join(', ')}]`);
-      }
-    });
-    itemShape = override;
-  } else if (declared.every((d) => d !== null)) {
-    itemShape = declared as [number, number, number];
-  } else {
-    throw new InputError(
-      `the model input '${input.name}' has dynamic dimensions [${input.shape.join(', ')}]`,
-      'give the C,H,W to use with --input-shape, e.g. --input-shape 3,224,224',
-    );
-  }
-  if (itemShape[0] !== 1 && itemShape[0] !== 3) {
-    throw new InputError(`the model input '${input.name}' has ${itemShape[0]} channels`, SUPPORTED_SHAPES);
-  }
-  return {
-    inputName: input.name,
-    inputType: input.type,
-    inputShape: input.shape,
-    outputName: output.name,
-    outputShape: output.shape,
-    itemShape,
-    maxBatch: typeof batchDim === 'number' && batchDim > 0 ? batchDim : Number.POSITIVE_INFINITY,
-  };
 }

@@ -1,7 +1,7 @@
 import type { LatencySummary } from '../schema/profileResult.js';
 import { STAGE_NAMES, type StageName } from '../schema/profileSpec.js';
 import { createLatencyHistogram, mergeHistograms, recordMs, summarize, type LatencyHistogram } from './core/histogram.js';
-import type { RequestOutcome } from './pipeline.js';
+import type { RequestOutcome } from '../serving/pipeline.js';
 
 /**
  * Collects one measurement window: an HDR histogram per stage and end to end, counts, failure

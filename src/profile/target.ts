@@ -1,8 +1,8 @@
-import type { ModelSignature } from '../model/engine.js';
+import type { ModelSignature } from '../model/signature.js';
 import type { TransportInfo } from '../schema/transport.js';
-import type { HandleOptions, RequestOutcome } from './pipeline.js';
-import type { ServingPipeline } from './servingPipeline.js';
-import type { WireRequest } from './stage.js';
+import type { HandleOptions, RequestOutcome } from '../serving/pipeline.js';
+import type { ServingPipeline } from '../serving/servingPipeline.js';
+import type { WireRequest } from '../serving/stage.js';
 
 /**
  * What the profiler drives: the pipeline in this process, an agent it started over HTTP, or a

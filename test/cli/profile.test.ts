@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProfileCommand } from '../../src/cli/profile.js';
 import { buildTiny } from '../../src/model/tiny.js';
-import { NOT_AN_IMAGE } from '../../src/profile/images/preprocessImage.js';
+import { NOT_AN_IMAGE } from '../../src/serving/images/preprocessImage.js';
 import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileResult.js';
 import { readDocument } from '../../src/util/documents.js';
 import { ExitCode } from '../../src/util/errors.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProfile, type ProfileEvent, type RunProfileOptions } from '../../src/profile/runner.js';
-import { PREPROCESS_CONFIG_FILE } from '../../src/profile/stages/configLoad.js';
+import { PREPROCESS_CONFIG_FILE } from '../../src/serving/stages/configLoad.js';
 import { ProfileResult } from '../../src/schema/profileResult.js';
 import { ProfileSpec, STAGE_NAMES, type ProfileSpecInput } from '../../src/schema/profileSpec.js';
 import { makeFixtureImages } from '../fixtures/images/makeImages.js';

@@ -1,5 +1,5 @@
 import type { LoadModel } from '../../schema/loadModel.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../util/clock.js';
 import { planArrivalsMs, type OpenLoadModel } from './loadSchedule.js';
 
 /**

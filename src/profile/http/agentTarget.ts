@@ -17,9 +17,10 @@ import {
   RemoteError,
   UsageError,
 } from '../../util/errors.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../../util/clock.js';
 import type { ProfileTarget } from '../target.js';
-import { createHttpClient, type HttpClient } from './client.js';
+import { createHttpClient } from './client.js';
+import type { HttpClient } from './types.js';
 import { connectionsFor, createHttpTarget } from './httpTarget.js';
 import { describeNetworkError } from './networkError.js';
 import { wireProtocol } from './protocols.js';

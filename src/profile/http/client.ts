@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, type Dispatcher } from 'undici';
 import { createNetHttpClient } from './netClient.js';
+import type { HttpClient, HttpClientOptions, HttpResponse } from './types.js';
+
 
 /**
  * The load generator's HTTP client. Plain http: origins go to ./netClient.ts, a lean HTTP/1.1
@@ -24,29 +26,6 @@ import { createNetHttpClient } from './netClient.js';
  *   its types but its HTTP/1 client is built on them; measured, they save ~1 µs of CPU/request.
  * - request headers are one prebuilt array per content type.
  */
-export interface HttpResponse {
-  status: number;
-  /** Lower-case names; a repeated header is an array (node:http's shape). Parsed on first read. */
-  readonly headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export interface HttpClient {
-  /** Rejects only when no HTTP response came back (refused, reset, timed out); any status resolves. */
-  /** extraHeaders: name, value, name, value... (rare: the cold-start request's ALONE_HEADER). */
-  post(path: string, contentType: string, body: Buffer | string, extraHeaders?: readonly string[]): Promise<HttpResponse>;
-  get(path: string): Promise<HttpResponse>;
-  /** Closes the sockets; anything still in flight is abandoned (a hung server must not hang us). */
-  close(): Promise<void>;
-}
-
-export interface HttpClientOptions {
-  /** Sockets to open at most: the number of requests that may be in flight at once. */
-  connections: number;
-  /** Bound on waiting for response headers, and between body chunks (undici's default: 300 s). */
-  timeoutMs?: number;
-}
-
 export function createHttpClient(baseUrl: string, options: HttpClientOptions): HttpClient {
   const url = new URL(baseUrl);
   const timeoutMs = options.timeoutMs ?? 300_000;

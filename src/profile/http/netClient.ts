@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import type { HttpClient, HttpResponse } from './client.js';
+import type { HttpClient, HttpResponse } from './types.js';
 
 /**
  * The load generator's plain-HTTP client: HTTP/1.1 on node:net sockets, `connections` keep-alive

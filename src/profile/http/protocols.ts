@@ -1,8 +1,8 @@
 import { STAGE_NAMES, type StageName } from '../../schema/profileSpec.js';
 import type { HttpProtocol } from '../../schema/transport.js';
-import { tensorFromBody } from '../images/clientRequest.js';
-import type { RequestOutcome } from '../pipeline.js';
-import { TENSOR_CONTENT_TYPE, type WireRequest } from '../stage.js';
+import { tensorFromBody } from '../../serving/images/clientRequest.js';
+import type { RequestOutcome } from '../../serving/pipeline.js';
+import { TENSOR_CONTENT_TYPE, type WireRequest } from '../../serving/stage.js';
 
 /**
  * What each wire protocol makes of a WireRequest (an image file, or the client-preprocessed float32

@@ -1,10 +1,11 @@
-import type { ModelSignature } from '../../model/engine.js';
+import type { ModelSignature } from '../../model/signature.js';
 import type { ProfileSpec } from '../../schema/profileSpec.js';
 import type { HttpProtocol } from '../../schema/transport.js';
 import { EnvironmentError, RemoteError, UsageError } from '../../util/errors.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../../util/clock.js';
 import type { ProfileTarget } from '../target.js';
-import { createHttpClient, type HttpClient } from './client.js';
+import { createHttpClient } from './client.js';
+import type { HttpClient } from './types.js';
 import { connectionsFor, createHttpTarget } from './httpTarget.js';
 import { describeNetworkError } from './networkError.js';
 import { wireProtocol } from './protocols.js';
@@ -12,12 +13,12 @@ import {
   agentBatchCounts,
   getJson,
   itemShapeOf,
-  KserveModelMetadata,
   readAgentInfo,
   signatureFromAgentInfo,
   signatureFromKserve,
-  type AgentInfoLoose,
 } from './serverInfo.js';
+import type { AgentInfoLoose } from '../../schema/wire/agentInfo.js';
+import { KserveModelMetadata } from '../../schema/wire/kserve.js';
 
 /**
  * `profile --target URL --protocol P`: a server the user already runs (Triton, TorchServe,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { ModelSignature } from '../../model/engine.js';
-import { AgentInfo } from '../../server/agent/info.js';
-import type { HttpClient } from './client.js';
+import type { ModelSignature } from '../../model/signature.js';
+import { KserveModelMetadata } from '../../schema/wire/kserve.js';
+import { AgentInfoLoose } from '../../schema/wire/agentInfo.js';
+import type { HttpClient } from './types.js';
 
 /**
  * What the HTTP transport asks a server before and during a run (never on the load's hot path):
@@ -18,10 +19,6 @@ export async function getJson(client: HttpClient, path: string): Promise<{ statu
   }
   return { status: response.status, json };
 }
-
-/** /v1/info without the served spec: another version of the agent may have other spec keys. */
-const AgentInfoLoose = AgentInfo.omit({ spec: true });
-export type AgentInfoLoose = z.output<typeof AgentInfoLoose>;
 
 /** The agent's /v1/info, or undefined when the server is not a capacity-plan agent. Rejects on network errors. */
 export async function readAgentInfo(client: HttpClient): Promise<AgentInfoLoose | undefined> {
@@ -47,20 +44,6 @@ export function agentBatchCounts(client: HttpClient): () => Promise<Map<number, 
     return countsFromRecord(info.batchSizeCounts);
   };
 }
-
-const KserveTensorMetadata = z.object({
-  name: z.string(),
-  datatype: z.string(),
-  shape: z.array(z.number().int()),
-});
-
-/** GET /v2/models/{name}: the parts the transport uses (KServe v2 / Triton). */
-export const KserveModelMetadata = z.object({
-  name: z.string(),
-  inputs: z.array(KserveTensorMetadata).min(1),
-  outputs: z.array(KserveTensorMetadata).default([]),
-});
-export type KserveModelMetadata = z.output<typeof KserveModelMetadata>;
 
 /** C,H,W from an input shape [N?, C, H, W] whose last three dimensions are fixed; else undefined. */
 export function itemShapeOf(shape: readonly number[]): [number, number, number] | undefined {

@@ -1,5 +1,5 @@
 import { STAGE_NAMES, type StageName } from '../../schema/profileSpec.js';
-import { serverTimingEntries } from '../../util/serverTimingHeader.js';
+import { AGENT_STEP_NAMES, SERVER_TIMING_TOTAL, serverTimingEntries } from '../../schema/wire/serverTiming.js';
 import { parseServerTiming, type ServerTiming } from './serverTiming.js';
 
 /**
@@ -11,12 +11,6 @@ import { parseServerTiming, type ServerTiming } from './serverTiming.js';
  * Names are inspected on the first responses only: a server sends the same entries every time, and
  * the hot path then costs one parseServerTiming per response.
  */
-
-/** Our agent's own steps outside the pipeline (reading the body, ...): part of its total, not stages. */
-export const AGENT_STEP_NAMES: ReadonlySet<string> = new Set(['bodyRead', 'imageHeader', 'kserveDecode']);
-
-/** The entry our agent puts its total in (SERVER_TIMING_TOTAL on the server side). */
-const TOTAL = 'total';
 
 /** Other servers' names for our stages, lower-cased. */
 const ALIASES: Readonly<Record<string, StageName>> = {
@@ -33,7 +27,7 @@ const ALIASES: Readonly<Record<string, StageName>> = {
   serialization: 'serialize',
 };
 
-const KNOWN: ReadonlySet<string> = new Set([...STAGE_NAMES.filter((s) => s !== 'network'), TOTAL, ...AGENT_STEP_NAMES]);
+const KNOWN: ReadonlySet<string> = new Set([...STAGE_NAMES.filter((s) => s !== 'network'), SERVER_TIMING_TOTAL, ...AGENT_STEP_NAMES]);
 const INSPECTED_RESPONSES = 64;
 
 export class ServerStageReader {

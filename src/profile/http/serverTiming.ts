@@ -1,6 +1,6 @@
 import { STAGE_NAMES, type StageName } from '../../schema/profileSpec.js';
-import type { StageTimings } from '../pipeline.js';
-import { serverTimingEntries } from '../../util/serverTimingHeader.js';
+import type { StageTimings } from '../../serving/pipeline.js';
+import { SERVER_TIMING_TOTAL, serverTimingEntries } from '../../schema/wire/serverTiming.js';
 
 /**
  * Reads a `Server-Timing` response header into pipeline stage times. Our agent sends
@@ -13,9 +13,6 @@ export interface ServerTiming {
   totalMs?: number;
 }
 
-/** The entry that carries the server's total (what our agent writes). */
-const TOTAL = 'total';
-
 /**
  * `network` is what the client computes (its latency minus the server's total); a server has no
  * way to know it, so an entry by that name is ignored rather than trusted.
@@ -25,7 +22,7 @@ const SERVER_STAGES: ReadonlySet<string> = new Set(STAGE_NAMES.filter((s) => s !
 export function parseServerTiming(header: string | string[] | null | undefined): ServerTiming {
   const timing: ServerTiming = { stageMs: {} };
   for (const [name, durMs] of serverTimingEntries(header)) {
-    if (name === TOTAL) timing.totalMs = durMs;
+    if (name === SERVER_TIMING_TOTAL) timing.totalMs = durMs;
     else if (SERVER_STAGES.has(name)) timing.stageMs[name as StageName] = durMs;
   }
   return timing;

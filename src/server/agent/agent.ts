@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { realClock } from '../../profile/core/clock.js';
-import type { RequestOutcome } from '../../profile/pipeline.js';
-import { openServingPipeline, type ServingPipeline } from '../../profile/servingPipeline.js';
+import { realClock } from '../../util/clock.js';
+import type { RequestOutcome } from '../../serving/pipeline.js';
+import { openServingPipeline, type ServingPipeline } from '../../serving/servingPipeline.js';
 import { EnvironmentError, UsageError } from '../../util/errors.js';
 import { describeZodError } from '../../util/zodErrors.js';
 import { createAgentApp } from './app.js';

@@ -1,5 +1,5 @@
-import { IMAGE_CONTENT_TYPES } from '../../profile/stages/deserialize.js';
-import { TENSOR_CONTENT_TYPE } from '../../profile/stage.js';
+import { IMAGE_CONTENT_TYPES } from '../../serving/stages/deserialize.js';
+import { TENSOR_CONTENT_TYPE } from '../../serving/stage.js';
 import { AgentHttpError } from './httpError.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { HandleOptions, RequestOutcome } from '../../profile/pipeline.js';
-import type { ServingPipeline } from '../../profile/servingPipeline.js';
-import type { WireRequest } from '../../profile/stage.js';
+import type { HandleOptions, RequestOutcome } from '../../serving/pipeline.js';
+import type { ServingPipeline } from '../../serving/servingPipeline.js';
+import type { WireRequest } from '../../serving/stage.js';
 import type { AgentMetrics } from './metrics.js';
 import type { AgentSettings } from './options.js';
 

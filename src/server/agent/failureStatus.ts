@@ -1,4 +1,4 @@
-import type { RequestOutcome } from '../../profile/pipeline.js';
+import type { RequestOutcome } from '../../serving/pipeline.js';
 import { AgentHttpError, type ErrorCode } from './httpError.js';
 
 type FailureStage = NonNullable<RequestOutcome['failure']>['stage'];

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { RequestOutcome } from '../../profile/pipeline.js';
-import { wantsAlone } from './alone.js';
+import type { RequestOutcome } from '../../serving/pipeline.js';
+import { wantsAlone } from '../../schema/wire/aloneHeader.js';
 import type { AgentContext } from './context.js';
 import { INFER_CONTENT_TYPES, isImageMediaType, requireContentType } from './contentTypes.js';
 import { withDeadline } from './deadline.js';

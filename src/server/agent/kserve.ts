@@ -1,36 +1,9 @@
-import { z } from 'zod';
-import type { ModelSignature } from '../../model/engine.js';
+import type { ModelSignature } from '../../model/signature.js';
 import { describeZodError } from '../../util/zodErrors.js';
 import { AgentHttpError } from './httpError.js';
+import { KSERVE_MODEL_VERSION, KSERVE_PLATFORM, KserveInferRequest } from '../../schema/wire/kserve.js';
 
-/**
- * The KServe v2 / Triton HTTP inference protocol, JSON tensors only (no binary-data extension):
- * https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/
- * A request's [N, C, H, W] input becomes N separate pipeline requests, so the dynamic batcher sees
- * them as N clients would look to it; the N output rows come back as one [N, classes] tensor.
- */
-
-export const KSERVE_PLATFORM = 'onnxruntime_onnx';
-export const KSERVE_MODEL_VERSION = '1';
-
-const Parameters = z.record(z.string(), z.unknown());
-
-const InferInput = z.object({
-  name: z.string().min(1),
-  shape: z.array(z.number().int().nonnegative()).min(1),
-  datatype: z.string().min(1),
-  parameters: Parameters.optional(),
-  // Flat or nested row-major; leaves are checked while flattening (zod per leaf is slow for 150k values).
-  data: z.array(z.unknown()),
-});
-
-export const KserveInferRequest = z.object({
-  id: z.string().optional(),
-  parameters: Parameters.optional(),
-  inputs: z.array(InferInput).min(1),
-  outputs: z.array(z.object({ name: z.string().min(1), parameters: Parameters.optional() })).optional(),
-});
-export type KserveInferRequest = z.infer<typeof KserveInferRequest>;
+/** Parses KServe v2 requests (schemas in src/schema/wire/kserve.ts) into pipeline requests. */
 
 export interface KserveItems {
   id?: string;

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { wantsAlone } from './alone.js';
-import { tensorBody } from '../../profile/images/clientRequest.js';
-import type { RequestOutcome } from '../../profile/pipeline.js';
-import { TENSOR_CONTENT_TYPE } from '../../profile/stage.js';
+import { wantsAlone } from '../../schema/wire/aloneHeader.js';
+import { tensorBody } from '../../serving/images/clientRequest.js';
+import type { RequestOutcome } from '../../serving/pipeline.js';
+import { TENSOR_CONTENT_TYPE } from '../../serving/stage.js';
 import type { AgentContext } from './context.js';
 import { requireContentType } from './contentTypes.js';
 import { withDeadline } from './deadline.js';

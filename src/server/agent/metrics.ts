@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { STAGE_NAMES } from '../../schema/profileSpec.js';
-import type { StageTimings } from '../../profile/pipeline.js';
+import { AGENT_METRICS } from '../../schema/wire/metricNames.js';
+import type { StageTimings } from '../../serving/pipeline.js';
 
 /**
  * The agent's Prometheus metrics, in a private Registry: several agents can run in one process
@@ -25,27 +26,27 @@ export function createAgentMetrics(): AgentMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
-    name: 'capacity_plan_requests_total',
+    name: AGENT_METRICS.requestsTotal,
     help: 'HTTP requests answered, by route pattern and status code',
     labelNames: ['route', 'status'] as const,
     registers: [registry],
   });
   const requestDuration = new Histogram({
-    name: 'capacity_plan_request_duration_seconds',
+    name: AGENT_METRICS.requestDurationSeconds,
     help: "The server's time per HTTP request, from its headers arriving to the response being sent",
     labelNames: ['route'] as const,
     buckets: REQUEST_BUCKETS_S,
     registers: [registry],
   });
   const stageDuration = new Histogram({
-    name: 'capacity_plan_stage_duration_seconds',
+    name: AGENT_METRICS.stageDurationSeconds,
     help: 'Time per pipeline stage per request (queueWait and infer included)',
     labelNames: ['stage'] as const,
     buckets: STAGE_BUCKETS_S,
     registers: [registry],
   });
   const batchSize = new Histogram({
-    name: 'capacity_plan_batch_size',
+    name: AGENT_METRICS.batchSize,
     help: 'Requests per batch dispatched to the model',
     buckets: BATCH_BUCKETS,
     registers: [registry],

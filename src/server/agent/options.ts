@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_INPUT_PIXELS } from '../../profile/images/preprocessImage.js';
-import type { StageContext } from '../../profile/stage.js';
+import { MAX_INPUT_PIXELS } from '../../serving/images/preprocessImage.js';
+import type { StageContext } from '../../serving/stage.js';
 import type { ProfileSpec } from '../../schema/profileSpec.js';
 
 export const MIB = 1024 * 1024;

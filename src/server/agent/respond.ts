@@ -1,5 +1,6 @@
+import type { AgentStepName } from '../../schema/wire/serverTiming.js';
 import type { Request, Response } from 'express';
-import type { StageTimings } from '../../profile/pipeline.js';
+import type { StageTimings } from '../../serving/pipeline.js';
 import { errorBody, type AgentHttpError } from './httpError.js';
 import { formatServerTiming } from './serverTiming.js';
 
@@ -18,7 +19,7 @@ export function markRequestStart(res: Response): void {
  * Times one of the agent's own steps outside the pipeline (reading the body, decoding KServe JSON,
  * reading an image header), reported in Server-Timing beside the stages, so the total is explained.
  */
-export async function timeStep<T>(res: Response, name: string, step: () => Promise<T> | T): Promise<T> {
+export async function timeStep<T>(res: Response, name: AgentStepName, step: () => Promise<T> | T): Promise<T> {
   const startMs = performance.now();
   try {
     return await step();

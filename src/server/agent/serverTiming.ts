@@ -1,6 +1,8 @@
 import { STAGE_NAMES } from '../../schema/profileSpec.js';
-import type { StageTimings } from '../../profile/pipeline.js';
-import { serverTimingEntries } from '../../util/serverTimingHeader.js';
+import type { StageTimings } from '../../serving/pipeline.js';
+import { SERVER_TIMING_TOTAL, serverTimingEntries } from '../../schema/wire/serverTiming.js';
+
+export { SERVER_TIMING_TOTAL };
 
 /**
  * The standard `Server-Timing` response header (W3C Server Timing): the agent reports each
@@ -9,9 +11,6 @@ import { serverTimingEntries } from '../../util/serverTimingHeader.js';
  *
  *   Server-Timing: deserialize;dur=0.021, configLoad;dur=0.004, ..., total;dur=12.300
  */
-
-/** The entry carrying the server's own time for the whole request. */
-export const SERVER_TIMING_TOTAL = 'total';
 
 /**
  * Stages in pipeline order, then the agent's own steps outside the pipeline (`extraMs`: reading the

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { realClock, type Clock } from '../../../src/profile/core/clock.js';
+import { realClock, type Clock } from '../../../src/util/clock.js';
 import { runLoad, type LoadRunCounts } from '../../../src/profile/core/loadExecutor.js';
 import { planArrivalsMs } from '../../../src/profile/core/loadSchedule.js';
 

@@ -1,6 +1,6 @@
 import { availableParallelism, cpus, hostname, totalmem } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectEnvironment, resolveInstanceType } from '../../../src/profile/environment.js';
+import { collectEnvironment, resolveInstanceType } from '../../../src/profile/environment/environment.js';
 import { Environment } from '../../../src/schema/profileResult.js';
 import { startImdsStub, type ImdsStub } from './imdsStub.js';
 

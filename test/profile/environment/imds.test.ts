@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { IMDS_DEFAULT_ENDPOINT, queryImds, regionOfAvailabilityZone } from '../../../src/profile/imds.js';
+import { IMDS_DEFAULT_ENDPOINT, queryImds, regionOfAvailabilityZone } from '../../../src/profile/environment/imds.js';
 import { closedPortEndpoint, startImdsStub, STUB_TOKEN, type ImdsStub } from './imdsStub.js';
 
 let stub: ImdsStub | undefined;

@@ -5,9 +5,9 @@ import { connectionsFor, createHttpTarget } from '../../../src/profile/http/http
 import { describeNetworkError } from '../../../src/profile/http/networkError.js';
 import { wireProtocol } from '../../../src/profile/http/protocols.js';
 import { ServerStageReader } from '../../../src/profile/http/serverStages.js';
-import { serverTimingEntries } from '../../../src/util/serverTimingHeader.js';
+import { serverTimingEntries } from '../../../src/schema/wire/serverTiming.js';
 import type { ProfileTarget } from '../../../src/profile/target.js';
-import type { WireRequest } from '../../../src/profile/stage.js';
+import type { WireRequest } from '../../../src/serving/stage.js';
 
 /**
  * The HTTP target against a real server on 127.0.0.1:0 that answers with a chosen status, body

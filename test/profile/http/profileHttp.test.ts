@@ -6,7 +6,7 @@ import { runCli } from '../../../src/cli/program.js';
 import type { Runtime } from '../../../src/cli/runtime.js';
 import { ProfileResult } from '../../../src/schema/profileResult.js';
 import type { StageName } from '../../../src/schema/profileSpec.js';
-import { makeTempDir, startTinyAgent } from '../../server/agentHarness.js';
+import { makeTempDir, startTinyAgent } from '../../server/agent/agentHarness.js';
 
 /**
  * `capacity-plan profile` over HTTP, end to end: `--transport http` starts the agent as a child

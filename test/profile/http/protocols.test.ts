@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { tensorBody, tensorFromBody } from '../../../src/profile/images/clientRequest.js';
+import { tensorBody, tensorFromBody } from '../../../src/serving/images/clientRequest.js';
 import { judge, kserveTensorEncoder, shortestFloat32, wireProtocol } from '../../../src/profile/http/protocols.js';
-import { TENSOR_CONTENT_TYPE, type WireRequest } from '../../../src/profile/stage.js';
+import { TENSOR_CONTENT_TYPE, type WireRequest } from '../../../src/serving/stage.js';
 import { seededRandom } from '../../../src/util/random.js';
 
 const SHAPE: [number, number, number] = [3, 4, 5];

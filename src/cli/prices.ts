@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { renderColumns } from '../plan/formatPlan.js';
+import { textTable } from '../util/textTable.js';
 import { mergePriceCache, priceCachePath, readPriceCache, writePriceCache } from '../pricing/cache.js';
 import { snapshotCatalog } from '../pricing/catalog.js';
 import { createPricingClient, fetchOnDemandPrices, pricingApiRegion, pricingEndpointFromEnv } from '../pricing/livePrices.js';
@@ -136,7 +136,7 @@ async function listPrices(options: ListOptions, rt: Runtime): Promise<void> {
       r.spotAvgUsdPerHour === null ? '-' : String(r.spotAvgUsdPerHour),
     ]);
   }
-  lines.push(...renderColumns(table), '');
+  lines.push(textTable(table), '');
   if (spotDates.length > 0) lines.push(`Spot: averages across availability zones as of ${spotDates.join(', ')}; indicative only, spot prices move.`);
   for (const s of sources) lines.push(`Source ${s.id}: ${s.repo} ${s.path}, data ${s.date ?? 'date unknown'} (${s.url})`);
   rt.stdout.write(`${lines.join('\n')}\n`);
@@ -184,7 +184,7 @@ async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime)
       table.push([p.instanceType, region, String(p.usdPerHour), old === undefined ? '-' : String(old), change]);
     }
     const lines = [`Fetched ${result.prices.length} price(s) at ${result.prices[0]?.fetchedAt ?? rt.now().toISOString()} into ${path}; plans now prefer them to the snapshot.`];
-    if (result.prices.length > 0) lines.push('', ...renderColumns(table));
+    if (result.prices.length > 0) lines.push('', textTable(table));
     if (result.notFound.length > 0) lines.push('', `No On-Demand Linux product in ${region} for: ${result.notFound.join(', ')}`);
     rt.stdout.write(`${lines.join('\n')}\n`);
   } finally {

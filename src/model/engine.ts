@@ -4,8 +4,9 @@ import type { z } from 'zod';
 import type { EngineSpec } from '../schema/profileSpec.js';
 import { EnvironmentError, InputError } from '../util/errors.js';
 import { siblingModule, startWorker } from '../util/workers.js';
-import type { EngineWorkerData, FromWorker, ToWorker } from './engineProtocol.js';
-import { readSignature, type ModelSignature } from './signature.js';
+import type { EngineWorkerData, FromWorker, OutputTensor, ToWorker } from './engineProtocol.js';
+import { float16Bits } from './float16.js';
+import { modelItemDims, readSignature, type InputElementType, type InputLayout, type ModelSignature } from './signature.js';
 import { assertProviderInstalled, executionProviders } from './providers.js';
 
 /**
@@ -15,9 +16,11 @@ import { assertProviderInstalled, executionProviders } from './providers.js';
  */
 
 export interface InferResult {
-  /** Row-major output, one row per batch item. */
+  /** The first output, row-major, one row per batch item. */
   data: Float32Array;
   dims: number[];
+  /** Every output (the first included), as float32. */
+  outputs: OutputTensor[];
   /**
    * How long the batch waited on its instance behind an earlier batch before it could start
    * (0 unless depthPerInstance > 1): queueing for the model, not inference.
@@ -29,6 +32,8 @@ export interface EngineOptions {
   modelPath: string;
   engine: z.infer<typeof EngineSpec>;
   inputShape?: [number, number, number];
+  /** Overrides the input layout detected from the model's shape. */
+  layout?: InputLayout;
   /** Batches each instance may hold: one running plus (depth - 1) waiting in its message queue. */
   depthPerInstance?: number;
   /** onnxruntime's intra-op threads spin-wait between parallel sections (default: DEFAULT_ALLOW_SPINNING). */
@@ -59,6 +64,8 @@ export class Engine {
   /** Batch input buffers handed back by the workers, for the next batches to reuse. */
   private readonly spareBuffers: ArrayBuffer[] = [];
   private readonly itemLength: number;
+  private readonly elementType: InputElementType;
+  private readonly bytesPerElement: number;
   private largestBatchLength = 0;
   /** Called whenever an instance finishes a batch (the batcher re-evaluates then). */
   onInstanceFree: () => void = () => {};
@@ -71,6 +78,8 @@ export class Engine {
     private readonly depthPerInstance: number,
   ) {
     this.itemLength = signature.itemShape[0] * signature.itemShape[1] * signature.itemShape[2];
+    this.elementType = signature.inputType as InputElementType;
+    this.bytesPerElement = BYTES_PER_ELEMENT[this.elementType];
     for (const instance of instances) {
       instance.worker.on('message', (message: FromWorker) => this.onMessage(instance, message));
       instance.worker.on('error', (error) => this.failInstance(instance, error));
@@ -100,7 +109,7 @@ export class Engine {
     }
     let signature: ModelSignature;
     try {
-      signature = readSignature(readies[0]!.inputs, readies[0]!.outputs, options.inputShape);
+      signature = readSignature(readies[0]!.inputs, readies[0]!.outputs, { inputShape: options.inputShape, layout: options.layout });
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
@@ -149,7 +158,7 @@ export class Engine {
     const instance = this.instances.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
     const id = this.nextId++;
     instance.outstanding += 1;
-    const message: ToWorker = { type: 'run', id, batch, count: tensors.length, batchSize, itemShape: [...this.signature.itemShape] };
+    const message: ToWorker = { type: 'run', id, batch, count: tensors.length, batchSize, itemDims: modelItemDims(this.signature), elementType: this.elementType };
     return new Promise<InferResult>((resolve, reject) => {
       this.pending.set(id, { instance, postedAtMs: performance.now(), resolve, reject });
       instance.worker.postMessage(message, [batch]);
@@ -157,7 +166,8 @@ export class Engine {
   }
 
   /**
-   * The one copy a request's tensor gets on its way to the model: into a batch buffer that is then
+   * The one copy a request's tensor gets on its way to the model (converted to the model's element
+   * type on the way, in the same pass): into a batch buffer that is then
    * transferred to the worker (structured-cloning the tensors instead cost two more copies and a
    * fresh, zero-filled allocation per batch). Buffers come back with the results and are reused.
    */
@@ -167,13 +177,23 @@ export class Engine {
       if (tensors[i]!.length !== itemLength) throw new Error(`batch item ${i} has ${tensors[i]!.length} values, expected ${itemLength}`);
     }
     const length = itemLength * batchSize;
-    const index = this.spareBuffers.findIndex((b) => b.byteLength >= length * Float32Array.BYTES_PER_ELEMENT);
+    const bytes = this.bytesPerElement;
+    const index = this.spareBuffers.findIndex((b) => b.byteLength >= length * bytes);
     const reused = index >= 0 ? this.spareBuffers.splice(index, 1)[0]! : undefined;
     // New buffers are sized for the largest batch so far, so that any later batch can reuse them.
     this.largestBatchLength = Math.max(this.largestBatchLength, length);
-    const buffer = reused ?? new ArrayBuffer(this.largestBatchLength * Float32Array.BYTES_PER_ELEMENT);
-    const view = new Float32Array(buffer, 0, length);
-    for (let i = 0; i < tensors.length; i++) view.set(tensors[i]!, i * itemLength);
+    const buffer = reused ?? new ArrayBuffer(this.largestBatchLength * bytes);
+    const view = batchView(this.elementType, buffer, length);
+    if (this.elementType === 'float16') {
+      for (let i = 0; i < tensors.length; i++) {
+        const tensor = tensors[i]!;
+        const offset = i * itemLength;
+        for (let j = 0; j < itemLength; j++) view[offset + j] = float16Bits(tensor[j]!);
+      }
+    } else {
+      // A Uint8ClampedArray view rounds and clamps (pixel values computed in float32 can be 254.99998).
+      for (let i = 0; i < tensors.length; i++) view.set(tensors[i]!, i * itemLength);
+    }
     // A reused buffer holds an earlier batch: padding up to a fixed batch dimension must be zeros.
     if (reused && tensors.length < batchSize) view.fill(0, tensors.length * itemLength);
     return buffer;
@@ -214,8 +234,10 @@ export class Engine {
     const nowMs = performance.now();
     const waitedMs = Math.max(0, instance.lastAnswerAtMs - pending.postedAtMs);
     instance.lastAnswerAtMs = nowMs;
-    if (message.type === 'result') pending.resolve({ data: message.data, dims: message.dims, waitedMs });
-    else pending.reject(new Error(message.message));
+    if (message.type === 'result') {
+      const first = message.outputs[0]!;
+      pending.resolve({ data: first.data, dims: first.dims, outputs: message.outputs, waitedMs });
+    } else pending.reject(new Error(message.message));
     this.onInstanceFree();
   }
 
@@ -227,6 +249,14 @@ export class Engine {
     }
     instance.outstanding = Number.POSITIVE_INFINITY;
   }
+}
+
+const BYTES_PER_ELEMENT: Record<InputElementType, number> = { float32: 4, float16: 2, uint8: 1 };
+
+function batchView(type: InputElementType, buffer: ArrayBuffer, length: number): Float32Array | Uint16Array | Uint8ClampedArray {
+  if (type === 'float16') return new Uint16Array(buffer, 0, length);
+  if (type === 'uint8') return new Uint8ClampedArray(buffer, 0, length);
+  return new Float32Array(buffer, 0, length);
 }
 
 /** The intra-op threads each instance's session gets. */

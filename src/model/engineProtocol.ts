@@ -7,6 +7,13 @@ export interface ValueInfo {
   shape: (number | string)[];
 }
 
+/** One model output for a batch (or one item's row of it): row-major values and dimensions. */
+export interface OutputTensor {
+  name: string;
+  data: Float32Array;
+  dims: number[];
+}
+
 export interface EngineWorkerData {
   modelPath: string;
   executionProviders: unknown[];
@@ -23,17 +30,19 @@ export interface EngineWorkerData {
 
 export type ToWorker =
   /**
-   * batch: the batch's `count` items of itemShape back to back from offset 0, in a buffer
+   * batch: the batch's `count` items of itemDims (the model's own order) and elementType back to
+   * back from offset 0, in a buffer
    * transferred (not copied) to the worker; the worker hands it back with its answer for reuse.
    * batchSize: the batch the session runs (>= count). A model with a fixed batch dimension gets
    * zero-padded items, and only the first `count` output rows come back.
    */
-  | { type: 'run'; id: number; batch: ArrayBuffer; count: number; batchSize: number; itemShape: number[] }
+  | { type: 'run'; id: number; batch: ArrayBuffer; count: number; batchSize: number; itemDims: number[]; elementType: 'float32' | 'float16' | 'uint8' }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; loadMs: number; inputs: ValueInfo[]; outputs: ValueInfo[] }
   | { type: 'load-error'; message: string }
   /** batch: the run's input buffer, transferred back for reuse. */
-  | { type: 'result'; id: number; data: Float32Array; dims: number[]; batch: ArrayBuffer }
+  /** outputs: every model output, its first `count` rows, as float32 whatever the model's type. */
+  | { type: 'result'; id: number; outputs: OutputTensor[]; batch: ArrayBuffer }
   | { type: 'run-error'; id: number; message: string; batch: ArrayBuffer };

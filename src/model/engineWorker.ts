@@ -4,7 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import type { EngineWorkerData, ToWorker, FromWorker, ValueInfo } from './engineProtocol.js';
+import type { EngineWorkerData, ToWorker, FromWorker, OutputTensor, ValueInfo } from './engineProtocol.js';
+import { float16Value } from './float16.js';
 import { sessionOptions } from './sessionOptions.js';
 
 const data = workerData as EngineWorkerData;
@@ -28,7 +29,6 @@ async function main(): Promise<void> {
     return;
   }
   const inputName = session.inputNames[0]!;
-  const outputName = session.outputNames[0]!;
   post({
     type: 'ready',
     loadMs: performance.now() - started,
@@ -42,24 +42,47 @@ async function main(): Promise<void> {
       port.close();
       return;
     }
-    const { id, batch, count, batchSize, itemShape } = message;
+    const { id, batch, count, batchSize, itemDims, elementType } = message;
     try {
-      // The batch arrives assembled, in a buffer transferred (not copied) to this thread. Items
-      // beyond count (padding up to a fixed batch dimension) were zeroed by the engine.
-      const itemLength = itemShape.reduce((a, b) => a * b, 1);
-      const input = new ort.Tensor('float32', new Float32Array(batch, 0, itemLength * batchSize), [batchSize, ...itemShape]);
+      // The batch arrives assembled, in the model's element type and layout, in a buffer
+      // transferred (not copied) to this thread. Items beyond count (padding up to a fixed batch
+      // dimension) were zeroed by the engine.
+      const length = itemDims.reduce((a, b) => a * b, 1) * batchSize;
+      const input = new ort.Tensor(elementType, inputView(elementType, batch, length), [batchSize, ...itemDims]);
       const results = await session.run({ [inputName]: input });
-      const output = results[outputName]!;
-      const outputData = output.data as Float32Array;
-      const rowLength = outputData.length / batchSize;
-      // Copy out of onnxruntime's buffer so the transfer cannot detach memory it still owns; the
-      // padding rows are left behind. The input buffer goes back for the engine to reuse.
-      const copy = outputData.slice(0, count * rowLength);
-      post({ type: 'result', id, data: copy, dims: [count, ...output.dims.slice(1)], batch }, [copy.buffer, batch]);
+      // Copies out of onnxruntime's buffers (so the transfer cannot detach memory it still owns),
+      // as float32, the padding rows left behind. The input buffer goes back for the engine to reuse.
+      const outputs: OutputTensor[] = session.outputNames.map((name) => firstRows(name, results[name]!, count, batchSize));
+      post({ type: 'result', id, outputs, batch }, [...outputs.map((o) => o.data.buffer as ArrayBuffer), batch]);
     } catch (error) {
       post({ type: 'run-error', id, message: (error as Error).message, batch }, [batch]);
     }
   });
+}
+
+function inputView(type: 'float32' | 'float16' | 'uint8', buffer: ArrayBuffer, length: number): Float32Array | Uint16Array | Uint8Array {
+  if (type === 'float16') return new Uint16Array(buffer, 0, length);
+  if (type === 'uint8') return new Uint8Array(buffer, 0, length);
+  return new Float32Array(buffer, 0, length);
+}
+
+/**
+ * An output's first `count` rows as float32. Raw outputs (maps, embeddings, detections) can be of
+ * any numeric type; a row is 1/batchSize of the tensor when its first dimension is the batch.
+ */
+function firstRows(name: string, tensor: ort.Tensor, count: number, batchSize: number): OutputTensor {
+  const dims = [...tensor.dims];
+  const batched = dims[0] === batchSize;
+  const length = batched ? (tensor.size / batchSize) * count : tensor.size;
+  const outDims = batched ? [count, ...dims.slice(1)] : dims;
+  const source = tensor.data;
+  let data: Float32Array;
+  if (tensor.type === 'float32') data = (source as Float32Array).slice(0, length);
+  else if (tensor.type === 'float16') data = Float32Array.from((source as Uint16Array).subarray(0, length), float16Value);
+  else if (typeof (source as { [i: number]: unknown })[0] === 'bigint') data = Float32Array.from((source as BigInt64Array).subarray(0, length), Number);
+  else if (tensor.type === 'string') data = new Float32Array(0);
+  else data = Float32Array.from((source as Int32Array).subarray(0, length));
+  return { name, data, dims: outDims };
 }
 
 void main();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { onnxruntimeVersion } from '../model/providers.js';
+import type { ModelSignature } from '../model/signature.js';
 import { PROFILE_SCHEMA_VERSION, type MeasurementWindow, type ProfileResult } from '../schema/profileResult.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import { InterruptedError, MeasurementError } from '../util/errors.js';
@@ -85,7 +86,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
     emit({ type: 'phase', phase: 'corpus', message: describeImages(spec) });
     const corpus = await loadImageCorpus(spec.images, home);
     const images = corpus.filter((image) => image.readError === undefined);
-    const requests = await buildRequests(images, spec, target.itemShape);
+    const requests = await buildRequests(images, spec, target.itemShape, target.signature);
     // The load walks the whole corpus in order; a file that could not be read is a failure in its turn.
     const slots: (WireRequest | string)[] = [];
     let next = 0;
@@ -222,6 +223,9 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
     target.drain();
     await loadDone;
     warnings.unshift(...target.warnings);
+    const output = (await target.outputKind?.()) ?? {};
+    // A raw kind is known from the outputs' shapes and already among the target's warnings.
+    if (output.note && !warnings.includes(output.note)) warnings.push(output.note);
     if (interrupted) throw new InterruptedError('profile interrupted: no document written');
     if (windows.length === 0) {
       throw new MeasurementError(
@@ -270,6 +274,9 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
             inputType: target.signature.inputType,
             outputName: target.signature.outputName,
             outputShape: target.signature.outputShape,
+            ...((target.signature.outputs?.length ?? 0) > 1 ? { outputs: target.signature.outputs } : {}),
+            ...(target.signature.layout === 'nhwc' ? { layout: target.signature.layout } : {}),
+            ...(output.kind ? { outputKind: output.kind } : {}),
           }
         : undefined,
       transport: target.transport,
@@ -332,11 +339,12 @@ async function buildRequests(
   images: { name: string; bytes: Buffer }[],
   spec: ProfileSpec,
   itemShape: [number, number, number],
+  signature: ModelSignature | undefined,
 ): Promise<WireRequest[]> {
   if (spec.pipeline.preprocess.where === 'server') {
     return images.map((img) => ({ contentType: contentTypeOf(img.name), body: img.bytes }));
   }
-  const config = preprocessConfigFrom(spec, itemShape);
+  const config = preprocessConfigFrom(spec, itemShape, signature);
   const requests: WireRequest[] = [];
   for (const img of images) {
     try {

@@ -2,6 +2,7 @@ import type { ModelSignature } from '../model/signature.js';
 import type { TransportInfo } from '../schema/transport.js';
 import type { HandleOptions, RequestOutcome } from '../serving/pipeline.js';
 import type { ServingPipeline } from '../serving/servingPipeline.js';
+import type { OutputKind } from '../serving/outputKind.js';
 import type { WireRequest } from '../serving/stage.js';
 
 /**
@@ -25,6 +26,8 @@ export interface ProfileTarget {
   modelLoadMs?: number;
   /** Read when the load is over: a target may add what it learns during the run (an HTTP server's timing names). */
   warnings: string[];
+  /** How postprocess read the outputs (settled by the first request) and the note saying so, where the target can tell. */
+  outputKind?(): Promise<{ kind?: OutputKind; note?: string }> | { kind?: OutputKind; note?: string };
   /** How requests reach the model, for the document. */
   transport?: TransportInfo;
   /**
@@ -50,6 +53,7 @@ export function inProcessTarget(serving: ServingPipeline): ProfileTarget {
     modelLoadMs: serving.modelLoadMs,
     warnings: serving.warnings,
     transport: { kind: 'inprocess' },
+    outputKind: () => ({ kind: serving.ctx.output?.kind, note: serving.ctx.output?.note() }),
     drain: () => serving.pipeline.drain(),
     close: () => serving.close(),
   };

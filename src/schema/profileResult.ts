@@ -110,6 +110,11 @@ export const ModelInfo = z
     inputType: z.string(),
     outputName: z.string(),
     outputShape: z.array(z.union([z.number().int(), z.string()])),
+    /** Every output, when the model has more than the first. */
+    outputs: z.array(z.object({ name: z.string(), type: z.string(), shape: z.array(z.union([z.number().int(), z.string()])) }).strict()).optional(),
+    layout: z.enum(['nchw', 'nhwc']).optional(),
+    /** How postprocess read the outputs: classification (softmax + top-k), probabilities (top-k), raw (summaries). */
+    outputKind: z.enum(['classification', 'probabilities', 'raw']).optional(),
   })
   .strict();
 export type ModelInfo = z.infer<typeof ModelInfo>;

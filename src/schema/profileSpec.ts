@@ -31,6 +31,10 @@ export const ModelRef = z
     source: z.string().min(1).default('resnet50'),
     /** C,H,W for models whose non-batch input dimensions are dynamic. */
     inputShape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]).optional(),
+    /** Where the input's channels are; absent: detected from its shape (channels last when only the last dimension is 1 or 3). */
+    layout: z.enum(['nchw', 'nhwc']).optional(),
+    /** How outputs are read (classification, probabilities, raw); absent: detected from the outputs. */
+    output: z.enum(['classification', 'probabilities', 'raw']).optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import type { BatchingSpec, StageName } from '../schema/profileSpec.js';
 import type { Engine } from '../model/engine.js';
+import type { OutputTensor } from '../model/engineProtocol.js';
 import { fullBatchSize } from './batchPolicy.js';
 import { DynamicBatcher } from './batcher.js';
 import type { Clock } from '../util/clock.js';
@@ -158,6 +159,7 @@ export class RequestPipeline {
         for (let i = 0; i < items.length; i++) {
           const item = items[i]!;
           item.state.output = result.data.subarray(i * rowLength, (i + 1) * rowLength);
+          if (result.outputs) item.state.outputs = itemRows(result.outputs, i, items.length);
           item.resolve(startedAtMs);
         }
       },
@@ -166,6 +168,15 @@ export class RequestPipeline {
       },
     );
   }
+}
+
+/** Item i's row of every output (an output without a batch dimension is every item's whole). */
+function itemRows(outputs: OutputTensor[], i: number, count: number): OutputTensor[] {
+  return outputs.map((o) => {
+    if (o.dims[0] !== count) return o;
+    const rowLength = o.data.length / count;
+    return { name: o.name, dims: [1, ...o.dims.slice(1)], data: o.data.subarray(i * rowLength, (i + 1) * rowLength) };
+  });
 }
 
 /** A model with a fixed batch dimension cannot take bigger batches than it declares. */

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, servingDepthPerInstance, type EngineOptions } from '../model/engine.js';
 import { resolveModelPath } from '../model/modelCache.js';
+import type { ModelSignature } from '../model/signature.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { Clock } from '../util/clock.js';
 import { startLogSink } from './logSink.js';
+import { OutputInterpreter } from './outputKind.js';
 import { RequestPipeline } from './pipeline.js';
 import type { StageContext } from './stage.js';
 import { createPipelineStages } from './stages/index.js';
@@ -62,6 +64,7 @@ export async function openServingPipeline(options: OpenServingOptions): Promise<
       modelPath: model.path,
       engine: spec.engine,
       inputShape: spec.model.inputShape,
+      layout: spec.model.layout,
       // Where the event loop has a core of its own, the next full batch is handed over while one
       // runs (see DynamicBatcher's canQueueFullBatch).
       depthPerInstance: servingDepthPerInstance(spec.engine),
@@ -78,7 +81,9 @@ export async function openServingPipeline(options: OpenServingOptions): Promise<
       cleanups.push(() => sink.close());
       served = { ...spec, pipeline: { ...spec.pipeline, requestLog: { ...spec.pipeline.requestLog, url: sink.url } } };
     }
-    const ctx: StageContext = { spec: served, inputShape: engine.signature.itemShape, scratchDir, observe: options.observe };
+    const { signature } = engine;
+    const output = new OutputInterpreter(signature.outputs ?? [], spec.model.output);
+    const ctx: StageContext = { spec: served, inputShape: signature.itemShape, signature, output, scratchDir, observe: options.observe };
     const { before, after } = createPipelineStages(ctx);
     cleanups.push(async () => {
       for (const stage of [...before, ...after]) await stage.close?.();
@@ -90,7 +95,7 @@ export async function openServingPipeline(options: OpenServingOptions): Promise<
       ctx,
       modelPath: model.path,
       modelLoadMs,
-      warnings: batchCapWarnings(spec, engine.signature.maxBatch),
+      warnings: [...batchCapWarnings(spec, signature.maxBatch), ...inputWarnings(spec, signature), ...(output.kind === 'raw' ? [output.note()!] : [])],
       onBatch: () => {},
       close,
     };
@@ -118,4 +123,12 @@ function batchCapWarnings(spec: ProfileSpec, modelMaxBatch: number): string[] {
   return asked > modelMaxBatch
     ? [`the model's batch dimension is fixed at ${modelMaxBatch}: batches were capped at ${modelMaxBatch} (asked for ${asked})`]
     : [];
+}
+
+/** uint8 inputs take pixel values as they are: the spec's mean and std do not apply. */
+function inputWarnings(spec: ProfileSpec, signature: ModelSignature): string[] {
+  const notes: string[] = [];
+  if (signature.inputType === 'uint8') notes.push(`the model input '${signature.inputName}' is uint8: it gets pixel values 0-255, not normalised (mean/std unused)`);
+  if (signature.layout === 'nhwc' && spec.model.layout === undefined) notes.push(`the model input '${signature.inputName}' [${signature.inputShape.join(', ')}] is read as channels last (NHWC); set --layout nchw if that is wrong`);
+  return notes;
 }

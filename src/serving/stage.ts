@@ -1,4 +1,7 @@
+import type { OutputTensor } from '../model/engineProtocol.js';
+import type { InputLayout, ModelSignature } from '../model/signature.js';
 import type { ProfileSpec, StageName } from '../schema/profileSpec.js';
+import type { OutputInterpreter, OutputSummary } from './outputKind.js';
 
 /**
  * The request pipeline is a list of small stages `{ name, run(state, ctx) }`. The runner times
@@ -12,6 +15,7 @@ export interface WireRequest {
   body: Buffer;
 }
 
+/** A classifier's answer: the k most probable classes. */
 export interface Prediction {
   classIndex: number;
   score: number;
@@ -26,6 +30,8 @@ export interface PreprocessConfig {
   mean: [number, number, number];
   std: [number, number, number];
   resize: 'cover' | 'contain' | 'fill';
+  /** Where the tensor's channels go (absent: nchw). */
+  layout?: InputLayout;
 }
 
 /** Mutable per-request state handed from stage to stage. */
@@ -37,9 +43,14 @@ export interface RequestState {
   config?: PreprocessConfig;
   /** CHW float32 input after preprocess, or as sent by the client. */
   tensor?: Float32Array;
-  /** This request's row of the model output. */
+  /** This request's row of the model's first output. */
   output?: Float32Array;
+  /** This request's row of every output (absent from engines that return only the first). */
+  outputs?: OutputTensor[];
+  /** Classification and probabilities outputs: the top classes. */
   prediction?: Prediction;
+  /** Raw outputs (maps, embeddings, several outputs): each output's name, shape and summary. */
+  rawOutputs?: OutputSummary[];
   response?: Buffer;
 }
 
@@ -55,6 +66,10 @@ export interface StageContext {
   spec: ProfileSpec;
   /** Model input C,H,W. */
   inputShape: [number, number, number];
+  /** The served model's signature (input type and layout, outputs); absent in stage tests. */
+  signature?: ModelSignature;
+  /** How postprocess reads the outputs; absent: every output row is logits (a classifier). */
+  output?: OutputInterpreter;
   /** A directory the run owns: preprocessing config file, temp spools, request log. */
   scratchDir: string;
   /** Test hooks: observe real I/O while it happens. */
@@ -76,5 +91,5 @@ export class RequestFailure extends Error {
   }
 }
 
-/** Content type of a client-preprocessed request: raw little-endian float32 CHW. */
+/** Content type of a client-preprocessed request: raw little-endian float32, C,H,W in the model's layout. */
 export const TENSOR_CONTENT_TYPE = 'application/x-capacity-plan-tensor-f32';

@@ -217,7 +217,7 @@ describe('capacity-plan profile: models it cannot run', () => {
     const { code, stderr } = await profile('--model', path, '--duration', '3');
     expect(code).toBe(ExitCode.input);
     expect(expectOneLineError(stderr)).toBe(
-      "error: the model input 'x' has shape [N, 10], not an image tensor (an image model takes one float32 input [N, C, H, W] with C = 1 or 3)",
+      "error: the model input 'x' has shape [N, 10], not an image tensor (an image model takes one float32, float16 or uint8 input [N, C, H, W] or [N, H, W, C] with C = 1 or 3)",
     );
     expectNoResultWritten();
   });

@@ -53,6 +53,8 @@ describe('Engine with the tiny model', () => {
       inputShape: ['N', 3, 224, 224],
       outputName: 'logits',
       outputShape: ['N', 10],
+      outputs: [{ name: 'logits', type: 'float32', shape: ['N', 10] }],
+      layout: 'nchw',
       itemShape: [3, 224, 224],
       maxBatch: Number.POSITIVE_INFINITY,
     });
@@ -180,7 +182,7 @@ describe('Engine with dynamic C,H,W (x [N,3,H,W])', () => {
   it('an --input-shape that contradicts a declared dimension is refused', async () => {
     const error = await openError(dynamicPath, {}, [1, 16, 16]);
     expect(error).toBeInstanceOf(InputError);
-    expect(error.message).toBe("--input-shape 1,16,16 contradicts the model's declared input [N, 3, H, W]");
+    expect(error.message).toBe("--input-shape 1,16,16 (C,H,W) contradicts the model's declared input [N, 3, H, W] (NCHW)");
   });
 });
 
@@ -189,7 +191,7 @@ describe('Engine refusing models and devices it cannot run', () => {
     const error = await openError(await writeCustomModel('rank2', join(fx.dir, 'rank2.onnx')));
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).oneLine()).toBe(
-      "the model input 'x' has shape [N, 10], not an image tensor (an image model takes one float32 input [N, C, H, W] with C = 1 or 3)",
+      "the model input 'x' has shape [N, 10], not an image tensor (an image model takes one float32, float16 or uint8 input [N, C, H, W] or [N, H, W, C] with C = 1 or 3)",
     );
   });
 

@@ -28,7 +28,7 @@ function fakeEngine(slots: number) {
     finish(waitedMs = 0): void {
       const batch = running.shift()!;
       const data = Float32Array.from(batch.tensors, (t) => t.reduce((a, b) => a + b, 0));
-      batch.resolve({ data, dims: [batch.tensors.length, 1], waitedMs });
+      batch.resolve({ data, dims: [batch.tensors.length, 1], outputs: [{ name: 'y', data, dims: [batch.tensors.length, 1] }], waitedMs });
       engine.onInstanceFree();
     },
   };

@@ -24,7 +24,7 @@ import type { HttpClient } from './types.js';
 import { connectionsFor, createHttpTarget } from './httpTarget.js';
 import { describeNetworkError } from './networkError.js';
 import { wireProtocol } from './protocols.js';
-import { agentBatchCounts, readAgentInfo, signatureFromAgentInfo } from './serverInfo.js';
+import { countsFromRecord, readAgentInfo, signatureFromAgentInfo } from './serverInfo.js';
 
 /**
  * `profile --transport http`: the profiler starts `capacity-plan agent` as a child process on
@@ -86,6 +86,7 @@ export async function openAgentTarget(options: AgentTargetOptions): Promise<Prof
     const info = await readAgentInfo(control);
     if (!info) throw agent.failure(`the agent at ${url} did not answer GET /v1/info`);
     const signature = signatureFromAgentInfo(info);
+    let output = info.output ?? {};
     const connections = connectionsFor(spec.load);
     const protocol = wireProtocol(options.protocol, {
       modelName: info.model.name,
@@ -112,7 +113,14 @@ export async function openAgentTarget(options: AgentTargetOptions): Promise<Prof
         modelName: options.protocol === 'kserve-v2' ? info.model.name : undefined,
         connections,
       },
-      batchSizeCounts: agentBatchCounts(controlClient),
+      // Read at each window with the batch sizes: the agent is gone by the time the document is written.
+      batchSizeCounts: async () => {
+        const latest = await readAgentInfo(controlClient);
+        if (!latest) throw new Error('the agent did not answer /v1/info');
+        output = latest.output ?? output;
+        return countsFromRecord(latest.batchSizeCounts);
+      },
+      outputKind: () => output,
       networkFailureReason: (reason) => agent.deathReason() ?? reason,
       onDrain: () => agent.terminate(),
       // The agent bounds its own graceful shutdown (35 s) and then cuts what is left; this is a backstop.

@@ -42,6 +42,7 @@ export interface HttpTargetOptions {
   warnings?: string[];
   transport: TransportInfo;
   batchSizeCounts?: () => Promise<Map<number, number>>;
+  outputKind?: ProfileTarget['outputKind'];
   /** Rewords a network failure's reason (e.g. once the agent process has died, say so). */
   networkFailureReason?: (reason: string) => string;
   /** Called by drain(), e.g. to ask a server we started to shut down gracefully. */
@@ -130,6 +131,7 @@ export function createHttpTarget(options: HttpTargetOptions): ProfileTarget {
     warnings,
     transport: options.transport,
     batchSizeCounts: options.batchSizeCounts,
+    outputKind: options.outputKind,
     drain() {
       if (drained) return;
       drained = true;

@@ -17,6 +17,8 @@ export const AgentInfo = z.object({
       inputShape: z.array(z.union([z.number(), z.string()])),
       outputName: z.string(),
       outputShape: z.array(z.union([z.number(), z.string()])),
+      outputs: z.array(z.object({ name: z.string(), type: z.string(), shape: z.array(z.union([z.number(), z.string()])) })).optional(),
+      layout: z.enum(['nchw', 'nhwc']).optional(),
       itemShape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
       maxBatch: z
         .number()
@@ -26,6 +28,8 @@ export const AgentInfo = z.object({
     }),
   }),
   spec: ProfileSpec,
+  /** How postprocess reads the outputs (settled by the first request for a classifier-shaped output). */
+  output: z.object({ kind: z.enum(['classification', 'probabilities', 'raw']).optional(), note: z.string().optional() }).optional(),
   modelLoadMs: z.number().nonnegative(),
   warnings: z.array(z.string()),
   /** Batch size (as a string key) → batches of that size. */

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { RequestOutcome } from '../../serving/pipeline.js';
+import { responseBody } from '../../serving/stages/serialize.js';
 import { wantsAlone } from '../../schema/wire/aloneHeader.js';
 import type { AgentContext } from './context.js';
 import { INFER_CONTENT_TYPES, isImageMediaType, requireContentType } from './contentTypes.js';
@@ -21,7 +22,7 @@ export function inferHandler(ctx: AgentContext): RequestHandler {
       return;
     }
     const state = outcome.state!;
-    sendJson(res, 200, state.response ?? { id: state.id, prediction: state.prediction }, outcome.stageMs);
+    sendJson(res, 200, state.response ?? responseBody(state), outcome.stageMs);
   };
 }
 

@@ -11,6 +11,7 @@ export function agentInfoJson(serving: ServingPipeline, modelName: string, batch
       signature: { ...signature, maxBatch: Number.isFinite(signature.maxBatch) ? signature.maxBatch : null },
     },
     spec: serving.spec,
+    output: { kind: serving.ctx.output?.kind, note: serving.ctx.output?.note() },
     modelLoadMs: serving.modelLoadMs,
     warnings: serving.warnings,
     batchSizeCounts: Object.fromEntries([...batchSizeCounts].sort((a, b) => a[0] - b[0]).map(([size, count]) => [String(size), count])),

@@ -1,4 +1,6 @@
-import type { ModelSignature } from '../../model/signature.js';
+import type { OutputTensor } from '../../model/engineProtocol.js';
+import { modelItemDims, type ModelSignature } from '../../model/signature.js';
+import type { OutputKind } from '../../serving/outputKind.js';
 import { describeZodError } from '../../util/zodErrors.js';
 import { AgentHttpError } from './httpError.js';
 import { KSERVE_MODEL_VERSION, KSERVE_PLATFORM, KserveInferRequest } from '../../schema/wire/kserve.js';
@@ -7,7 +9,7 @@ import { KSERVE_MODEL_VERSION, KSERVE_PLATFORM, KserveInferRequest } from '../..
 
 export interface KserveItems {
   id?: string;
-  /** One CHW tensor per batch item. */
+  /** One tensor per batch item, in the model's layout. */
   items: Float32Array[];
 }
 
@@ -24,19 +26,23 @@ export function parseKserveRequest(raw: unknown, signature: ModelSignature): Kse
   }
   const input = request.inputs[0]!;
   if (input.name !== signature.inputName) throw invalid(`unknown input '${input.name}': the model's input is '${signature.inputName}'`);
-  if (input.datatype !== 'FP32') throw invalid(`input '${input.name}' has datatype '${input.datatype}': the model takes FP32`);
+  // JSON numbers are numbers whatever the tensor's type: FP32 always, or the model's own type.
+  const modelType = kserveDatatype(signature.inputType);
+  if (input.datatype !== 'FP32' && input.datatype !== modelType) {
+    throw invalid(`input '${input.name}' has datatype '${input.datatype}': the model takes ${modelType}${modelType === 'FP32' ? '' : ' (FP32 is accepted too)'}`);
+  }
 
-  const [channels, height, width] = signature.itemShape;
-  const expected = `[N, ${channels}, ${height}, ${width}]`;
+  const dims = modelItemDims(signature);
+  const expected = `[N, ${dims.join(', ')}]`;
   const shape = input.shape;
-  if (shape.length !== 4 || shape[1] !== channels || shape[2] !== height || shape[3] !== width) {
+  if (shape.length !== 4 || dims.some((d, i) => shape[i + 1] !== d)) {
     throw invalid(`input '${input.name}' has shape [${shape.join(', ')}], the model takes ${expected}`);
   }
   const count = shape[0]!;
   if (count < 1) throw invalid(`input '${input.name}' has batch size 0`);
   if (count > signature.maxBatch) throw invalid(`batch size ${count} exceeds the model's fixed batch dimension ${signature.maxBatch}`);
 
-  const itemLength = channels * height * width;
+  const itemLength = dims[0] * dims[1] * dims[2];
   const flat = new Float32Array(count * itemLength);
   const found = flattenInto(input.data, flat, shape.length);
   if (found !== flat.length) {
@@ -70,15 +76,24 @@ function flattenInto(data: unknown[], out: Float32Array, maxDepth: number): numb
   return n;
 }
 
-export function kserveInferResponse(modelName: string, signature: ModelSignature, rows: Float32Array[], id?: string): unknown {
-  const classes = rows[0]?.length ?? 0;
-  const data: number[] = [];
-  for (const row of rows) for (const value of row) data.push(value);
+/**
+ * Every output as the model returned it, one batch row per request item, with its real shape (a
+ * [N, 1, H, W] map stays one), as float32. The protocol carries tensors, so class postprocessing
+ * stays with the client; parameters.output_kind says how this agent's own responses read them.
+ */
+export function kserveInferResponse(modelName: string, items: OutputTensor[][], outputKind: OutputKind | undefined, id?: string): unknown {
+  const first = items[0] ?? [];
+  const outputs = first.map((output, o) => {
+    const data: number[] = [];
+    for (const item of items) for (const value of item[o]!.data) data.push(value);
+    return { name: output.name, shape: [items.length, ...output.dims.slice(1)], datatype: 'FP32', data };
+  });
   return {
     model_name: modelName,
     model_version: KSERVE_MODEL_VERSION,
     ...(id !== undefined ? { id } : {}),
-    outputs: [{ name: signature.outputName, shape: [rows.length, classes], datatype: 'FP32', data }],
+    ...(outputKind !== undefined ? { parameters: { output_kind: outputKind } } : {}),
+    outputs,
   };
 }
 
@@ -90,12 +105,16 @@ export function kserveModelMetadata(modelName: string, signature: ModelSignature
     versions: [KSERVE_MODEL_VERSION],
     platform: KSERVE_PLATFORM,
     inputs: [{ name: signature.inputName, datatype: kserveDatatype(signature.inputType), shape: dims(signature.inputShape) }],
-    outputs: [{ name: signature.outputName, datatype: 'FP32', shape: dims(signature.outputShape) }],
+    outputs: (signature.outputs ?? [{ name: signature.outputName, type: 'float32', shape: signature.outputShape }]).map((o) => ({
+      name: o.name,
+      datatype: 'FP32',
+      shape: dims(o.shape),
+    })),
   };
 }
 
-/** onnxruntime's type names → the protocol's. Image models here take float32 (engine.readSignature). */
-function kserveDatatype(onnxType: string): string {
+/** onnxruntime's type names → the protocol's. */
+export function kserveDatatype(onnxType: string): string {
   const known: Record<string, string> = { float32: 'FP32', float16: 'FP16', float64: 'FP64', int64: 'INT64', int32: 'INT32', uint8: 'UINT8', bool: 'BOOL' };
   return known[onnxType] ?? onnxType.toUpperCase();
 }

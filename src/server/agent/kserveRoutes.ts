@@ -38,10 +38,10 @@ export function kserveInferHandler(ctx: AgentContext): RequestHandler {
       sendError(req, res, failureToHttpError(failed.failure!), failed.stageMs);
       return;
     }
-    const rows = outcomes.map((o) => o.state!.output!);
+    const items = outcomes.map((o) => o.state!.outputs ?? [{ name: ctx.serving.engine.signature.outputName, data: o.state!.output!, dims: [1, o.state!.output!.length] }]);
     // One Server-Timing for N items: the slowest item's stages, as it decided when the answer could go.
     const slowest = outcomes.reduce((a, b) => (b.endToEndMs > a.endToEndMs ? b : a));
-    sendJson(res, 200, kserveInferResponse(ctx.modelName, ctx.serving.engine.signature, rows, id), slowest.stageMs);
+    sendJson(res, 200, kserveInferResponse(ctx.modelName, items, ctx.serving.ctx.output?.kind, id), slowest.stageMs);
   };
 }
 

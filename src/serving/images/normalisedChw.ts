@@ -35,6 +35,18 @@ export function normalisedChw(hwc: Uint8Array, pixels: number, norm: Normalisati
   return chw;
 }
 
+/** The same values, channels last (for NHWC models): interleaved as decoded, one lookup per byte. */
+export function normalisedHwc(hwc: Uint8Array, pixels: number, norm: Normalisation): Float32Array {
+  const { channels } = norm;
+  if (hwc.length !== pixels * channels) {
+    throw new Error(`normalisedHwc: ${hwc.length} bytes is not ${pixels} pixels x ${channels} channels`);
+  }
+  const table = normalisationTable(norm);
+  const out = new Float32Array(hwc.length);
+  for (let i = 0; i < hwc.length; i++) out[i] = table[(i % channels) * 256 + hwc[i]!]!;
+  return out;
+}
+
 /** table[c * 256 + v] = (v/255 - mean[c]) / std[c], computed in double and stored as float32. */
 export function normalisationTable(norm: Normalisation): Float32Array {
   const table = new Float32Array(norm.channels * 256);

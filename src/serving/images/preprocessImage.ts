@@ -1,10 +1,10 @@
 import { imageSize } from 'image-size';
 import sharp, { type OutputInfo } from 'sharp';
 import { RequestFailure, type PreprocessConfig } from '../stage.js';
-import { normalisedChw } from './normalisedChw.js';
+import { normalisedChw, normalisedHwc } from './normalisedChw.js';
 
 /**
- * Image bytes → normalised float32 CHW tensor. The server's preprocess stage and the client that
+ * Image bytes → normalised float32 tensor, CHW (or HWC for channels-last models). The server's preprocess stage and the client that
  * prepares client-side (thin-server) requests call this same function, so both paths do the same
  * work and produce the same numbers.
  */
@@ -53,7 +53,7 @@ export async function preprocessImage(bytes: Buffer, config: PreprocessConfig): 
   if (width !== config.width || height !== config.height || channels !== config.channels) {
     throw new RequestFailure('preprocess', `decoded to ${width}x${height}x${channels}, expected ${config.width}x${config.height}x${config.channels}`);
   }
-  return normalisedChw(decoded.data, width * height, config);
+  return config.layout === 'nhwc' ? normalisedHwc(decoded.data, width * height, config) : normalisedChw(decoded.data, width * height, config);
 }
 
 /**

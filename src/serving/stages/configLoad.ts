@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../util/zodErrors.js';
+import type { ModelSignature } from '../../model/signature.js';
 import type { ProfileSpec } from '../../schema/profileSpec.js';
 import { RequestFailure, type PreprocessConfig, type RequestState, type Stage, type StageContext } from '../stage.js';
 
@@ -23,14 +24,25 @@ export const PreprocessConfigSchema = z
     mean: z.tuple([z.number(), z.number(), z.number()]),
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
     resize: z.enum(['cover', 'contain', 'fill']),
+    layout: z.enum(['nchw', 'nhwc']).optional(),
   })
   .strict();
 
-/** The config a run's preprocessing uses (the server's file, and the client's copy). */
-export function preprocessConfigFrom(spec: ProfileSpec, inputShape: [number, number, number]): PreprocessConfig {
+/**
+ * The config a run's preprocessing uses (the server's file, and the client's copy). A uint8 input
+ * takes pixel values as they are: mean 0 and std 1/255 make (v/255 - mean)/std the pixel itself.
+ */
+export function preprocessConfigFrom(
+  spec: ProfileSpec,
+  inputShape: [number, number, number],
+  input?: Pick<ModelSignature, 'inputType' | 'layout'>,
+): PreprocessConfig {
   const [channels, height, width] = inputShape;
-  const { mean, std, resize } = spec.pipeline.preprocess;
-  const config = { width, height, channels, mean, std, resize };
+  const pixels = input?.inputType === 'uint8';
+  const { resize } = spec.pipeline.preprocess;
+  const mean: [number, number, number] = pixels ? [0, 0, 0] : spec.pipeline.preprocess.mean;
+  const std: [number, number, number] = pixels ? [1 / 255, 1 / 255, 1 / 255] : spec.pipeline.preprocess.std;
+  const config = { width, height, channels, mean, std, resize, ...(input?.layout === 'nhwc' ? { layout: 'nhwc' as const } : {}) };
   const parsed = PreprocessConfigSchema.safeParse(config);
   if (!parsed.success) throw new Error(`preprocessing config for input shape ${inputShape.join('x')} is invalid: ${describeZodError(parsed.error)}`);
   return parsed.data;
@@ -38,7 +50,7 @@ export function preprocessConfigFrom(spec: ProfileSpec, inputShape: [number, num
 
 export function createConfigLoadStage(ctx: StageContext): Stage {
   const path = join(ctx.scratchDir, PREPROCESS_CONFIG_FILE);
-  writeConfigFile(path, preprocessConfigFrom(ctx.spec, ctx.inputShape));
+  writeConfigFile(path, preprocessConfigFrom(ctx.spec, ctx.inputShape, ctx.signature));
 
   if (ctx.spec.pipeline.configLoad === 'cached') {
     const cached = parseConfig(readFileSync(path, 'utf8'));

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RequestFailure, type Prediction, type RequestState, type Stage, type StageContext } from '../stage.js';
+import type { OutputSummary } from '../outputKind.js';
 import { createAsyncLogWriter } from './asyncLogWriter.js';
 import { createFileLogWriter, type LogWriter } from './fileLogWriter.js';
 import { createHttpLogWriter } from './httpLogWriter.js';
@@ -18,6 +19,8 @@ export interface RequestLogRecord {
   timestamp: string;
   requestId: number;
   prediction: Prediction | null;
+  /** Raw outputs (no class postprocessing): each output's summary. */
+  outputs?: OutputSummary[];
 }
 
 export function createRequestLogStage(ctx: StageContext): Stage {
@@ -49,6 +52,7 @@ export function requestLogRecord(state: RequestState, now: Date): RequestLogReco
     timestamp: now.toISOString(),
     requestId: state.id,
     prediction: state.prediction ?? null,
+    ...(state.rawOutputs ? { outputs: state.rawOutputs } : {}),
   };
 }
 

@@ -68,12 +68,35 @@ describe('parseKserveRequest', () => {
 describe('KServe documents', () => {
   it('response: [N, classes] FP32 rows under the output name, id echoed', () => {
     const rows = [Float32Array.from([1, 2, 3, 4]), Float32Array.from([5, 6, 7, 8])];
-    expect(kserveInferResponse('tiny', signature, rows, 'r1')).toEqual({
+    const items = rows.map((data) => [{ name: 'logits', data, dims: [1, 4] }]);
+    expect(kserveInferResponse('tiny', items, 'classification', 'r1')).toEqual({
       model_name: 'tiny',
       model_version: '1',
       id: 'r1',
+      parameters: { output_kind: 'classification' },
       outputs: [{ name: 'logits', shape: [2, 4], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6, 7, 8] }],
     });
+  });
+
+  it('response: every output with its real shape (a map stays [N, 1, H, W])', () => {
+    const item = (v: number) => [
+      { name: 'map', data: Float32Array.from([v, v, v, v]), dims: [1, 1, 2, 2] },
+      { name: 'boxes', data: Float32Array.from([v]), dims: [1, 1] },
+    ];
+    const response = kserveInferResponse('det', [item(1), item(2)], 'raw') as { outputs: { name: string; shape: number[]; data: number[] }[] };
+    expect(response.outputs.map((o) => [o.name, o.shape, o.data])).toEqual([
+      ['map', [2, 1, 2, 2], [1, 1, 1, 1, 2, 2, 2, 2]],
+      ['boxes', [2, 1], [1, 2]],
+    ]);
+  });
+
+  it('request: an NHWC uint8 model takes [N, H, W, C] in UINT8 or FP32', () => {
+    const nhwc = { ...signature, inputType: 'uint8', layout: 'nhwc' as const };
+    const body = { inputs: [{ name: 'input', shape: [1, 2, 3, 1], datatype: 'UINT8', data: [1, 2, 3, 4, 5, 6] }] };
+    expect(parseKserveRequest(body, nhwc).items[0]).toEqual(Float32Array.from([1, 2, 3, 4, 5, 6]));
+    expect(parseKserveRequest({ inputs: [{ ...body.inputs[0], datatype: 'FP32' }] }, nhwc).items).toHaveLength(1);
+    expect(() => parseKserveRequest({ inputs: [{ ...body.inputs[0], shape: [1, 1, 2, 3] }] }, nhwc)).toThrow(/takes \[N, 2, 3, 1\]/);
+    expect(() => parseKserveRequest({ inputs: [{ ...body.inputs[0], datatype: 'INT64' }] }, nhwc)).toThrow(/the model takes UINT8 \(FP32 is accepted too\)/);
   });
 
   it('metadata: symbolic dimensions become -1, float32 is FP32', () => {

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerProfileCommand } from '../../src/cli/profile.js';
+import { ProfileResult } from '../../src/schema/profileResult.js';
+import { ExitCode } from '../../src/util/errors.js';
+import { writeModelKind, type ModelKind } from '../model/modelKinds.js';
+import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
+
+/**
+ * `capacity-plan profile` (in process, short runs) with models of each kind: the document says how
+ * the outputs were read, the run notes a non-classifier once, and what cannot run is refused in
+ * one line.
+ */
+
+let box: CliSandbox;
+beforeAll(async () => {
+  box = await cliSandbox([registerProfileCommand]);
+});
+afterAll(async () => {
+  await box.cleanup();
+});
+
+async function profileKind(kind: ModelKind, ...extra: string[]) {
+  const path = await writeModelKind(kind, join(box.dir, `${kind}.onnx`));
+  const run = await box.run(['profile', '--model', path, '--duration', '2', '--concurrency', '2', '--json', '--quiet', '--out', join(box.dir, `${kind}.json`), ...extra]);
+  return { ...run, doc: run.code === ExitCode.ok ? ProfileResult.parse(JSON.parse(run.stdout)) : undefined };
+}
+
+describe('profile: output kinds and input types', () => {
+  it.each([
+    ['logits', 'classification'],
+    ['softmax', 'probabilities'],
+    ['fp16', 'classification'],
+    ['uint8Nhwc', 'classification'],
+  ] as const)('%s model: runs without failures, output kind %s', async (kind, outputKind) => {
+    const { code, stderr, doc } = await profileKind(kind);
+    expect(stderr).toBe('');
+    expect(code).toBe(ExitCode.ok);
+    expect(doc!.requests.failed).toBe(0);
+    expect(doc!.requests.completed).toBeGreaterThan(0);
+    expect(doc!.model!.outputKind).toBe(outputKind);
+  });
+
+  it('softmax-ended: the run notes once that no second softmax was applied', async () => {
+    const { doc } = await profileKind('softmax');
+    expect(doc!.warnings.filter((w) => w.includes('no second softmax'))).toEqual(['output probs [N, 3] rows already sum to 1 (output kind probabilities): top-5 with no second softmax']);
+  });
+
+  it('uint8 NHWC: recorded as channels last, noted as pixel values', async () => {
+    const { doc } = await profileKind('uint8Nhwc');
+    expect(doc!.model).toMatchObject({ inputType: 'uint8', layout: 'nhwc', inputShape: ['N', 8, 8, 3] });
+    expect(doc!.warnings.some((w) => w.includes('is uint8: it gets pixel values 0-255'))).toBe(true);
+  });
+
+  it('a detection-style map (dynamic H,W with --input-shape): raw, noted once, no failures', async () => {
+    const { code, stderr, doc } = await profileKind('map', '--input-shape', '3,32,32');
+    expect(stderr).toBe('');
+    expect(code).toBe(ExitCode.ok);
+    expect(doc!.model!.outputKind).toBe('raw');
+    expect(doc!.requests.failed).toBe(0);
+    expect(doc!.warnings.filter((w) => w.includes('no class postprocessing was applied'))).toHaveLength(1);
+  });
+
+  it('two outputs: raw, both recorded', async () => {
+    const { doc } = await profileKind('twoOutputs');
+    expect(doc!.model!.outputKind).toBe('raw');
+    expect(doc!.model!.outputs!.map((o) => o.name)).toEqual(['logits', 'map']);
+  });
+
+  it('two inputs: exit 3, one line naming them', async () => {
+    const { code, stderr } = await profileKind('twoInputs');
+    expect(code).toBe(ExitCode.input);
+    expect(expectOneLineError(stderr)).toBe(
+      "error: the model has 2 inputs ('x', 'z'); only single-input image models are supported (an image model takes one float32, float16 or uint8 input [N, C, H, W] or [N, H, W, C] with C = 1 or 3)",
+    );
+  });
+});

@@ -41,6 +41,8 @@ function planEverything(prices: PriceBook, demandRps: Float64Array): number {
         coldStartMs: 10_000,
         importedFrom: null,
         notes: [],
+        measuredOn: null,
+        model: null,
       }));
     const plan = buildPlan({
       createdAt: '2026-11-23T00:00:00.000Z',

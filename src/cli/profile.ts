@@ -1,4 +1,7 @@
 import { join, resolve } from 'node:path';
+import { readPriceCache } from '../pricing/cache.js';
+import { snapshotCatalog } from '../pricing/catalog.js';
+import { PriceBook } from '../pricing/priceBook.js';
 import { openAgentTarget } from '../profile/http/agentTarget.js';
 import { openRemoteTarget } from '../profile/http/remoteTarget.js';
 import { runProfile, type OpenTarget } from '../profile/runner.js';
@@ -41,6 +44,11 @@ export const registerProfileCommand: Register = (program, rt) => {
 };
 
 export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<ProfileResult> {
+  const instanceType = flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE;
+  if (instanceType !== undefined) {
+    const prices = new PriceBook(snapshotCatalog(), await readPriceCache(rt.home));
+    prices.requireInstanceType(instanceType, flags.instanceType !== undefined ? '--instance-type' : 'CAPACITY_PLAN_INSTANCE_TYPE');
+  }
   const transport = resolveTransport(flags);
   const { spec, warnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
   const result = await runProfile({
@@ -50,7 +58,7 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<
     env: rt.env,
     now: rt.now,
     signal: rt.signal,
-    instanceType: flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE,
+    instanceType,
     onEvent: progressReporter(rt, spec.name, flags.quiet),
   });
   const out = flags.out ? resolve(rt.cwd, flags.out) : defaultResultPath(rt, result);

@@ -1,7 +1,9 @@
+import { basename } from 'node:path';
 import type { CostExtra, ProfileResult } from '../schema/profileResult.js';
 import type { SweepResult } from '../schema/sweepResult.js';
 import { InputError } from '../util/errors.js';
 import type { CapacityPoint } from './capacity.js';
+import { measuredOn, type MeasuredOn } from './provenance.js';
 
 /** A document the planner reads, tagged by its `kind`. */
 export type PlanDocument =
@@ -25,6 +27,16 @@ export interface CandidateInput {
   importedFrom: string | null;
   /** Notes about the figures themselves (failures, instability), added to the plan's warnings. */
   notes: string[];
+  /** Where the figures were measured; null for imported figures. */
+  measuredOn: MeasuredOn | null;
+  /** The model the figures are for: the built-in name, or the file name without .onnx. */
+  model: string | null;
+}
+
+/** resnet50, or my-detector for /models/my-detector.onnx. */
+export function modelLabel(source: string | undefined): string | null {
+  if (!source) return null;
+  return basename(source).replace(/\.onnx$/i, '');
 }
 
 function instanceTypeOf(
@@ -75,6 +87,8 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
         coldStartMs: p.coldStart.modelLoadMs ?? null,
         importedFrom: p.provenance.kind === 'imported' ? p.provenance.publication : null,
         notes,
+        measuredOn: p.provenance.kind === 'measured' ? measuredOn(p.environment) : null,
+        model: modelLabel(p.model?.source ?? p.spec?.model.source),
       },
     ];
   }
@@ -97,5 +111,7 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
     coldStartMs: s.coldStartMs ?? null,
     importedFrom: null,
     notes: [...baseNotes],
+    measuredOn: measuredOn(s.environment),
+    model: modelLabel(c.spec.model.source),
   }));
 }

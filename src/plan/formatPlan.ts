@@ -18,7 +18,7 @@ export function renderPlan(plan: Plan): string {
     const sla = `${c.capacity.percentile} ${num(c.capacity.latencyMs)} ms ${c.meetsSla ? 'ok' : `MISS +${num(c.slaMiss?.byMs ?? 0)} ms`}`;
     rows.push([
       String(c.rank),
-      c.id,
+      c.model && !c.id.includes(c.model) ? `${c.id} [${c.model}]` : c.id,
       c.instanceType,
       sla,
       `${num(c.capacity.perInstanceRps)} req/s`,

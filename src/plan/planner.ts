@@ -4,6 +4,7 @@ import type { TrafficModel } from '../schema/traffic.js';
 import { InputError } from '../util/errors.js';
 import { describeOrigin, type PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
 import { capacityAtSla } from './capacity.js';
+import { provenanceMismatches } from './provenance.js';
 import type { CandidateInput } from './candidates.js';
 import { scheduleFor } from './instances.js';
 import { formatUsd, roundCents, roundTo } from './money.js';
@@ -49,6 +50,7 @@ export function buildPlan(request: PlanRequest): Plan {
   const traffic = summarizeTraffic(request.traffic, request.demandRps, MONTH_HOURS);
   const warnings: string[] = [];
   const origins = new Map<string, PriceOrigin>();
+  const mismatches: string[] = [];
   const ids = new Set<string>();
 
   const scored: Scored[] = request.candidates.map((c) => {
@@ -76,11 +78,13 @@ export function buildPlan(request: PlanRequest): Plan {
     const millions = traffic.requestsPerMonth / 1e6;
 
     notesFor(c, cap, schedule, sla, warnings);
+    mismatches.push(...provenanceMismatches(id, c.measuredOn, c.instanceType, prices.instance(c.instanceType)));
     const doc: PlanCandidate = {
       id,
       profile: c.profile,
       document: c.document,
       configuration: c.configuration,
+      ...(c.model !== null ? { model: c.model } : {}),
       instanceType: c.instanceType,
       region,
       imported: c.importedFrom !== null,
@@ -130,7 +134,8 @@ export function buildPlan(request: PlanRequest): Plan {
       snapshotAssembled: prices.catalog.origin.assembled,
       statement: `On-Demand Linux prices for ${region} from ${used.map(describeOrigin).join('; ')}; month = ${MONTH_HOURS} h`,
     },
-    warnings: [...new Set(warnings)],
+    warnings: [...new Set([...mismatches, ...warnings])],
+    ...(mismatches.length > 0 ? { mismatches } : {}),
     candidates: scored.map((s) => s.doc),
     recommended,
     closest,

@@ -1,4 +1,5 @@
 import type { CachedPrice, CatalogInstance, PriceCache, PriceCatalog } from '../schema/priceCatalog.js';
+import { didYouMean } from '../util/didYouMean.js';
 import { InputError, UsageError } from '../util/errors.js';
 
 /** Where one price came from: the embedded snapshot (with its source and date) or the live cache. */
@@ -42,6 +43,24 @@ export class PriceBook {
     return this.instances.get(instanceType);
   }
 
+  /** Every instance type with any price: the snapshot's and the live cache's. */
+  instanceTypes(): string[] {
+    return [...new Set([...this.instances.keys(), ...[...this.cached.values()].map((e) => e.instanceType)])];
+  }
+
+  /**
+   * Throws a UsageError naming `flag` when the instance type has no price at all, with the
+   * nearest known names: a typo found when the figures are recorded, not months later at plan time.
+   */
+  requireInstanceType(instanceType: string, flag: string): void {
+    if (this.hasInstanceType(instanceType)) return;
+    const near = didYouMean(instanceType, this.instanceTypes());
+    throw new UsageError(
+      `${flag} '${instanceType}' is not in the price catalog`,
+      near ?? `'capacity-plan prices' lists the catalog; 'capacity-plan prices refresh --instance-types ${instanceType}' fetches a live price`,
+    );
+  }
+
   hasInstanceType(instanceType: string): boolean {
     return this.instances.has(instanceType) || [...this.cached.values()].some((e) => e.instanceType === instanceType);
   }
@@ -70,9 +89,10 @@ export class PriceBook {
     const quote = this.quote(instanceType, region);
     if (quote) return quote;
     if (!this.hasInstanceType(instanceType)) {
+      const near = didYouMean(instanceType, this.instanceTypes());
       throw new InputError(
         `${field}: unknown instance type '${instanceType}' (not in the price catalog)`,
-        `check the spelling, or fetch its price with 'capacity-plan prices refresh --region ${region} --instance-types ${instanceType}'`,
+        near ?? `check the spelling, or fetch its price with 'capacity-plan prices refresh --region ${region} --instance-types ${instanceType}'`,
       );
     }
     throw new InputError(

@@ -28,6 +28,8 @@ export const PlanCandidate = z
     document: z.string(),
     /** The sweep configuration's label; null for a profile. */
     configuration: z.string().nullable(),
+    /** The model the figures are for (built-in name, or the .onnx file's name). */
+    model: z.string().optional(),
     instanceType: z.string(),
     region: z.string(),
     /** The figures come from a publication, not from a capacity-plan measurement. */
@@ -118,6 +120,8 @@ export const Plan = z
       })
       .strict(),
     warnings: z.array(z.string()),
+    /** Candidates whose figures cannot stand for the instance type they are priced as (also in warnings); `plan --strict` exits 3 on any. */
+    mismatches: z.array(z.string()).optional(),
     candidates: z.array(PlanCandidate).min(1),
     /** The cheapest candidate that meets the SLA; null when none does. */
     recommended: z.string().nullable(),

@@ -75,3 +75,17 @@ describe('profile: output kinds and input types', () => {
     );
   });
 });
+
+describe('profile: the instance type is checked when the figures are recorded', () => {
+  it('--instance-type g4dn.xlarg: exit 2 before any run, one line with the nearest names', async () => {
+    const { code, stderr } = await box.run(['profile', '--model', 'tiny', '--duration', '2', '--instance-type', 'g4dn.xlarg']);
+    expect(code).toBe(ExitCode.usage);
+    expect(expectOneLineError(stderr)).toMatch(/^error: --instance-type 'g4dn\.xlarg' is not in the price catalog \(did you mean g4dn\.xlarge/);
+  });
+
+  it('CAPACITY_PLAN_INSTANCE_TYPE is named when it is the one misspelt', async () => {
+    const { code, stderr } = await box.run(['profile', '--model', 'tiny', '--duration', '2'], { env: { CAPACITY_PLAN_INSTANCE_TYPE: 'g5.xlarg' } });
+    expect(code).toBe(ExitCode.usage);
+    expect(expectOneLineError(stderr)).toMatch(/^error: CAPACITY_PLAN_INSTANCE_TYPE 'g5\.xlarg' is not in the price catalog \(did you mean g5\.xlarge/);
+  });
+});

@@ -42,6 +42,8 @@ function randomCandidates(r: Random): CandidateInput[] {
       coldStartMs: null,
       importedFrom: null,
       notes: [],
+      measuredOn: null,
+      model: null,
     };
   });
 }

@@ -49,5 +49,7 @@ export function curveCandidate(id: string, instanceType: string, curve: [number,
     coldStartMs: 8000,
     importedFrom: null,
     notes: [],
+    measuredOn: null,
+    model: null,
   };
 }

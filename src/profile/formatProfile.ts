@@ -5,13 +5,20 @@ import type { ProfileResult } from '../schema/profileResult.js';
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined ? '-' : n.toFixed(digits));
 
+/** The serving setup: the spec's, or "server spec unknown" for a server that did not say it. */
+function describeServer(result: ProfileResult): string {
+  const t = result.transport;
+  if (t?.kind === 'http' && t.serverSpec === 'unknown (external server)') return ', server spec unknown (external server)';
+  return `, ${result.spec!.engine.instances} instance(s), batching ${result.spec!.batching.policy}`;
+}
+
 export function formatProfileSummary(result: ProfileResult): string {
   const lines: string[] = [];
   const spec = result.spec;
   const env = result.environment;
   lines.push(
-    `${result.name}: ${result.model?.source ?? 'model'} on ${env.executionProvider ?? 'cpu'}` +
-      (spec ? `, ${spec.engine.instances} instance(s), batching ${spec.batching.policy}, load ${describeLoad(result)}` : '') +
+    `${result.name}: ${result.model?.source ?? 'model'} on ${env.executionProvider ?? 'an unknown execution provider'}` +
+      (spec ? `${describeServer(result)}, load ${describeLoad(result)}` : '') +
       describeTransport(result) +
       ` — ${env.instanceType ?? env.cpuModel}`,
   );

@@ -242,10 +242,24 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
     if (!stability.stable) warnings.push(`unstable: ${stability.note}`);
 
     const overall = telemetry.overall();
+    const externalServer = target.transport?.kind === 'http' && target.transport.serverSpec === 'unknown (external server)';
+    // The serving parts of the spec are the server's own where it says them; load, measurement and
+    // where preprocessing ran (this client, for tensor protocols) are this run's.
+    const served = target.servedSpec;
+    const documentSpec = served
+      ? {
+          ...spec,
+          model: served.model,
+          engine: served.engine,
+          batching: served.batching,
+          pipeline: { ...served.pipeline, preprocess: { ...served.pipeline.preprocess, where: spec.pipeline.preprocess.where } },
+        }
+      : spec;
     const { environment, warnings: environmentWarnings } = await collectEnvironment({
       env: options.env,
       onnxruntimeVersion: onnxruntimeVersion(),
-      executionProvider: spec.engine.device,
+      // A server we did not start runs on what it runs on: its own spec's device, or unknown.
+      executionProvider: target.servedSpec ? target.servedSpec.engine.device : externalServer ? undefined : spec.engine.device,
       gpus: telemetry.gpus(),
       gpuAbsentReason: telemetry.gpuAbsentReason(),
       instanceType: options.instanceType,
@@ -262,7 +276,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       name: spec.name,
       createdAt: options.now().toISOString(),
       provenance: { kind: 'measured', tool: 'capacity-plan profile' },
-      spec,
+      spec: documentSpec,
       environment,
       model: target.signature
         ? {

@@ -1,4 +1,5 @@
 import type { ModelSignature } from '../model/signature.js';
+import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { TransportInfo } from '../schema/transport.js';
 import type { HandleOptions, RequestOutcome } from '../serving/pipeline.js';
 import type { ServingPipeline } from '../serving/servingPipeline.js';
@@ -28,6 +29,8 @@ export interface ProfileTarget {
   warnings: string[];
   /** How postprocess read the outputs (settled by the first request) and the note saying so, where the target can tell. */
   outputKind?(): Promise<{ kind?: OutputKind; note?: string }> | { kind?: OutputKind; note?: string };
+  /** The server's own serving spec (a capacity-plan agent's /v1/info), for the document instead of the local one. */
+  servedSpec?: ProfileSpec;
   /** How requests reach the model, for the document. */
   transport?: TransportInfo;
   /**

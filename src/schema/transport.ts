@@ -24,6 +24,11 @@ export const TransportInfo = z.discriminatedUnion('kind', [
       modelName: z.string().optional(),
       /** Keep-alive connections the client could open (requests in flight at most). */
       connections: z.number().int().positive(),
+      /**
+       * --target only: where the document's serving spec (model, engine, batching, pipeline) comes
+       * from: a capacity-plan agent's /v1/info, or nowhere (another server: never the local defaults).
+       */
+      serverSpec: z.enum(['from /v1/info', 'unknown (external server)']).optional(),
     })
     .strict(),
 ]);

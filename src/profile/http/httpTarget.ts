@@ -5,6 +5,7 @@ import type { TransportInfo } from '../../schema/transport.js';
 import { realClock, type Clock } from '../../util/clock.js';
 import type { RequestOutcome, StageTimings } from '../../serving/pipeline.js';
 import type { WireRequest } from '../../serving/stage.js';
+import type { ProfileSpec } from '../../schema/profileSpec.js';
 import type { ProfileTarget } from '../target.js';
 import { createHttpClient } from './client.js';
 import type { HttpClient, HttpResponse } from './types.js';
@@ -43,6 +44,7 @@ export interface HttpTargetOptions {
   transport: TransportInfo;
   batchSizeCounts?: () => Promise<Map<number, number>>;
   outputKind?: ProfileTarget['outputKind'];
+  servedSpec?: ProfileSpec;
   /** Rewords a network failure's reason (e.g. once the agent process has died, say so). */
   networkFailureReason?: (reason: string) => string;
   /** Called by drain(), e.g. to ask a server we started to shut down gracefully. */
@@ -132,6 +134,7 @@ export function createHttpTarget(options: HttpTargetOptions): ProfileTarget {
     transport: options.transport,
     batchSizeCounts: options.batchSizeCounts,
     outputKind: options.outputKind,
+    servedSpec: options.servedSpec,
     drain() {
       if (drained) return;
       drained = true;

@@ -1,5 +1,5 @@
 import type { ModelSignature } from '../../model/signature.js';
-import type { ProfileSpec } from '../../schema/profileSpec.js';
+import { ProfileSpec } from '../../schema/profileSpec.js';
 import type { HttpProtocol } from '../../schema/transport.js';
 import { EnvironmentError, RemoteError, UsageError } from '../../util/errors.js';
 import type { Clock } from '../../util/clock.js';
@@ -49,8 +49,10 @@ export async function openRemoteTarget(options: RemoteTargetOptions): Promise<Pr
   try {
     const warnings = [...(options.warnings ?? [])];
     let agent: AgentInfoLoose | undefined;
+    let servedSpec: ProfileSpec | undefined;
     try {
       agent = await readAgentInfo(control);
+      if (agent) servedSpec = await readServedSpec(control);
     } catch (error) {
       throw new EnvironmentError(
         `cannot reach --target ${origin}: ${describeNetworkError(error)}`,
@@ -93,7 +95,16 @@ export async function openRemoteTarget(options: RemoteTargetOptions): Promise<Pr
       modelSource: modelName ?? origin,
       modelLoadMs: agent?.modelLoadMs,
       warnings,
-      transport: { kind: 'http', server: 'remote', url: origin, protocol, modelName: protocol === 'raw' ? undefined : modelName, connections },
+      transport: {
+        kind: 'http',
+        server: 'remote',
+        url: origin,
+        protocol,
+        modelName: protocol === 'raw' ? undefined : modelName,
+        connections,
+        serverSpec: servedSpec ? 'from /v1/info' : 'unknown (external server)',
+      },
+      servedSpec,
       batchSizeCounts: agent ? agentBatchCounts(control) : undefined,
       expectServerTiming: true,
       onClose: () => control.close(),
@@ -102,6 +113,14 @@ export async function openRemoteTarget(options: RemoteTargetOptions): Promise<Pr
     await control.close();
     throw error;
   }
+}
+
+/** The agent's serving spec from /v1/info, when this version of it can be read (another version may have other keys). */
+async function readServedSpec(control: HttpClient): Promise<ProfileSpec | undefined> {
+  const { status, json } = await getJson(control, '/v1/info');
+  if (status !== 200 || !json || typeof json !== 'object') return undefined;
+  const parsed = ProfileSpec.safeParse((json as { spec?: unknown }).spec);
+  return parsed.success ? parsed.data : undefined;
 }
 
 async function kserveMetadata(control: HttpClient, origin: string, modelName: string): Promise<KserveModelMetadata> {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,7 +110,7 @@ describe('profile --transport http: the agent fails to start', () => {
 describe('profile --target (a server already running)', () => {
   let agent: Awaited<ReturnType<typeof startTinyAgent>>;
   beforeAll(async () => {
-    agent = await startTinyAgent(temp.dir, { batching: { policy: 'triton', maxBatchSize: 4, maxQueueDelayUs: 500 } });
+    agent = await startTinyAgent(temp.dir, { engine: { instances: 2 }, batching: { policy: 'triton', maxBatchSize: 4, maxQueueDelayUs: 500 } });
   });
   afterAll(async () => {
     await agent?.close();
@@ -120,11 +122,40 @@ describe('profile --target (a server already running)', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = await readDoc(out);
     expectHttpFigures(doc, SERVER_STAGES);
-    expect(doc.transport).toEqual({ kind: 'http', server: 'remote', url: agent.url, protocol: 'raw', connections: 4 });
+    expect(doc.transport).toEqual({ kind: 'http', server: 'remote', url: agent.url, protocol: 'raw', connections: 4, serverSpec: 'from /v1/info' });
+    // The agent's own spec from /v1/info, never the local defaults (1 instance, no batching).
+    expect(doc.spec!.engine.instances).toBe(2);
+    expect(doc.spec!.batching).toMatchObject({ policy: 'triton', maxBatchSize: 4 });
+    expect(doc.spec!.model.source).toBe('tiny');
+    expect(doc.environment.executionProvider).toBe('cpu');
     expect(doc.model).toMatchObject({ source: 'tiny', inputShape: ['N', 3, 224, 224] });
     // A remote model file is not ours to hash.
     expect(doc.model?.path).toBeUndefined();
     expect(Object.keys(doc.batches.sizeCounts).length).toBeGreaterThan(0);
+  });
+
+  it('a server that is not our agent: its spec is recorded as unknown, not as the local defaults', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/v1/infer') res.writeHead(200, { 'content-type': 'application/json' }).end('{"label":"cat"}');
+        else res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const out = join(temp.dir, 'external.json');
+      const r = await profile('--target', url, '--protocol', 'raw', ...SHORT, '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = await readDoc(out);
+      expect(doc.transport).toMatchObject({ server: 'remote', serverSpec: 'unknown (external server)' });
+      expect(doc.environment.executionProvider).toBeUndefined();
+      expect(r.stdout).toContain('server spec unknown (external server)');
+      expect(r.stdout).not.toContain('1 instance(s)');
+    } finally {
+      server.close();
+    }
   });
 
   it('kserve-v2: JSON tensors to /v2/models/tiny/infer, the model name and shape from the agent', async () => {

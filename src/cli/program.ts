@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CapacityPlanError, ExitCode } from '../util/errors.js';
 import type { Runtime } from './runtime.js';
@@ -13,11 +14,13 @@ const registrations: Register[] = [];
 export function buildProgram(rt: Runtime, commands: Register[] = registrations): Command {
   const program = new Command('capacity-plan')
     .description('Measure how many GPU instances your model really needs, and what that costs.')
-    .showHelpAfterError('(run with --help for usage)')
+    .version(packageVersion(), '--version', 'print the version and exit')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => rt.stdout.write(s),
       writeErr: (s) => rt.stderr.write(s),
+      // commander's own errors (unknown option, missing argument) become one line in reportError.
+      outputError: () => {},
     });
   for (const register of commands) register(program, rt);
   return program;
@@ -37,10 +40,11 @@ export async function runCli(argv: string[], rt: Runtime, commands: Register[] =
 
 export function reportError(error: unknown, rt: Runtime): number {
   if (error instanceof CommanderError) {
-    // commander already printed its message; help and version are not failures.
+    // Help and version are not failures (commander printed them).
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
       return ExitCode.ok;
     }
+    rt.stderr.write(`error: ${commanderOneLine(error.message)}\n`);
     return ExitCode.usage;
   }
   if (error instanceof CapacityPlanError) {
@@ -50,4 +54,25 @@ export function reportError(error: unknown, rt: Runtime): number {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   rt.stderr.write(`internal error (please report this): ${message}\n`);
   return ExitCode.internal;
+}
+
+/**
+ * commander's "error: unknown option '--duraton'" and its "(Did you mean --duration?)" line, as
+ * one line with the hint: "unknown option '--duraton' (did you mean --duration?)".
+ */
+export function commanderOneLine(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+  const first = (lines[0] ?? 'invalid command line').replace(/^error:\s*/, '');
+  const suggestion = lines.slice(1).find((line) => /did you mean/i.test(line));
+  const hint = suggestion ? suggestion.replace(/^\(?\s*Did you mean/, 'did you mean').replace(/\)$/, '') : 'run with --help for usage';
+  return `${first} (${hint})`;
+}
+
+/** package.json's version: two folders up from src/cli and from dist/cli alike. */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }

@@ -16,7 +16,7 @@ export function parseTrafficText(text: string, path: string): TrafficModel {
   const parsed = TrafficModel.safeParse(withInferredKind(raw));
   if (!parsed.success) {
     throw new InputError(
-      `traffic '${path}' is invalid: ${describeZodError(parsed.error)}`,
+      `traffic '${path}' is invalid: ${describeZodError(parsed.error, TrafficModel)}`,
       'see docs/plan.md: peakRps/offPeakRps/businessHours/timeZone, or hourlyRps with 168 values',
     );
   }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ProfileSpec, type ProfileSpecInput } from '../schema/profileSpec.js';
 import { UsageError } from '../util/errors.js';
+import { didYouMean } from '../util/didYouMean.js';
 import { describeZodError } from '../util/zodErrors.js';
 
 /** profiles/presets/ of this package (two levels up from src/profile or dist/profile). */
@@ -30,7 +31,10 @@ export async function loadPreset(nameOrPath: string, cwd: string): Promise<{ pat
     if (!existsSync(path)) throw new UsageError(`--preset: file '${nameOrPath}' not found`, `built-in presets: ${listPresets().join(', ')}`);
   } else {
     const found = ['.yaml', '.yml', '.json'].map((ext) => resolve(PRESETS_DIR, nameOrPath + ext)).find((p) => existsSync(p));
-    if (!found) throw new UsageError(`--preset: unknown preset '${nameOrPath}'`, `built-in presets: ${listPresets().join(', ')}, or a path to a .yaml file`);
+    if (!found) {
+      const near = didYouMean(nameOrPath, listPresets());
+      throw new UsageError(`--preset: unknown preset '${nameOrPath}'`, `${near ? `${near} ` : ''}built-in presets: ${listPresets().join(', ')}, or a path to a .yaml file`);
+    }
     path = found;
   }
   let raw: unknown;
@@ -43,6 +47,6 @@ export async function loadPreset(nameOrPath: string, cwd: string): Promise<{ pat
     throw new UsageError(`preset '${path}' must be a mapping of ProfileSpec keys`, 'see profiles/presets/triton-dynamic.yaml');
   }
   const parsed = ProfileSpec.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`preset '${path}': ${describeZodError(parsed.error)}`, 'fix the key in the preset file');
+  if (!parsed.success) throw new UsageError(`preset '${path}': ${describeZodError(parsed.error, ProfileSpec)}`, 'fix the key in the preset file');
   return { path, spec: raw as ProfileSpecInput };
 }

@@ -66,6 +66,6 @@ export function pointSpec(config: ProfileSpec, kind: LoadKind, value: number): P
 
 function validated(spec: ProfileSpec, what: string): ProfileSpec {
   const parsed = ProfileSpec.safeParse(spec);
-  if (!parsed.success) throw new UsageError(`--vary: ${what} is not a valid profile: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new UsageError(`--vary: ${what} is not a valid profile: ${describeZodError(parsed.error, ProfileSpec)}`);
   return parsed.data;
 }

@@ -81,7 +81,7 @@ export function parseDocument<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new InputError(`${what} '${path}' is invalid: ${describeZodError(parsed.error)}`);
+    throw new InputError(`${what} '${path}' is invalid: ${describeZodError(parsed.error, schema)}`);
   }
   return parsed.data;
 }

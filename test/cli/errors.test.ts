@@ -1,0 +1,84 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerPlanCommand } from '../../src/cli/plan.js';
+import { registerProfileCommand } from '../../src/cli/profile.js';
+import { ExitCode } from '../../src/util/errors.js';
+import { MODEL_KINDS } from '../model/modelKinds.js';
+import { profileDoc } from '../plan/samples.js';
+import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
+
+/**
+ * Errors that point at the fix: one line on stderr, the hint naming what to type, the exit code.
+ * Every case here fails before any model runs.
+ */
+
+let box: CliSandbox;
+beforeAll(async () => {
+  box = await cliSandbox([registerProfileCommand, registerPlanCommand]);
+});
+afterAll(async () => {
+  await box.cleanup();
+});
+
+async function expectUserError(argv: string[], exitCode: number, line: RegExp | string): Promise<void> {
+  const { code, stderr, stdout } = await box.run(argv);
+  expect(code, stderr).toBe(exitCode);
+  expect(stdout).toBe('');
+  const error = expectOneLineError(stderr);
+  if (typeof line === 'string') expect(error).toBe(line);
+  else expect(error).toMatch(line);
+}
+
+describe('command line', () => {
+  it('an unknown option: one line with the nearest flag, exit 2', async () => {
+    await expectUserError(['profile', '--duraton', '3'], ExitCode.usage, "error: unknown option '--duraton' (did you mean --duration?)");
+  });
+
+  it('an unknown command: one line with the nearest command, exit 2', async () => {
+    await expectUserError(['profle'], ExitCode.usage, "error: unknown command 'profle' (did you mean profile?)");
+  });
+
+  it('nothing near: the hint says where the usage is', async () => {
+    await expectUserError(['profile', '--zzzzzz'], ExitCode.usage, "error: unknown option '--zzzzzz' (run with --help for usage)");
+  });
+
+  it('--version prints the package version, exit 0', async () => {
+    const { code, stdout, stderr } = await box.run(['--version']);
+    expect(code).toBe(ExitCode.ok);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('presets and YAML keys', () => {
+  it('a misspelt preset: did you mean the nearest, exit 2', async () => {
+    await expectUserError(['profile', '--model', 'tiny', '--preset', 'triton-dynamc'], ExitCode.usage, /^error: --preset: unknown preset 'triton-dynamc' \(did you mean triton-dynamic\? built-in presets: /);
+  });
+
+  it('every unknown key of a preset is named, each with the key it likely meant, exit 2', async () => {
+    const path = join(box.dir, 'typos.yaml');
+    await writeFile(path, 'engine:\n  instance: 2\nbatching:\n  policy: none\nmeasurment:\n  durationS: 3\n');
+    await expectUserError(
+      ['profile', '--model', 'tiny', '--preset', path],
+      ExitCode.usage,
+      `error: preset '${path}': engine.instance: unknown key (did you mean instances?); measurment: unknown key (did you mean measurement?) (fix the key in the preset file)`,
+    );
+  });
+});
+
+describe('plan inputs', () => {
+  it('a traffic YAML with timezone: (meant timeZone:) names the typo, not a missing offPeakRps, exit 3', async () => {
+    const doc = join(box.dir, 'cpu.json');
+    await writeFile(doc, JSON.stringify(profileDoc({ name: 'cpu' })));
+    const traffic = join(box.dir, 'traffic.yaml');
+    await writeFile(traffic, 'peakRps: 50\ntimezone: Europe/Berlin\n');
+    await expectUserError(['plan', doc, '--traffic', traffic, '--sla', 'p95<=400ms'], ExitCode.input, /^error: traffic '.*traffic\.yaml' is invalid: timezone: unknown key \(did you mean timeZone\?\) \(/);
+  });
+
+  it('an .onnx file given to plan: not a JSON document, no binary garbage, exit 3', async () => {
+    const onnx = join(box.dir, 'model.onnx');
+    await writeFile(onnx, MODEL_KINDS.logits());
+    await expectUserError(['plan', onnx, '--peak-rps', '10', '--sla', 'p95<=400ms'], ExitCode.input, /not a JSON document \(expected a profile, sweep or plan document\)/);
+  });
+});

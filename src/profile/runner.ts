@@ -9,7 +9,7 @@ import { realClock, type Clock } from '../util/clock.js';
 import { collectEnvironment, type CollectEnvironmentOptions, type CollectedEnvironment } from './environment/environment.js';
 import { loadImageCorpus } from './corpus/imageCorpus.js';
 import { createRunEventBus, type ExitCodeName, type RunEventBus } from './events.js';
-import type { PreprocessConfig, StageContext, WireRequest } from '../serving/stage.js';
+import type { StageContext, WireRequest } from '../serving/stage.js';
 import { preprocessConfigFrom } from '../serving/stages/configLoad.js';
 import { encodeClientRequest } from '../serving/stages/preprocess.js';
 import { openServingPipeline } from '../serving/servingPipeline.js';
@@ -65,7 +65,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
   const clock = options.clock ?? realClock;
   const events = options.events ?? createRunEventBus({ runId: randomUUID(), clock });
   try {
-    const result = await profileRun(options, clock, events);
+    const result = await measureProfile(options, clock, events);
     events.publish({ type: 'phase', phase: 'done', message: 'done' });
     events.publish({ type: 'done', result });
     return result;
@@ -75,7 +75,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
   }
 }
 
-async function profileRun(options: RunProfileOptions, clock: Clock, events: RunEventBus): Promise<ProfileResult> {
+async function measureProfile(options: RunProfileOptions, clock: Clock, events: RunEventBus): Promise<ProfileResult> {
   const { spec, home, signal } = options;
   const warn = (message: string): string => {
     events.publish({ type: 'warning', message });

@@ -1,11 +1,17 @@
-import type { LatencySummary, MeasurementWindow, ModelInfo, ProfileResult, StageSummary } from '../../schema/profileResult.js';
-import { PROFILE_SCHEMA_VERSION } from '../../schema/profileResult.js';
+import {
+  PROFILE_SCHEMA_VERSION,
+  type Environment,
+  type LatencySummary,
+  type MeasurementWindow,
+  type ModelInfo,
+  type ProfileResult,
+  type StageSummary,
+} from '../../schema/profileResult.js';
 import type { ProfileSpec, StageName } from '../../schema/profileSpec.js';
 import type { TransportInfo } from '../../schema/transport.js';
+import type { StabilityAssessment } from '../core/stability.js';
 import { mergeWindows, type WindowRecorder } from '../recorder.js';
 import type { TelemetryOverall } from '../telemetry/telemetry.js';
-import type { Environment } from '../../schema/profileResult.js';
-import type { StabilityAssessment } from '../core/stability.js';
 
 /**
  * The ProfileResult document from what a run measured. Pure: everything it needs (the environment,

@@ -64,15 +64,16 @@ const openInProcess: OpenTarget = async (spec, options) => inProcessTarget(await
 export async function runProfile(options: RunProfileOptions): Promise<ProfileResult> {
   const clock = options.clock ?? realClock;
   const events = options.events ?? createRunEventBus({ runId: randomUUID(), clock });
+  let result: ProfileResult;
   try {
-    const result = await measureProfile(options, clock, events);
-    events.publish({ type: 'phase', phase: 'done', message: 'done' });
-    events.publish({ type: 'done', result });
-    return result;
+    result = await measureProfile(options, clock, events);
   } catch (error) {
     events.publish({ type: 'failed', ...describeFailure(error) });
     throw error;
   }
+  events.publish({ type: 'phase', phase: 'done', message: 'done' });
+  events.publish({ type: 'done', result });
+  return result;
 }
 
 async function measureProfile(options: RunProfileOptions, clock: Clock, events: RunEventBus): Promise<ProfileResult> {

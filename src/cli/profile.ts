@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { createRunEventBus } from '../profile/events.js';
 import { openAgentTarget } from '../profile/http/agentTarget.js';
 import { openRemoteTarget } from '../profile/http/remoteTarget.js';
 import { runProfile, type OpenTarget } from '../profile/runner.js';
 import { formatProfileSummary } from '../profile/formatProfile.js';
 import type { ProfileResult } from '../schema/profileResult.js';
+import { realClock } from '../util/clock.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { MeasurementError } from '../util/errors.js';
 import type { Register } from './program.js';
@@ -43,6 +46,9 @@ export const registerProfileCommand: Register = (program, rt) => {
 export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<ProfileResult> {
   const transport = resolveTransport(flags);
   const { spec, warnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
+  const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+  // Progress goes to stderr, so stdout holds only the document with --json; --quiet silences it.
+  events.subscribe(progressReporter(rt, spec.name, flags.quiet));
   const result = await runProfile({
     spec,
     openTarget: targetOpener(transport, rt, warnings),
@@ -51,7 +57,7 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<
     now: rt.now,
     signal: rt.signal,
     instanceType: flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE,
-    onEvent: progressReporter(rt, spec.name, flags.quiet),
+    events,
   });
   const out = flags.out ? resolve(rt.cwd, flags.out) : defaultResultPath(rt, result);
   await writeJsonAtomic(out, result);

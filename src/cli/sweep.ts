@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { createRunEventBus } from '../profile/events.js';
 import { runProfile } from '../profile/runner.js';
 import { formatSla, parseSla } from '../schema/sla.js';
 import type { SweepResult } from '../schema/sweepResult.js';
@@ -9,6 +11,7 @@ import { bestConfiguration, formatSweep } from '../sweep/format.js';
 import { runSweep, type MeasurePoint } from '../sweep/runSweep.js';
 import { DEFAULT_MAX_POINTS } from '../sweep/search.js';
 import { parseVary } from '../sweep/vary.js';
+import { realClock } from '../util/clock.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { InterruptedError, MeasurementError, UsageError } from '../util/errors.js';
 import { positiveInt } from './flags.js';
@@ -69,9 +72,13 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
   const log = flags.quiet ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
 
   for (const s of definition.skipped) log(`skipping ${s.label}: ${s.reason}`);
+  // One bus for the whole sweep: point-start, that point's profile run, point-done, the next point.
+  const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
 
   const measure: MeasurePoint = async (spec, context) => {
     const label = `${context.configuration} ${context.offered.kind}=${context.offered.value}`;
+    // Per-window lines for every point would bury the per-point lines; a terminal gets the redrawn bar.
+    const unsubscribe = events.subscribe(progressReporter(rt, label, flags.quiet || !rt.stderr.isTTY));
     const result = await runProfile({
       spec,
       home: rt.home,
@@ -79,9 +86,8 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
       now: rt.now,
       signal: rt.signal,
       instanceType: flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE,
-      // Per-window lines for every point would bury the per-point lines; a terminal gets the redrawn bar.
-      onEvent: progressReporter(rt, label, flags.quiet || !rt.stderr.isTTY),
-    });
+      events,
+    }).finally(unsubscribe);
     return {
       point: curvePointFromProfile(result, context.offered, sla),
       environment: result.environment,
@@ -96,6 +102,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
       definition,
       checkpointPath,
       measure,
+      events,
       now: rt.now,
       signal: rt.signal,
       log,

@@ -39,7 +39,7 @@ export const registerAgentCommand: Register = (program, rt) => {
     // For `profile --transport http`, which starts this command as a child process.
     .addOption(new Option('--spec-json <file>', 'serve this resolved ProfileSpec (JSON) instead of the spec flags').hideHelp())
     .addOption(new Option('--exit-with-stdin', 'shut down when stdin closes').hideHelp());
-  addSpecFlags(command).action(async (flags: AgentFlags) => {
+  addSpecFlags(command, 'agent').action(async (flags: AgentFlags) => {
     await agentCommand(flags, rt);
   });
 };

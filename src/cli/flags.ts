@@ -61,3 +61,13 @@ export function shape3(flag: string) {
     return numbers as [number, number, number];
   };
 }
+
+/** The flag's text as given: for flags that take a name, a path or a URL. */
+export function text(_flag: string) {
+  return (value: string): string => value;
+}
+
+/** oneOf for a flag table row, which names the flag itself. */
+export function enumOf<T extends string>(allowed: readonly T[]) {
+  return (flag: string) => oneOf(flag, allowed);
+}

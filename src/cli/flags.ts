@@ -1,3 +1,4 @@
+import { parseSla, type Sla } from '../schema/sla.js';
 import { UsageError } from '../util/errors.js';
 
 /** Flag value parsers: each error names the flag and what it accepts. */
@@ -70,4 +71,9 @@ export function text(_flag: string) {
 /** oneOf for a flag table row, which names the flag itself. */
 export function enumOf<T extends string>(allowed: readonly T[]) {
   return (flag: string) => oneOf(flag, allowed);
+}
+
+/** A latency SLA such as 'p95<=100ms'. */
+export function latencySla(flag: string) {
+  return (value: string): Sla => parseSla(value, flag);
 }

@@ -16,6 +16,8 @@ export interface FlagRow<T = unknown> {
   default?: T;
   /** Shown as "(default: …)" where the default is decided later (schema, preset, environment). */
   defaultHelp?: string;
+  /** For '<value...>': the flag takes several values and the command gets them all, each parsed. */
+  many?: boolean;
   /** Internal flags, kept out of --help. */
   hidden?: boolean;
 }
@@ -23,7 +25,7 @@ export interface FlagRow<T = unknown> {
 // any: each row has its own value type, which FlagValues reads back.
 export type FlagTable = Record<string, FlagRow<any>>;
 
-type FlagValue<R> = R extends { parse: FlagParser<infer V> } ? V : boolean;
+type FlagValue<R> = R extends { parse: FlagParser<infer V> } ? (R extends { many: true } ? V[] : V) : boolean;
 
 /** What the command's action receives: parsed values; optional unless the row has a default. */
 export type FlagValues<T extends FlagTable> = {
@@ -47,7 +49,12 @@ function toOption(key: string, row: FlagRow): Option {
   // A programming error, caught by any test that builds the command.
   if (option.attributeName() !== key) throw new Error(`flag table: ${row.flag} is read as '${option.attributeName()}', declared as '${key}'`);
   if (option.required !== (row.parse !== undefined)) throw new Error(`flag table: ${row.flag} ${row.parse ? 'has a parser but takes no value' : 'takes a value but has no parser'}`);
-  if (row.parse) option.argParser(row.parse(flagName(row)));
+  if (option.variadic !== (row.many === true)) throw new Error(`flag table: ${row.flag} ${row.many ? 'is many but not <value...>' : 'is <value...> but not many'}`);
+  if (row.parse) {
+    const parse = row.parse(flagName(row));
+    if (row.many) option.argParser((value: string, previous: unknown[] | undefined) => [...(previous ?? []), parse(value)]);
+    else option.argParser(parse);
+  }
   if (row.default !== undefined) option.default(row.default);
   if (row.hidden) option.hideHelp();
   return option;

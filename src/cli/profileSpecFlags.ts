@@ -5,11 +5,13 @@ import { ClosedLoopLoad, ConstantRateLoad, PoissonLoad } from '../schema/loadMod
 import {
   BatchingPolicy,
   ConfigLoadMode,
+  DEFAULT_LOAD,
   Device,
   PayloadSpoolMode,
   PreprocessWhere,
   ProfileSpec,
   RequestLogMode,
+  TritonBatching,
 } from '../schema/profileSpec.js';
 import { HTTP_PROTOCOLS, type HttpProtocol } from '../schema/transport.js';
 import { UsageError } from '../util/errors.js';
@@ -19,8 +21,6 @@ import { enumOf, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positive
 
 /** Batch size a batching policy gets when neither the preset nor a flag sets one. */
 const DEFAULT_BATCH_SIZE = 8;
-/** Concurrency a switch to --load closed-loop gets when neither the preset nor a flag sets one. */
-const DEFAULT_CONCURRENCY = 8;
 
 const LOAD_KINDS = [ClosedLoopLoad, ConstantRateLoad, PoissonLoad].map((load) => load.shape.kind.value);
 
@@ -93,7 +93,7 @@ const SPEC_FLAGS = {
     path: 'batching.maxQueueDelayUs',
     parse: nonNegativeInt,
     help: 'triton: max queue delay in microseconds',
-    defaultHelp: '0',
+    defaultHelp: String(TritonBatching.parse({ policy: 'triton', maxBatchSize: DEFAULT_BATCH_SIZE }).maxQueueDelayUs),
     side: 'server',
   },
   batchSize: {
@@ -283,7 +283,7 @@ function applyLoad(spec: Obj, f: SpecFlags): void {
   if (f.rps !== undefined && kind === 'closed-loop') throw new UsageError('--rps applies to --load constant-rate or poisson');
   if (kind === current.kind && f.rps === undefined && f.concurrency === undefined && f.seed === undefined) return;
   const load: Obj = kind === current.kind ? { ...current } : { kind };
-  if (kind === 'closed-loop') load.concurrency = f.concurrency ?? load.concurrency ?? DEFAULT_CONCURRENCY;
+  if (kind === 'closed-loop') load.concurrency = f.concurrency ?? load.concurrency ?? DEFAULT_LOAD.concurrency;
   else {
     const rps = f.rps ?? (load.rps as number | undefined);
     if (rps === undefined) throw new UsageError(`--load ${kind} needs --rps <requests per second>`);

@@ -163,6 +163,9 @@ export const ImageSource = z.discriminatedUnion('kind', [
 ]);
 export type ImageSource = z.infer<typeof ImageSource>;
 
+/** The load a spec without one gets; switching to closed-loop without a concurrency gets its concurrency too. */
+export const DEFAULT_LOAD = { kind: 'closed-loop', concurrency: 8 } as const;
+
 export const ProfileSpec = z
   .object({
     name: z.string().min(1).default('profile'),
@@ -171,7 +174,7 @@ export const ProfileSpec = z
     engine: EngineSpec.prefault({}),
     pipeline: PipelineSpec.prefault({}),
     batching: BatchingSpec.prefault({ policy: 'none' }),
-    load: LoadModel.prefault({ kind: 'closed-loop', concurrency: 8 }),
+    load: LoadModel.prefault(DEFAULT_LOAD),
     measurement: MeasurementSpec.prefault({}),
     images: ImageSource.prefault({ kind: 'synthetic' }),
   })

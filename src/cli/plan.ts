@@ -130,14 +130,14 @@ async function trafficFromOptions(options: PlanOptions, rt: Runtime): Promise<Tr
   const rpsFlags = [options.peakRps, options.offpeakRps, options.weekendRps].some((v) => v !== undefined);
   if (options.traffic) {
     if (rpsFlags) throw new UsageError('--traffic cannot be combined with --peak-rps/--offpeak-rps/--weekend-rps', 'use one or the other');
-    let text: string;
+    let trafficText: string;
     try {
-      text = await readFile(resolve(rt.cwd, options.traffic), 'utf8');
+      trafficText = await readFile(resolve(rt.cwd, options.traffic), 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new InputError(`cannot read traffic '${options.traffic}': ${code === 'ENOENT' ? 'no such file' : String(code)}`, 'check the --traffic path');
     }
-    const model = parseTrafficText(text, options.traffic);
+    const model = parseTrafficText(trafficText, options.traffic);
     return growth === undefined ? model : { ...model, growthFactor: growth };
   }
   if (options.peakRps === undefined) {

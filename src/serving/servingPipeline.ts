@@ -6,6 +6,7 @@ import { resolveModelPath } from '../model/modelCache.js';
 import type { ModelSignature } from '../model/signature.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { Clock } from '../util/clock.js';
+import { createListeners } from '../util/listeners.js';
 import { startLogSink } from './logSink.js';
 import { OutputInterpreter } from './outputKind.js';
 import { RequestPipeline } from './pipeline.js';
@@ -27,8 +28,8 @@ export interface ServingPipeline {
   /** Wall time from asking for the engine to all instances being ready (cold start). */
   modelLoadMs: number;
   warnings: string[];
-  /** Called once per dispatched batch with its size. */
-  onBatch: (size: number) => void;
+  /** Calls listener once per dispatched batch with its size; returns the unsubscribe function. */
+  onBatch(listener: (size: number) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -88,25 +89,18 @@ export async function openServingPipeline(options: OpenServingOptions): Promise<
     cleanups.push(async () => {
       for (const stage of [...before, ...after]) await stage.close?.();
     });
+    const batches = createListeners<number>();
     const serving: ServingPipeline = {
-      pipeline: undefined as unknown as RequestPipeline,
+      pipeline: new RequestPipeline({ before, after, engine, batching: spec.batching, clock, onBatch: (size) => batches.emit(size) }),
       engine,
       spec: served,
       ctx,
       modelPath: model.path,
       modelLoadMs,
       warnings: [...batchCapWarnings(spec, signature.maxBatch), ...inputWarnings(spec, signature), ...(output.kind === 'raw' ? [output.note()!] : [])],
-      onBatch: () => {},
+      onBatch: (listener) => batches.add(listener),
       close,
     };
-    serving.pipeline = new RequestPipeline({
-      before,
-      after,
-      engine,
-      batching: spec.batching,
-      clock,
-      onBatch: (size) => serving.onBatch(size),
-    });
     // Stages close after the pipeline drains (cleanups run in reverse).
     cleanups.push(() => serving.pipeline.close());
     return serving;

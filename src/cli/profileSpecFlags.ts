@@ -14,6 +14,7 @@ import {
   TritonBatching,
 } from '../schema/profileSpec.js';
 import { HTTP_PROTOCOLS, type HttpProtocol } from '../schema/transport.js';
+import { OUTPUT_KINDS } from '../serving/outputKind.js';
 import { UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
 import { addFlags, flagName, type FlagRow, type FlagTable, type FlagValues } from './flagTable.js';
@@ -54,6 +55,22 @@ const SPEC_FLAGS = {
     parse: shape3,
     help: 'input shape for models with dynamic non-batch dimensions',
     side: 'both',
+  },
+  layout: {
+    flag: '--layout <layout>',
+    path: 'model.layout',
+    parse: enumOf(['nchw', 'nhwc'] as const),
+    help: "where the input's channels are: nchw or nhwc",
+    defaultHelp: 'detected: nhwc when only the last dimension is 1 or 3',
+    side: 'both',
+  },
+  output: {
+    flag: '--output <kind>',
+    path: 'model.output',
+    parse: enumOf(OUTPUT_KINDS),
+    help: 'how outputs are read: classification (softmax, top 5), probabilities (top 5, no softmax) or raw (name, shape, min/max/mean)',
+    defaultHelp: "detected from the model's outputs",
+    side: 'server',
   },
   preset: {
     flag: '--preset <name|file>',

@@ -5,6 +5,7 @@ import { registerDemoCommand } from '../../src/cli/demo.js';
 import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileResult.js';
 import { readDocument } from '../../src/util/documents.js';
 import { ExitCode } from '../../src/util/errors.js';
+import { writeModelKind } from '../model/modelKinds.js';
 import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
 
 /** `capacity-plan demo`: both presets on the same model, side by side. */
@@ -61,5 +62,19 @@ describe('capacity-plan demo', () => {
     const { code, stderr } = await box.run(['demo', '--model', 'tiny', '--duration', '0']);
     expect(code).toBe(ExitCode.usage);
     expect(expectOneLineError(stderr)).toBe("error: --duration must be a number above zero, got '0'");
+  });
+
+  it('a dynamic-shape model: demo takes --input-shape and --images like profile (the hint it gives can be followed)', async () => {
+    const path = await writeModelKind('map', join(box.dir, 'map.onnx'));
+    const refused = await box.run(['demo', '--model', path, '--duration', '2']);
+    expect(refused.code).toBe(ExitCode.input);
+    expect(expectOneLineError(refused.stderr)).toMatch(/give the C,H,W to use with --input-shape/);
+    const ran = await box.run(['demo', '--model', path, '--duration', '2', '--input-shape', '3,32,32', '--json']);
+    expect(ran.code, ran.stderr).toBe(ExitCode.ok);
+    const docs = (JSON.parse(ran.stdout) as unknown[]).map((d) => ProfileResult.parse(d));
+    expect(docs.map((d) => [d.spec!.model.inputShape, d.model!.outputKind])).toEqual([
+      [[3, 32, 32], 'raw'],
+      [[3, 32, 32], 'raw'],
+    ]);
   });
 });

@@ -76,6 +76,29 @@ describe('profile: output kinds and input types', () => {
   });
 });
 
+describe('profile: --output and --layout override the detection', () => {
+  it('--output classification reads a two-output model\'s first output as logits', async () => {
+    const { code, doc } = await profileKind('twoOutputs', '--output', 'classification');
+    expect(code).toBe(ExitCode.ok);
+    expect(doc!.model!.outputKind).toBe('classification');
+    expect(doc!.spec!.model.output).toBe('classification');
+  });
+
+  it('--layout nchw on a channels-last model: 8 channels, exit 3, the hint names --layout', async () => {
+    const { code, stderr } = await profileKind('uint8Nhwc', '--layout', 'nchw');
+    expect(code).toBe(ExitCode.input);
+    expect(expectOneLineError(stderr)).toBe(
+      "error: the model input 'pixels' has 8 channels (as NCHW) (an image model takes one float32, float16 or uint8 input [N, C, H, W] or [N, H, W, C] with C = 1 or 3; set --layout if it was detected wrongly)",
+    );
+  });
+
+  it('--output soap: exit 2, one line with the kinds', async () => {
+    const { code, stderr } = await box.run(['profile', '--model', 'tiny', '--output', 'soap']);
+    expect(code).toBe(ExitCode.usage);
+    expect(expectOneLineError(stderr)).toMatch(/^error: --output must be one of classification, probabilities, raw, got 'soap'/);
+  });
+});
+
 describe('profile: the instance type is checked when the figures are recorded', () => {
   it('--instance-type g4dn.xlarg: exit 2 before any run, one line with the nearest names', async () => {
     const { code, stderr } = await box.run(['profile', '--model', 'tiny', '--duration', '2', '--instance-type', 'g4dn.xlarg']);

@@ -39,7 +39,7 @@ async function loadImageDir(dir: string): Promise<CorpusImage[]> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? String(error)})`;
-    throw new InputError(`image directory '${dir}' ${why}`, `point images.path at a directory of ${accepted} files`);
+    throw new InputError(`image directory '${dir}' ${why}`, `point --images (images.path in a preset) at a directory of ${accepted} files`);
   }
   // Symbolic links count too (image sets are often links into a shared store); readFile follows them.
   const names = entries

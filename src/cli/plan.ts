@@ -59,6 +59,7 @@ const PLAN_FLAGS = {
   instanceType: { flag: '--instance-type <type>', parse: text, help: 'instance type for documents that do not record one' },
   json: { flag: '--json', help: 'print the plan document as JSON' },
   explain: { flag: '--explain', help: 'print the arithmetic step by step' },
+  strict: { flag: '--strict', help: 'exit 3 when a measurement cannot stand for the instance type it is priced as (CPU or another GPU)' },
   out: { flag: '--out <file>', parse: text, help: 'also write the plan document to this file' },
 } satisfies FlagTable;
 
@@ -106,6 +107,12 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     compare: options.compare ?? false,
   });
 
+  // Before any output: a strict plan that does not hold is no plan.
+  const mismatches = plan.mismatches ?? [];
+  if (options.strict && mismatches.length > 0) {
+    const more = mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : '';
+    throw new InputError(`--strict: ${mismatches[0]}${more}`, 'profile on the instance type you plan for, or pass the --instance-type it was measured on');
+  }
   if (options.json) rt.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
   else rt.stdout.write(renderPlan(plan));
   if (options.explain) {

@@ -82,3 +82,28 @@ describe('plan inputs', () => {
     await expectUserError(['plan', onnx, '--peak-rps', '10', '--sla', 'p95<=400ms'], ExitCode.input, /not a JSON document \(expected a profile, sweep or plan document\)/);
   });
 });
+
+describe('plan: a measurement that cannot stand for its instance type', () => {
+  async function cpuProfile(): Promise<string> {
+    const doc = profileDoc({ name: 'cpu-run' });
+    const path = join(box.dir, 'cpu-run.json');
+    await writeFile(path, JSON.stringify({ ...doc, environment: { ...doc.environment, executionProvider: 'cpu', gpus: [], instanceType: 'g4dn.xlarge' } }));
+    return path;
+  }
+  const CPU_AS_T4 = 'cpu-run: measured on the cpu execution provider, no GPU seen, priced as g4dn.xlarge (1x NVIDIA T4): CPU figures cannot stand for a GPU instance';
+
+  it('a CPU-measured profile planned as g4dn.xlarge: planned, with the warning', async () => {
+    const { code, stdout, stderr } = await box.run(['plan', await cpuProfile(), '--peak-rps', '10', '--sla', 'p95<=400ms']);
+    expect(stderr).toBe('');
+    expect(code).toBe(ExitCode.ok);
+    expect(stdout).toContain(CPU_AS_T4);
+  });
+
+  it('--strict: exit 3, one line carrying the warning and the hint', async () => {
+    await expectUserError(
+      ['plan', await cpuProfile(), '--peak-rps', '10', '--sla', 'p95<=400ms', '--strict'],
+      ExitCode.input,
+      `error: --strict: ${CPU_AS_T4} (profile on the instance type you plan for, or pass the --instance-type it was measured on)`,
+    );
+  });
+});

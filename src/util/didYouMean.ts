@@ -25,15 +25,17 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidates within reach of `typed` (at most a third of its length, at least 1, at most 3
- * edits), nearest first, ties in the candidates' order; at most `limit`.
+ * edits), or that begin with it, nearest first, ties in the candidates' order; at most `limit`.
  */
 export function nearestNames(typed: string, candidates: Iterable<string>, limit = 3): string[] {
   const reach = Math.min(3, Math.max(1, Math.floor(typed.length / 3)));
   const scored: { name: string; distance: number; index: number }[] = [];
   let index = 0;
   for (const name of new Set(candidates)) {
-    const distance = editDistance(typed, name);
-    if (distance <= reach && name !== typed) scored.push({ name, distance, index });
+    // A name the typed text begins (peak → peakRps) is near too, after the close misspellings.
+    const prefix = typed.length >= 3 && name.toLowerCase().startsWith(typed.toLowerCase());
+    const distance = Math.min(editDistance(typed, name), prefix ? reach + 0.5 : Infinity);
+    if (distance <= reach + 0.5 && name !== typed) scored.push({ name, distance, index });
     index++;
   }
   return scored

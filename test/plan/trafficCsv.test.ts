@@ -77,7 +77,7 @@ describe('traffic files (YAML, JSON)', () => {
     ['a negative off-peak rate', 't.yaml', 'peakRps: 10\noffPeakRps: -1\n', /offPeakRps: Too small/],
     ['an unknown time zone', 't.yaml', 'peakRps: 10\noffPeakRps: 1\ntimeZone: Mars/Olympus\n', /timeZone: not an IANA time zone/],
     ['reversed business hours', 't.yaml', 'peakRps: 10\noffPeakRps: 1\nbusinessHours: { hours: "18-09" }\n', /businessHours.hours: write hours as 'HH-HH'/],
-    ['an unknown key', 't.yaml', 'peakRps: 10\noffPeakRps: 1\npeak: 3\n', /Unrecognized key: "peak"/],
+    ['an unknown key', 't.yaml', 'peakRps: 10\noffPeakRps: 1\npeak: 3\n', /peak: unknown key \(did you mean peakRps\?\)/],
     ['YAML that does not parse', 't.yaml', 'peakRps: [10\n', /traffic 't.yaml' does not parse/],
   ])('rejects %s with the field named', (_what, path, text, message) => {
     expect(() => parseTrafficText(text, path)).toThrow(InputError);

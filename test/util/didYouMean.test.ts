@@ -15,5 +15,6 @@ describe('did you mean', () => {
     expect(didYouMean('timezone', ['offPeakRps', 'timeZone'])).toBe('did you mean timeZone?');
     expect(didYouMean('g4dn.xlarg', ['g4dn.xlarge', 'g4dn.2xlarge'])).toBe('did you mean g4dn.xlarge or g4dn.2xlarge?');
     expect(didYouMean('zzz', ['triton', 'torchserve'])).toBeUndefined();
+    expect(didYouMean('peak', ['offPeakRps', 'peakRps'])).toBe('did you mean peakRps?');
   });
 });

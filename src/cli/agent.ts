@@ -26,6 +26,12 @@ const AGENT_FLAGS = {
     default: MAX_INPUT_PIXELS,
   },
   timeoutMs: { flag: '--timeout-ms <n>', parse: positiveInt, help: 'per-request timeout: the client gets 504 after this long', default: DEFAULT_TIMEOUT_MS },
+  token: {
+    flag: '--token <token>',
+    parse: text,
+    help: "bearer token inference and /v1/info require ('Authorization: Bearer <token>')",
+    defaultHelp: '$CAPACITY_PLAN_TOKEN; none on loopback, else generated and printed',
+  },
   // For `profile --transport http`, which starts this command as a child process: the fully
   // resolved spec instead of the spec flags, and shut down when the profiler that started it goes away.
   specJson: { flag: '--spec-json <file>', parse: text, help: 'serve this resolved ProfileSpec (JSON) instead of the spec flags', hidden: true },
@@ -57,6 +63,7 @@ export async function agentCommand(flags: AgentFlags, rt: Runtime): Promise<void
     maxBodyBytes: flags.maxBodyBytes,
     maxPixels: flags.maxPixels,
     timeoutMs: flags.timeoutMs,
+    token: flags.token ?? (rt.env.CAPACITY_PLAN_TOKEN || undefined),
     onLog: (line) => rt.stderr.write(`agent: ${line}\n`),
   });
   rt.stdout.write(`listening on ${agent.url}\n`);

@@ -104,8 +104,20 @@ function targetOpener(transport: TransportChoice, rt: Runtime, warnings: string[
         });
     case 'remote':
       return (spec, o) =>
-        openRemoteTarget({ url: transport.url, protocol: transport.protocol, modelName: transport.modelName, spec, clock: o.clock, warnings });
+        openRemoteTarget({
+          url: transport.url,
+          protocol: transport.protocol,
+          modelName: transport.modelName,
+          token: transport.token ?? nonEmpty(rt.env.CAPACITY_PLAN_TOKEN),
+          spec,
+          clock: o.clock,
+          warnings,
+        });
   }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function resultPath(flags: ProfileFlags, rt: Runtime, result: ProfileResult): string {

@@ -330,6 +330,7 @@ const TRANSPORT_FLAGS = {
     defaultHelp: 'raw',
   },
   modelName: { flag: '--model-name <name>', parse: text, help: '--target: the model name in the protocol paths (kserve-v2, torchserve)' },
+  token: { flag: '--token <token>', parse: text, help: "--target: bearer token for an agent bound off loopback", defaultHelp: '$CAPACITY_PLAN_TOKEN' },
 } satisfies FlagTable;
 
 export type TransportFlags = FlagValues<typeof TRANSPORT_FLAGS>;
@@ -339,7 +340,7 @@ export type TransportChoice =
   /** --transport http: start the agent with this spec and drive it over loopback. */
   | { kind: 'agent'; protocol: 'raw' | 'kserve-v2' }
   /** --target URL: a server the user already runs. */
-  | { kind: 'remote'; url: string; protocol: HttpProtocol; modelName?: string };
+  | { kind: 'remote'; url: string; protocol: HttpProtocol; modelName?: string; token?: string };
 
 export function addTransportFlags(command: Command): Command {
   return addFlags(command, TRANSPORT_FLAGS);
@@ -350,7 +351,8 @@ const SERVER_FLAGS = SPEC_FLAG_ROWS.filter(([, row]) => row.side === 'server');
 
 /** Checks the transport flags together; every invalid combination is a one-line UsageError. */
 export function resolveTransport(flags: TransportFlags & SpecFlags): TransportChoice {
-  const { transport, target, protocol, modelName } = flags;
+  const { transport, target, protocol, modelName, token } = flags;
+  if (target === undefined && token !== undefined) throw new UsageError('--token applies to --target <url>', 'the agent started by --transport http listens on loopback and needs none');
   if (target === undefined) {
     if (transport !== 'http') {
       const stray = protocol !== undefined ? '--protocol' : modelName !== undefined ? '--model-name' : undefined;
@@ -385,7 +387,7 @@ export function resolveTransport(flags: TransportFlags & SpecFlags): TransportCh
   }
   const chosen = protocol ?? 'raw';
   if (chosen === 'torchserve' && modelName === undefined) throw new UsageError('--protocol torchserve needs --model-name <name> (the {name} in /predictions/{name})');
-  return { kind: 'remote', url: url.origin, protocol: chosen, modelName };
+  return { kind: 'remote', url: url.origin, protocol: chosen, modelName, ...(token !== undefined ? { token } : {}) };
 }
 
 /**

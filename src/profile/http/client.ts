@@ -30,12 +30,12 @@ export function createHttpClient(baseUrl: string, options: HttpClientOptions): H
   const url = new URL(baseUrl);
   const timeoutMs = options.timeoutMs ?? 300_000;
   // Plain HTTP (every load run against a local or in-cluster server): the lean node:net client.
-  if (url.protocol === 'http:') return createNetHttpClient(url, options.connections, timeoutMs);
-  return createUndiciHttpClient(url.origin, options.connections, timeoutMs);
+  if (url.protocol === 'http:') return createNetHttpClient(url, options.connections, timeoutMs, options.headers);
+  return createUndiciHttpClient(url.origin, options.connections, timeoutMs, options.headers);
 }
 
 /** HTTPS (and anything not plain HTTP): undici Clients, as described above. */
-export function createUndiciHttpClient(origin: string, connectionCount: number, timeoutMs: number): HttpClient {
+export function createUndiciHttpClient(origin: string, connectionCount: number, timeoutMs: number, always: readonly string[] = []): HttpClient {
   const clientOptions: Client.Options = {
     pipelining: 1,
     headersTimeout: timeoutMs,
@@ -47,13 +47,13 @@ export function createUndiciHttpClient(origin: string, connectionCount: number, 
   const headersByType = new Map<string, string[]>();
   const headersFor = (contentType: string): string[] => {
     let headers = headersByType.get(contentType);
-    if (!headers) headersByType.set(contentType, (headers = ['content-type', contentType]));
+    if (!headers) headersByType.set(contentType, (headers = ['content-type', contentType, ...always]));
     return headers;
   };
   return {
     post: (path, contentType, body, extraHeaders) =>
       connections.send({ path, method: 'POST', headers: extraHeaders ? [...headersFor(contentType), ...extraHeaders] : headersFor(contentType), body }),
-    get: (path) => connections.send({ path, method: 'GET' }),
+    get: (path) => connections.send({ path, method: 'GET', ...(always.length > 0 ? { headers: [...always] } : {}) }),
     close: () => connections.destroy(),
   };
 }

@@ -34,6 +34,8 @@ export interface HttpTargetOptions {
   connections: number;
   /** Bound on a response's headers and between body chunks. */
   timeoutMs?: number;
+  /** Sent with every request (the agent's bearer token). */
+  headers?: readonly string[];
   clock?: Clock;
   itemShape: [number, number, number];
   signature?: ModelSignature;
@@ -69,7 +71,7 @@ export function connectionsFor(load: LoadModel): number {
 
 export function createHttpTarget(options: HttpTargetOptions): ProfileTarget {
   const clock = options.clock ?? realClock;
-  const client: HttpClient = createHttpClient(options.baseUrl, { connections: options.connections, timeoutMs: options.timeoutMs });
+  const client: HttpClient = createHttpClient(options.baseUrl, { connections: options.connections, timeoutMs: options.timeoutMs, headers: options.headers });
   const protocol = options.protocol;
   const encoded = new WeakMap<WireRequest, EncodedRequest>();
   const encode = (request: WireRequest): EncodedRequest => {

@@ -18,8 +18,8 @@ import type { HttpClient, HttpResponse } from './types.js';
  * Error codes follow undici's where the meaning is the same (networkError.ts maps them to reasons):
  * UND_ERR_HEADERS_TIMEOUT, UND_ERR_BODY_TIMEOUT, UND_ERR_SOCKET (closed before a whole response).
  */
-export function createNetHttpClient(url: URL, connections: number, timeoutMs: number): HttpClient {
-  const pool = new NetPool(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), url.host, Math.max(1, connections), timeoutMs);
+export function createNetHttpClient(url: URL, connections: number, timeoutMs: number, always: readonly string[] = []): HttpClient {
+  const pool = new NetPool(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), url.host, Math.max(1, connections), timeoutMs, always);
   return {
     post: (path, contentType, body, extraHeaders) => pool.send(pool.postBytes(path, contentType, typeof body === 'string' ? Buffer.from(body) : body, extraHeaders)),
     get: (path) => pool.send(pool.getBytes(path)),
@@ -67,6 +67,8 @@ class NetPool {
     private readonly hostHeader: string,
     private readonly max: number,
     readonly timeoutMs: number,
+    /** Headers every request carries (name, value, ...): an Authorization header. */
+    private readonly always: readonly string[] = [],
   ) {}
 
   postBytes(path: string, contentType: string, body: Buffer, extraHeaders?: readonly string[]): Buffer | [Buffer, Buffer] {
@@ -101,7 +103,9 @@ class NetPool {
   private buildHead(method: string, path: string, contentType: string | undefined, length: number | undefined, extra: readonly string[] | undefined): Buffer {
     let text = `${method} ${checked(path)} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n`;
     if (contentType !== undefined) text += `content-type: ${checked(contentType)}\r\ncontent-length: ${length}\r\n`;
-    if (extra) for (let i = 0; i + 1 < extra.length; i += 2) text += `${checked(extra[i]!)}: ${checked(extra[i + 1]!)}\r\n`;
+    for (const headers of [this.always, extra ?? []]) {
+      for (let i = 0; i + 1 < headers.length; i += 2) text += `${checked(headers[i]!)}: ${checked(headers[i + 1]!)}\r\n`;
+    }
     return Buffer.from(`${text}\r\n`, 'latin1');
   }
 

@@ -38,6 +38,8 @@ export interface RemoteTargetOptions {
   warnings?: string[];
   /** Bound on each response (default: the client's 300 s). */
   timeoutMs?: number;
+  /** Bearer token for an agent bound off loopback (--token, CAPACITY_PLAN_TOKEN). */
+  token?: string;
 }
 
 export const DEFAULT_ITEM_SHAPE: [number, number, number] = [3, 224, 224];
@@ -45,7 +47,8 @@ export const DEFAULT_ITEM_SHAPE: [number, number, number] = [3, 224, 224];
 export async function openRemoteTarget(options: RemoteTargetOptions): Promise<ProfileTarget> {
   const { url, protocol, spec } = options;
   const origin = new URL(url).origin;
-  const control = createHttpClient(origin, { connections: 1, timeoutMs: 10_000 });
+  const headers = options.token !== undefined ? ['authorization', `Bearer ${options.token}`] : [];
+  const control = createHttpClient(origin, { connections: 1, timeoutMs: 10_000, headers });
   try {
     const warnings = [...(options.warnings ?? [])];
     let agent: AgentInfoLoose | undefined;
@@ -57,6 +60,12 @@ export async function openRemoteTarget(options: RemoteTargetOptions): Promise<Pr
       throw new EnvironmentError(
         `cannot reach --target ${origin}: ${describeNetworkError(error)}`,
         'is the server running and listening at that address? check the scheme, host and port',
+      );
+    }
+    if (!agent && (await getJson(control, '/v1/info').catch(() => undefined))?.status === 401) {
+      throw new UsageError(
+        `the target ${origin} requires a bearer token${options.token !== undefined ? ', and refused the one given' : ''}`,
+        'pass --token <token> or set CAPACITY_PLAN_TOKEN (a capacity-plan agent prints its token at start)',
       );
     }
     const modelName = options.modelName ?? agent?.model.name;
@@ -89,6 +98,7 @@ export async function openRemoteTarget(options: RemoteTargetOptions): Promise<Pr
       protocol: wireProtocol(protocol, { modelName, inputName: signature?.inputName, itemShape }),
       connections,
       timeoutMs: options.timeoutMs,
+      headers,
       clock: options.clock,
       itemShape,
       signature: signature && { ...signature, itemShape },

@@ -24,4 +24,6 @@ export interface HttpClientOptions {
   connections: number;
   /** Bound on waiting for response headers, and between body chunks (undici's default: 300 s). */
   timeoutMs?: number;
+  /** Sent with every request: name, value, name, value... (an Authorization header). */
+  headers?: readonly string[];
 }

@@ -6,6 +6,7 @@ import { openServingPipeline, type ServingPipeline } from '../../serving/serving
 import { EnvironmentError, UsageError } from '../../util/errors.js';
 import { describeZodError } from '../../util/zodErrors.js';
 import { createAgentApp } from './app.js';
+import { resolveToken } from './auth.js';
 import type { AgentContext } from './context.js';
 import { failureToHttpError } from './failureStatus.js';
 import { createAgentMetrics } from './metrics.js';
@@ -22,6 +23,8 @@ export interface RunningAgent {
   host: string;
   port: number;
   modelName: string;
+  /** The bearer token inference requires (given, or generated off loopback); undefined: open. */
+  token?: string;
   serving: ServingPipeline;
   /** HTTP requests being answered right now. */
   inFlight(): number;
@@ -52,10 +55,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     // Every pipeline request, including those whose client already got a 504: shutdown waits for them.
     const running = new Set<Promise<RequestOutcome>>();
     const modelName = modelNameOf(spec.model.source);
+    const { token, generated } = resolveToken(settings.host, settings.token);
     const ctx: AgentContext = {
       serving,
       modelName,
       settings,
+      token,
       metrics,
       isDraining: () => draining,
       batchSizeCounts,
@@ -82,6 +87,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     for (const warning of serving.warnings) log(`warning: ${warning}`);
     log(`serving model '${modelName}' (${serving.modelPath}), loaded in ${serving.modelLoadMs.toFixed(0)} ms`);
+    if (generated) log(`bound to ${host}, not loopback: inference needs 'Authorization: Bearer ${token}' (generated; choose one with --token or CAPACITY_PLAN_TOKEN)`);
+    else if (token) log("inference needs 'Authorization: Bearer <token>' (the one given)");
 
     let closing: Promise<void> | undefined;
     const shutdown = async (): Promise<void> => {
@@ -109,6 +116,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       host,
       port: address.port,
       modelName,
+      token,
       serving,
       inFlight: inFlight.count,
       close: () => (closing ??= shutdown()),

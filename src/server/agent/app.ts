@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import { requireBearer } from './auth.js';
 import type { AgentContext } from './context.js';
 import { AgentHttpError } from './httpError.js';
 import { agentInfoJson } from './info.js';
@@ -33,11 +34,13 @@ export function createAgentApp(ctx: AgentContext): Express {
     sendJson(res, 200, { status: 'ready', model: ctx.modelName });
   };
 
-  app.post('/v1/infer', notDraining, inferHandler(ctx));
+  // Before the draining check: an unauthenticated client learns nothing, not even that we are stopping.
+  const authorized: RequestHandler = ctx.token ? requireBearer(ctx.token) : (_req, _res, next) => next();
+  app.post('/v1/infer', authorized, notDraining, inferHandler(ctx));
   app.all('/v1/infer', methodNotAllowed('POST'));
-  app.get('/v1/info', (_req, res) => sendJson(res, 200, agentInfoJson(ctx.serving, ctx.modelName, ctx.batchSizeCounts)));
+  app.get('/v1/info', authorized, (_req, res) => sendJson(res, 200, agentInfoJson(ctx.serving, ctx.modelName, ctx.batchSizeCounts)));
 
-  app.post('/v2/models/:name/infer', notDraining, kserveInferHandler(ctx));
+  app.post('/v2/models/:name/infer', authorized, notDraining, kserveInferHandler(ctx));
   app.all('/v2/models/:name/infer', methodNotAllowed('POST'));
   app.get('/v2/models/:name/ready', kserveModelReadyHandler(ctx));
   app.get('/v2/models/:name', kserveMetadataHandler(ctx));

@@ -10,6 +10,8 @@ export interface AgentContext {
   /** The name the model is served under (KServe's {name}). */
   modelName: string;
   settings: AgentSettings;
+  /** The bearer token inference requires; undefined: open (loopback without --token). */
+  token?: string;
   metrics: AgentMetrics;
   /** True once shutdown has begun: not ready, no new inference. */
   isDraining(): boolean;

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'image_too_large'
   | 'unsupported_media_type'
   | 'timeout'
+  | 'unauthorized'
   | 'shutting_down'
   | 'internal';
 

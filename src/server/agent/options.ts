@@ -28,6 +28,11 @@ export const AgentSettings = z
     /** The client gets 504 after this long; the request itself runs on (it cannot be cancelled mid-batch). */
     timeoutMs: z.number().positive().default(DEFAULT_TIMEOUT_MS),
     keepAliveTimeoutMs: z.number().int().positive().default(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
+    /**
+     * Bearer token required on inference and /v1/info. Unset: none on loopback, and a generated one
+     * (logged at start) on any other address.
+     */
+    token: z.string().min(1).optional(),
     /** Bound on graceful shutdown: connections still open after this long are cut. */
     shutdownGraceMs: z.number().positive().default(DEFAULT_TIMEOUT_MS + 5_000),
   })

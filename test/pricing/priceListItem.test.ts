@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePriceListElement } from '../../src/pricing/priceListItem.js';
-import { M5_LARGE_ITEM, gpuItem } from './fakePricingServer.js';
+import { M5_LARGE_ITEM, gpuItem } from '../support/fakePricingServer.js';
 
 describe('parsePriceListElement', () => {
   it('reads the On-Demand hourly USD price from a real GetProducts item', () => {

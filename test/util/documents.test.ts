@@ -7,7 +7,7 @@ import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileR
 import { ProfileSpec } from '../../src/schema/profileSpec.js';
 import { readDocument, writeJsonAtomic } from '../../src/util/documents.js';
 import { ExitCode, InputError } from '../../src/util/errors.js';
-import { profileDoc } from '../plan/samples.js';
+import { profileDoc } from '../support/samples.js';
 
 // Pass-through wrappers around the two calls an atomic write makes, so a test can look at the
 // disk just before the rename, or make the write fail part-way as a full disk would.

@@ -6,7 +6,8 @@ import { TENSOR_CONTENT_TYPE } from '../../../src/serving/stage.js';
 import type { RunningAgent } from '../../../src/server/agent/agent.js';
 import { AgentInfo } from '../../../src/schema/wire/agentInfo.js';
 import { parseServerTiming } from '../../../src/server/agent/serverTiming.js';
-import { fetchJson, makeTempDir, photoJpeg, photoPng, pngBomb, postImage, sampleValue, startTinyAgent, type JsonResponse } from './agentHarness.js';
+import { fetchJson, photoJpeg, photoPng, pngBomb, postImage, sampleValue, startTinyAgent, type JsonResponse } from '../../support/agentHarness.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 const MIB = 1024 * 1024;
 const PIPELINE_STAGES = ['deserialize', 'configLoad', 'payloadSpool', 'preprocess', 'queueWait', 'infer', 'postprocess', 'requestLog', 'serialize'];

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
  */
 
 export const M5_LARGE_ITEM: Record<string, unknown> = JSON.parse(
-  readFileSync(new URL('./fixtures/m5_large.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../pricing/fixtures/m5_large.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 
 /** The m5.large item re-dressed as a GPU instance with another price (see fixtures/README.md). */

@@ -1,0 +1,20 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { BUILT_CLI, REPO_ROOT } from './repoRoot.js';
+
+/**
+ * Compiles src/ to dist/ once per vitest run, before any test file starts, for the tests that
+ * spawn the built CLI (one build, so no two test files race on writing dist/). A type error is
+ * the typecheck's to report (npm test runs it first); tsc still emits, so success here is judged by
+ * the files emitted.
+ */
+export default async function buildDist(): Promise<void> {
+  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: REPO_ROOT }).catch((error: { stdout?: string }) => {
+    if (!existsSync(BUILT_CLI)) throw new Error(`tsc -p tsconfig.json emitted no ${BUILT_CLI}:\n${error.stdout ?? String(error)}`);
+    process.stderr.write(`globalSetup: tsc -p tsconfig.json reported errors (dist/ was still emitted):\n${error.stdout ?? String(error)}\n`);
+  });
+  if (!existsSync(BUILT_CLI)) throw new Error(`no ${BUILT_CLI} after tsc -p tsconfig.json`);
+}

@@ -88,7 +88,7 @@ describe('capacity-plan profile: a real run', () => {
 
     // The same document was written (atomically) to the default path, and reads back equal.
     const results = join(cwd, 'profiles', 'results');
-    expect(readdirSync(results)).toEqual(['triton-dynamic-2026-03-04T05-06-07-089Z.json']);
+    expect(readdirSync(results)).toEqual(['triton-dynamic-2026-11-23T12-00-00-000Z.json']);
     const written = await readDocument(join(results, readdirSync(results)[0]!), ProfileResult, 'profile', PROFILE_SCHEMA_VERSION);
     expect(written).toEqual(doc);
   });

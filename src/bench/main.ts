@@ -154,7 +154,7 @@ function usage(): string {
   ].join('\n');
 }
 
-function machine(): Record<string, unknown> {
+function machine(): { cpuModel: string; cores: number; memoryGiB: number; loadAverage1mAtStart: number; platform: string; node: string; onnxruntime: string } {
   return {
     cpuModel: cpus()[0]?.model.trim() || 'unknown',
     cores: availableParallelism(),
@@ -230,7 +230,7 @@ async function main(): Promise<number> {
   return rows.some((r) => r.error) ? 1 : 0;
 }
 
-function formatTable(rows: Row[], machineInfo: Record<string, unknown>, totalSeconds: number): string {
+function formatTable(rows: Row[], machineInfo: ReturnType<typeof machine>, totalSeconds: number): string {
   const header = ['name', 'value', 'target', 'meets'];
   const body = rows.map((r) => [r.name, r.value === null ? `error: ${r.error}` : r.value.toFixed(r.digits), r.target, r.meets === null ? '-' : r.meets ? 'yes' : 'NO']);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Device, ProfileSpec, type ProfileSpecInput } from '../schema/profileSpec.js';
+import { Device, ProfileSpec } from '../schema/profileSpec.js';
 import { HTTP_PROTOCOLS, type HttpProtocol } from '../schema/transport.js';
 import { loadPreset } from '../profile/presets.js';
 import { UsageError } from '../util/errors.js';

@@ -12,7 +12,7 @@ import { summarize } from './core/histogram.js';
 import { collectEnvironment } from './environment/environment.js';
 import { loadImageCorpus } from './corpus/imageCorpus.js';
 import { mergeWindows, WindowRecorder } from './recorder.js';
-import type { PreprocessConfig, StageContext, WireRequest } from '../serving/stage.js';
+import type { StageContext, WireRequest } from '../serving/stage.js';
 import { preprocessConfigFrom } from '../serving/stages/configLoad.js';
 import { encodeClientRequest } from '../serving/stages/preprocess.js';
 import { openServingPipeline } from '../serving/servingPipeline.js';

@@ -33,7 +33,7 @@ export function gpuItem(instanceType: string, regionCode: string, usdPerHour: st
   for (const term of Object.values(item.terms.OnDemand)) {
     for (const dimension of Object.values(term.priceDimensions)) dimension.pricePerUnit.USD = usdPerHour;
   }
-  return item as unknown as Record<string, unknown>;
+  return item;
 }
 
 export interface RecordedRequest {

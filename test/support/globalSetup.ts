@@ -12,9 +12,9 @@ import { BUILT_CLI, REPO_ROOT } from './repoRoot.js';
  */
 export default async function buildDist(): Promise<void> {
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: REPO_ROOT }).catch((error: { stdout?: string }) => {
-    if (!existsSync(BUILT_CLI)) throw new Error(`tsc -p tsconfig.json emitted no ${BUILT_CLI}:\n${error.stdout ?? String(error)}`);
-    process.stderr.write(`globalSetup: tsc -p tsconfig.json reported errors (dist/ was still emitted):\n${error.stdout ?? String(error)}\n`);
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: REPO_ROOT }).catch((error: Error & { stdout?: string }) => {
+    if (!existsSync(BUILT_CLI)) throw new Error(`tsc -p tsconfig.json emitted no ${BUILT_CLI}:\n${error.stdout || error.message}`);
+    process.stderr.write(`globalSetup: tsc -p tsconfig.json reported errors (dist/ was still emitted):\n${error.stdout || error.message}\n`);
   });
   if (!existsSync(BUILT_CLI)) throw new Error(`no ${BUILT_CLI} after tsc -p tsconfig.json`);
 }

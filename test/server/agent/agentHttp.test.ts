@@ -165,7 +165,7 @@ describe('bad inputs get their status and a JSON error, and the next request sti
         controller.enqueue(chunk);
       },
     });
-    const response = await fetchJson(`${agent.url}/v1/infer`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body, duplex: 'half' } as RequestInit);
+    const response = await fetchJson(`${agent.url}/v1/infer`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body, duplex: 'half' });
     expectError(response, 413, 'body_too_large');
     // Had the server read (or drained) the whole body, the client would have sent all 50 MB; it
     // could send only the limit plus what socket buffers hold.

@@ -2,12 +2,13 @@
 // point is the promise rules (no-floating-promises, no-misused-promises): a promise nobody awaits
 // loses its error. Type information comes from tsconfig.test.json, which covers both folders.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web/**', 'profiles/**', '.cache/**', '.capacity-plan/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
+  tseslint.configs.recommendedTypeChecked,
   {
     files: ['src/**/*.ts', 'test/**/*.ts'],
     languageOptions: {

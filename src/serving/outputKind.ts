@@ -1,6 +1,5 @@
 import type { OutputTensor } from '../model/engineProtocol.js';
 import type { OutputInfo } from '../model/signature.js';
-import type { Prediction } from './stage.js';
 
 /**
  * What a model's outputs are, and so what postprocess does with them:
@@ -12,6 +11,13 @@ import type { Prediction } from './stage.js';
  */
 export const OUTPUT_KINDS = ['classification', 'probabilities', 'raw'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+/** A classifier's answer: the k most probable classes. */
+export interface Prediction {
+  classIndex: number;
+  score: number;
+  top: { classIndex: number; score: number }[];
+}
 
 export interface OutputSummary {
   name: string;

@@ -1,7 +1,7 @@
 import type { OutputTensor } from '../model/engineProtocol.js';
 import type { InputLayout, ModelSignature } from '../model/signature.js';
 import type { ProfileSpec, StageName } from '../schema/profileSpec.js';
-import type { OutputInterpreter, OutputSummary } from './outputKind.js';
+import type { OutputInterpreter, OutputSummary, Prediction } from './outputKind.js';
 
 /**
  * The request pipeline is a list of small stages `{ name, run(state, ctx) }`. The runner times
@@ -15,12 +15,7 @@ export interface WireRequest {
   body: Buffer;
 }
 
-/** A classifier's answer: the k most probable classes. */
-export interface Prediction {
-  classIndex: number;
-  score: number;
-  top: { classIndex: number; score: number }[];
-}
+export type { Prediction } from './outputKind.js';
 
 /** Preprocessing parameters that the config-load stage reads (from disk per request, or once). */
 export interface PreprocessConfig {

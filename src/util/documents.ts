@@ -71,7 +71,7 @@ export function parseDocument<S extends z.ZodType>(
     throw new InputError(`${what} '${path}' is not valid JSON: ${(error as Error).message}`);
   }
   if (expectedVersion !== undefined && raw && typeof raw === 'object' && 'schemaVersion' in raw) {
-    const version = (raw as { schemaVersion: unknown }).schemaVersion;
+    const version = raw.schemaVersion;
     if (version !== expectedVersion) {
       throw new InputError(
         `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${expectedVersion}`,

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPlanCommand } from '../../src/cli/plan.js';
 import { registerProfileCommand } from '../../src/cli/profile.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { MODEL_KINDS } from '../model/modelKinds.js';
-import { profileDoc } from '../plan/samples.js';
-import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
+import { MODEL_KINDS } from '../support/modelKinds.js';
+import { profileDoc } from '../support/samples.js';
+import { cliSandbox, type CliSandbox } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
 
 /**
  * Errors that point at the fix: one line on stderr, the hint naming what to type, the exit code.

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProfileCommand } from '../../src/cli/profile.js';
 import { ProfileResult } from '../../src/schema/profileResult.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { writeModelKind, type ModelKind } from '../model/modelKinds.js';
-import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
+import { writeModelKind, type ModelKind } from '../support/modelKinds.js';
+import { cliSandbox, type CliSandbox } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
 
 /**
  * `capacity-plan profile` (in process, short runs) with models of each kind: the document says how

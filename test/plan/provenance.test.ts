@@ -5,7 +5,7 @@ import { snapshotCatalog } from '../../src/pricing/catalog.js';
 import { PriceBook } from '../../src/pricing/priceBook.js';
 import { ProfileResult } from '../../src/schema/profileResult.js';
 import { UsageError } from '../../src/util/errors.js';
-import { profileDoc } from './samples.js';
+import { profileDoc } from '../support/samples.js';
 
 const book = new PriceBook(snapshotCatalog());
 const g4dn = book.instance('g4dn.xlarge');

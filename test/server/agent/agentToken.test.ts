@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProfileCommand } from '../../../src/cli/profile.js';
 import { isLoopbackHost } from '../../../src/server/agent/auth.js';
 import { ExitCode } from '../../../src/util/errors.js';
-import { cliSandbox, expectOneLineError, type CliSandbox } from '../../cli/profileHarness.js';
-import { fetchJson, makeTempDir, photoJpeg, startTinyAgent } from './agentHarness.js';
+import { cliSandbox, type CliSandbox } from '../../support/cliRuntime.js';
+import { expectOneLineError } from '../../support/oneLineError.js';
+import { fetchJson, photoJpeg, startTinyAgent } from '../../support/agentHarness.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 /**
  * The agent is not open to its network by accident: off loopback it requires a bearer token on

@@ -3,11 +3,12 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfileSpec, type ProfileSpecInput } from '../../../src/schema/profileSpec.js';
 import { startAgent, type RunningAgent } from '../../../src/server/agent/agent.js';
-import { writeModelKind, type ModelKind } from '../../model/modelKinds.js';
-import { fetchJson, makeTempDir, photoJpeg, postImage } from './agentHarness.js';
+import { writeModelKind, type ModelKind } from '../../support/modelKinds.js';
+import { fetchJson, photoJpeg, postImage } from '../../support/agentHarness.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 /**
- * The agent with third-party-shaped models (test/model/modelKinds.ts): each answers with the
+ * The agent with third-party-shaped models (test/support/modelKinds.ts): each answers with the
  * postprocessing its outputs call for, over /v1/infer and KServe v2.
  */
 

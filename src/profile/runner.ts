@@ -9,7 +9,7 @@ import type { ProfileSpec } from '../schema/profileSpec.js';
 import { CapacityPlanError, ExitCode, InterruptedError, MeasurementError } from '../util/errors.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { collectEnvironment, type CollectEnvironmentOptions, type CollectedEnvironment } from './environment/environment.js';
-import { loadImageCorpus } from './corpus/imageCorpus.js';
+import { describeCorpus, loadCorpus } from './corpus/imageCorpus.js';
 import { createRunEventBus, type ExitCodeName, type RunEventBus } from './events.js';
 import type { StageContext, WireRequest } from '../serving/stage.js';
 import { preprocessConfigFrom } from '../serving/stages/configLoad.js';
@@ -101,7 +101,10 @@ async function measureProfile(options: RunProfileOptions, clock: Clock, events: 
     checkAbort();
 
     events.publish({ type: 'phase', phase: 'corpus', message: describeImages(spec) });
-    const corpus = await loadImageCorpus(spec.images, home);
+    const loaded = await loadCorpus(spec.images, home);
+    // What was found and what was left out, so a folder of mostly other files does not look full.
+    if (spec.images.kind === 'dir') events.publish({ type: 'phase', phase: 'corpus', message: describeCorpus(spec.images, loaded) });
+    const corpus = loaded.images;
     const images = corpus.filter((image) => image.readError === undefined);
     const requests = await buildRequests(images, spec, target.itemShape, target.signature);
     // The load walks the whole corpus in order; a file that could not be read is a failure in its turn.
@@ -121,6 +124,14 @@ async function measureProfile(options: RunProfileOptions, clock: Clock, events: 
 
     const loop = await runWindowLoop({ target, slots, spec, clock, signal, telemetry, events });
     if (loop.interrupted) throw new InterruptedError('profile interrupted: no document written');
+    if (loop.failedEarly) {
+      const top = loop.failedEarly.reasons[0]!;
+      const others = loop.failedEarly.reasons.length > 1 ? ` (and ${loop.failedEarly.reasons.length - 1} other reason(s))` : '';
+      throw new MeasurementError(
+        `the first ${loop.failedEarly.count} requests all failed, ${top.count} of them with '${top.reason}'${others}: stopped early, no document written`,
+        spec.images.kind === 'dir' ? `check the images in ${spec.images.path} (--images) and that the model takes them` : 'check that the model takes these inputs',
+      );
+    }
     const m = spec.measurement;
     if (loop.windows.length === 0) {
       throw new MeasurementError(

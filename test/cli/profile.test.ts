@@ -153,15 +153,18 @@ describe('capacity-plan profile: a real run', () => {
     expect(doc.warnings.join('\n')).not.toContain('internal');
   });
 
-  it('when every request fails: exit 5, one line naming the commonest reason, and the document is still written', async () => {
-    const dir = await imageDir('only-bad-images', { 'truncated.jpg': 'truncated.jpg', 'not-an-image.jpg': 'not-an-image.bin' });
+  it('when the first requests all fail: stops early, exit 5, one line with the reason and the folder, no document', async () => {
+    const dir = await imageDir('only-bad-images', { 'truncated.jpg': 'truncated.jpg', 'not-an-image.jpg': 'not-an-image.bin', 'notes.txt': 'not-an-image.bin' });
     const out = join(box.dir, 'all-failed.json');
-    const { code, stderr } = await profile('--model', 'tiny', '--duration', '3', '--concurrency', '2', '--images', dir, '--quiet', '--out', out);
+    const run = profile('--model', 'tiny', '--duration', '60', '--concurrency', '2', '--images', dir, '--out', out);
+    const { code, stderr } = await run;
     expect(code).toBe(ExitCode.measurement);
-    expect(expectOneLineError(stderr)).toMatch(new RegExp(`^error: no request succeeded: \\d+ failed, most often with 'preprocess: .+' \\(the document lists every failure: ${out.replace(/[.]/g, '\\.')}\\)$`));
-    const doc = parseJsonDocument(await readFile(out, 'utf8'));
-    expect(doc.requests.completed).toBe(0);
-    expect(doc.requests.failed).toBeGreaterThan(0);
+    expect(expectOneLineError(stderr)).toMatch(
+      new RegExp(`^error: the first 32 requests all failed, \\d+ of them with 'preprocess: .+' \\(and 1 other reason\\(s\\)\\): stopped early, no document written \\(check the images in .*only-bad-images \\(--images\\)`),
+    );
+    // The corpus line says what was found and what was skipped.
+    expect(stderr).toMatch(/\] 2 image\(s\) from .*only-bad-images \(1 skipped, not \.jpg \.jpeg \.png \.webp: notes\.txt\)/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('an image file that cannot be read (a dangling link) is a failed request in its turn, named; the run goes on', async () => {
@@ -293,7 +296,7 @@ describe('capacity-plan profile: bad settings', () => {
     const { code, stderr } = await profile('--model', 'tiny', '--preset', 'trition-dynamic');
     expect(code).toBe(ExitCode.usage);
     expect(expectOneLineError(stderr)).toBe(
-      "error: --preset: unknown preset 'trition-dynamic' (built-in presets: torchserve-default, triton-dynamic, or a path to a .yaml file)",
+      "error: --preset: unknown preset 'trition-dynamic' (did you mean triton-dynamic? built-in presets: torchserve-default, triton-dynamic, or a path to a .yaml file)",
     );
   });
 
@@ -304,7 +307,7 @@ describe('capacity-plan profile: bad settings', () => {
     ['pipeline:\n  requestLog: {mode: bogus}\n', /^error: preset '.*': pipeline\.requestLog\.mode: .*"off"\|"file"\|"file-fsync"\|"async"\|"http"/],
     ['pipeline:\n  payloadSpool: temp-file\n', /^error: preset '.*': pipeline\.payloadSpool: expected a mapping such as \{mode: memory\}, where mode is one of memory\|temp-file/],
     ['pipeline:\n  configLoad: sometimes\n', /^error: preset '.*': pipeline\.configLoad: .*"per-request"\|"cached"/],
-    ['engine: {instancez: 2}\n', /^error: preset '.*': engine: Unrecognized key: "instancez"/],
+    ['engine: {instancez: 2}\n', /^error: preset '.*': engine\.instancez: unknown key \(did you mean instances\?\)/],
   ])('a preset file with %j: exit 2, the error names the key and the allowed values', async (yaml, message) => {
     const path = join(box.dir, `preset-${Math.abs(hash(yaml))}.yaml`);
     await writeFile(path, yaml);

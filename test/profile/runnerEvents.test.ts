@@ -97,6 +97,8 @@ describe('runProfile events', () => {
     const result = ProfileResult.parse(outcome.result);
     expect(names(events)).toEqual([
       'phase:corpus',
+      // A folder of images: a second line says how many were found and skipped.
+      'phase:corpus',
       'phase:cold-start',
       'phase:warmup',
       'phase:measure',

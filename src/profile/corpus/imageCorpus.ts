@@ -20,8 +20,33 @@ export interface CorpusImage {
   readError?: string;
 }
 
+export interface LoadedCorpus {
+  images: CorpusImage[];
+  /** Entries of the user's directory that are not images by their extension (sub-folders included). */
+  skipped: string[];
+}
+
 export async function loadImageCorpus(source: ImageSource, home: string): Promise<CorpusImage[]> {
+  return (await loadCorpus(source, home)).images;
+}
+
+/** The corpus and what was left out of it, for the line that says so. */
+export async function loadCorpus(source: ImageSource, home: string): Promise<LoadedCorpus> {
   if (source.kind === 'dir') return loadImageDir(resolve(source.path));
+  return { images: await loadSynthetic(source, home), skipped: [] };
+}
+
+/** "12 images from /data/imgs (3 skipped, not .jpg .jpeg .png .webp: notes.txt, raw/, x.gif; 1 unreadable)". */
+export function describeCorpus(source: ImageSource, corpus: LoadedCorpus): string {
+  const count = `${corpus.images.length} image(s)`;
+  if (source.kind === 'synthetic') return `${count}: synthetic (seed ${source.seed})`;
+  const unreadable = corpus.images.filter((image) => image.readError !== undefined).length;
+  const shown = corpus.skipped.slice(0, 3).join(', ') + (corpus.skipped.length > 3 ? ', ...' : '');
+  const skipped = corpus.skipped.length > 0 ? `${corpus.skipped.length} skipped, not ${IMAGE_EXTENSIONS.join(' ')}: ${shown}` : '0 skipped';
+  return `${count} from ${resolve(source.path)} (${skipped}${unreadable > 0 ? `; ${unreadable} unreadable` : ''})`;
+}
+
+async function loadSynthetic(source: Extract<ImageSource, { kind: 'synthetic' }>, home: string): Promise<CorpusImage[]> {
   const dir = join(home, 'corpus', `synthetic-seed${source.seed}-n${source.count}-b${source.meanBytes}`);
   const cached = await readCachedCorpus(dir, source.count);
   if (cached) return cached;
@@ -30,8 +55,8 @@ export async function loadImageCorpus(source: ImageSource, home: string): Promis
   return images;
 }
 
-/** Every image file directly in `dir` (not recursive), sorted by name. */
-async function loadImageDir(dir: string): Promise<CorpusImage[]> {
+/** Every image file directly in `dir` (not recursive), sorted by name, and what else is there. */
+async function loadImageDir(dir: string): Promise<LoadedCorpus> {
   const accepted = IMAGE_EXTENSIONS.join(' ');
   let entries;
   try {
@@ -42,12 +67,21 @@ async function loadImageDir(dir: string): Promise<CorpusImage[]> {
     throw new InputError(`image directory '${dir}' ${why}`, `point --images (images.path in a preset) at a directory of ${accepted} files`);
   }
   // Symbolic links count too (image sets are often links into a shared store); readFile follows them.
+  const isImage = (entry: (typeof entries)[number]): boolean =>
+    (entry.isFile() || entry.isSymbolicLink()) && IMAGE_EXTENSIONS.includes(extname(entry.name).toLowerCase());
   const names = entries
-    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && IMAGE_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
+    .filter(isImage)
     .map((entry) => entry.name)
     .sort();
+  const skipped = entries
+    .filter((entry) => !isImage(entry))
+    .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+    .sort();
   if (names.length === 0) {
-    throw new InputError(`image directory '${dir}' holds no images (accepted extensions: ${accepted})`, 'add images, or use the synthetic corpus');
+    throw new InputError(
+      `image directory '${dir}' holds no images (accepted extensions: ${accepted}; ${skipped.length} other entr${skipped.length === 1 ? 'y' : 'ies'} skipped)`,
+      'add images, or use the synthetic corpus',
+    );
   }
   const images = await Promise.all(names.map((name) => readImageFile(dir, name)));
   const unreadable = images.filter((image) => image.readError !== undefined);
@@ -58,7 +92,7 @@ async function loadImageDir(dir: string): Promise<CorpusImage[]> {
       'fix the files, or point --images at another directory',
     );
   }
-  return images;
+  return { images, skipped };
 }
 
 /**

@@ -18,6 +18,12 @@ import { sizeCountsRecord, stageSummaries } from './assembleProfileResult.js';
  */
 
 export const TICK_MS = 1000;
+/**
+ * A run whose first this-many requests all failed stops there: a folder of broken images, or a
+ * model that refuses every input, would otherwise run for the whole duration and end in a summary
+ * of zeros. (The load walks the corpus in order, so this many is past any few bad files at its start.)
+ */
+export const EARLY_STOP_FAILURES = 32;
 /** Ticks the rolling throughput spans. */
 const ROLLING_TICKS = 5;
 
@@ -41,6 +47,8 @@ export interface WindowLoopResult {
   stability: StabilityAssessment;
   /** The signal was aborted before the loop ended. */
   interrupted: boolean;
+  /** Set when the first EARLY_STOP_FAILURES requests all failed and the run stopped there. */
+  failedEarly?: { count: number; reasons: { reason: string; count: number }[] };
 }
 
 export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowLoopResult> {
@@ -58,6 +66,21 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
   try {
     const startMs = clock.nowMs();
     let inFlight = 0;
+    // Until the first success: every failure's reason, for the early stop.
+    let succeeded = false;
+    const earlyFailures = new Map<string, number>();
+    let earlyFailureCount = 0;
+    const noteOutcome = (failureReason: string | undefined): void => {
+      // Requests in flight when the load stops answer after it: the count stays what stopped it.
+      if (succeeded || earlyFailureCount >= EARLY_STOP_FAILURES) return;
+      if (failureReason === undefined) {
+        succeeded = true;
+        return;
+      }
+      earlyFailures.set(failureReason, (earlyFailures.get(failureReason) ?? 0) + 1);
+      earlyFailureCount += 1;
+      if (earlyFailureCount === EARLY_STOP_FAILURES) loadAbort.abort();
+    };
     const send = async (intendedAtMs: number, seq: number): Promise<void> => {
       inFlight += 1;
       try {
@@ -65,12 +88,14 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
         if (typeof slot === 'string') {
           ticker.counts.failed += 1;
           current?.recordFailure(slot);
+          noteOutcome(slot);
         } else {
           // Awaited first: `current?.record(await ...)` would skip the send whenever no window is open.
           const outcome = await target.send(slot, intendedAtMs);
           if (outcome.ok) ticker.counts.completed += 1;
           else ticker.counts.failed += 1;
           current?.record(outcome);
+          noteOutcome(outcome.ok ? undefined : outcome.failure ? `${outcome.failure.stage}: ${outcome.failure.reason}` : 'unknown');
         }
       } finally {
         inFlight -= 1;
@@ -158,7 +183,10 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
     loadAbort.abort();
     target.drain();
     await loadDone;
-    return { windows, summaries, stability, interrupted };
+    const failedEarly = !succeeded && earlyFailureCount >= EARLY_STOP_FAILURES && !interrupted
+      ? { count: earlyFailureCount, reasons: [...earlyFailures].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count) }
+      : undefined;
+    return { windows, summaries, stability, interrupted, ...(failedEarly ? { failedEarly } : {}) };
   } finally {
     ticker.stop();
     unsubscribeBatches?.();

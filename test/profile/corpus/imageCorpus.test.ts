@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadImageCorpus } from '../../../src/profile/corpus/imageCorpus.js';
+import { describeCorpus, loadCorpus, loadImageCorpus } from '../../../src/profile/corpus/imageCorpus.js';
 import { planSyntheticImages } from '../../../src/profile/corpus/syntheticImages.js';
 import { InputError } from '../../../src/util/errors.js';
 
@@ -56,7 +56,18 @@ describe('loadImageCorpus: dir', () => {
     const dir = await freshDir('empty');
     await writeFile(join(dir, 'readme.txt'), 'hi');
     const error = await inputError(loadImageCorpus({ kind: 'dir', path: dir }, root));
-    expect(error.message).toBe(`image directory '${dir}' holds no images (accepted extensions: .jpg .jpeg .png .webp)`);
+    expect(error.message).toBe(`image directory '${dir}' holds no images (accepted extensions: .jpg .jpeg .png .webp; 1 other entry skipped)`);
+  });
+
+  it('the corpus line counts the images found and names what was skipped', async () => {
+    const dir = await freshDir('some');
+    await writeFile(join(dir, 'a.jpg'), 'x');
+    await writeFile(join(dir, 'b.txt'), 'x');
+    await writeFile(join(dir, 'c.gif'), 'x');
+    const source = { kind: 'dir' as const, path: dir };
+    const loaded = await loadCorpus(source, root);
+    expect(loaded.images.map((i) => i.name)).toEqual(['a.jpg']);
+    expect(describeCorpus(source, loaded)).toBe(`1 image(s) from ${dir} (2 skipped, not .jpg .jpeg .png .webp: b.txt, c.gif)`);
   });
 });
 

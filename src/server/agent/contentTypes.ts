@@ -2,12 +2,15 @@ import { IMAGE_CONTENT_TYPES } from '../../serving/stages/deserialize.js';
 import { TENSOR_CONTENT_TYPE } from '../../serving/stage.js';
 import { AgentHttpError } from './httpError.js';
 
+/** An HTML form or `curl -F data=@cat.jpg` (TorchServe's usual upload): the image is one of its parts. */
+export const MULTIPART_FORM_DATA = 'multipart/form-data';
+
 /**
  * What POST /v1/infer takes: image files (the pipeline decodes them), `{ "image": "<base64>" }`
- * JSON, and the raw float32 CHW tensor of client-side preprocessing (what the profiler sends when
+ * JSON, multipart/form-data with the image as a file part, and the raw float32 CHW tensor of client-side preprocessing (what the profiler sends when
  * the spec says preprocess.where = client).
  */
-export const INFER_CONTENT_TYPES: readonly string[] = [...IMAGE_CONTENT_TYPES, 'application/json', TENSOR_CONTENT_TYPE];
+export const INFER_CONTENT_TYPES: readonly string[] = [...IMAGE_CONTENT_TYPES, 'application/json', TENSOR_CONTENT_TYPE, MULTIPART_FORM_DATA];
 
 /** 'Image/JPEG; charset=binary' → 'image/jpeg'; '' when absent. */
 export function mediaTypeOf(contentType: string | undefined): string {

@@ -3,7 +3,8 @@ import type { RequestOutcome } from '../../serving/pipeline.js';
 import { responseBody } from '../../serving/stages/serialize.js';
 import { wantsAlone } from '../../schema/wire/aloneHeader.js';
 import type { AgentContext } from './context.js';
-import { INFER_CONTENT_TYPES, isImageMediaType, requireContentType } from './contentTypes.js';
+import { INFER_CONTENT_TYPES, isImageMediaType, mediaTypeOf, MULTIPART_FORM_DATA, requireContentType } from './contentTypes.js';
+import { imagePart } from './multipart.js';
 import { withDeadline } from './deadline.js';
 import { failureToHttpError } from './failureStatus.js';
 import { checkImagePixels } from './imageGuard.js';
@@ -30,7 +31,14 @@ async function receiveAndRun(ctx: AgentContext, req: Request, res: Response): Pr
   // Content type first: a wrong one is refused without reading the body.
   const contentType = req.headers['content-type'];
   const mediaType = requireContentType(contentType, INFER_CONTENT_TYPES);
-  const body = await timeStep(res, 'bodyRead', () => readNonEmptyBody(req, ctx.settings.maxBodyBytes));
-  if (isImageMediaType(mediaType)) await timeStep(res, 'imageHeader', () => checkImagePixels(body, ctx.settings.maxPixels));
-  return ctx.runPipeline({ contentType: contentType!, body }, { alone: wantsAlone(req.headers) });
+  let body = await timeStep(res, 'bodyRead', () => readNonEmptyBody(req, ctx.settings.maxBodyBytes));
+  let type = contentType!;
+  if (mediaType === MULTIPART_FORM_DATA) {
+    // The form is unwrapped here (a view, no copy): the pipeline then gets the image as if posted alone.
+    const part = imagePart(body, contentType);
+    body = part.body;
+    type = isImageMediaType(mediaTypeOf(part.contentType)) ? part.contentType : 'application/octet-stream';
+  }
+  if (isImageMediaType(mediaTypeOf(type))) await timeStep(res, 'imageHeader', () => checkImagePixels(body, ctx.settings.maxPixels));
+  return ctx.runPipeline({ contentType: type, body }, { alone: wantsAlone(req.headers) });
 }

@@ -120,6 +120,7 @@ export function analyseFleet(series: FleetSeries, capacity: FleetCapacity, fleet
       hours: hours.length,
       peakStat: options.peakStat,
       source: options.metricsSource,
+      instancesFrom: series.instancesFrom,
     },
     price: { usdPerHour: quote.usdPerHour, origin: quote.origin },
     summary: {

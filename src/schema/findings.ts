@@ -117,6 +117,8 @@ export const Findings = z
         peakStat: PeakStat,
         /** Where the metrics came from: CloudWatch (region) or a recording file. */
         source: z.string(),
+        /** The metric instances in service were read from. */
+        instancesFrom: z.string(),
       })
       .strict(),
     price: z.object({ usdPerHour: z.number().positive(), origin: PriceOriginDoc }).strict(),

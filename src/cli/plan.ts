@@ -7,13 +7,15 @@ import { renderPlan } from '../plan/formatPlan.js';
 import { buildPlan } from '../plan/planner.js';
 import { readPlanDocument } from '../plan/readPlanDocument.js';
 import { parseTrafficText } from '../plan/trafficFile.js';
+import { trafficFromFindings } from '../plan/trafficFindings.js';
 import { weeklyDemandRps } from '../plan/trafficWeek.js';
 import { readPriceCache } from '../pricing/cache.js';
 import { snapshotCatalog } from '../pricing/catalog.js';
 import { PriceBook } from '../pricing/priceBook.js';
 import { formatSla, parseSla } from '../schema/sla.js';
 import { isTimeZone, parseHoursRange, type TrafficModel } from '../schema/traffic.js';
-import { writeJsonAtomic } from '../util/documents.js';
+import { FINDINGS_SCHEMA_VERSION, Findings } from '../schema/findings.js';
+import { readDocument, writeJsonAtomic } from '../util/documents.js';
 import { InputError, MeasurementError, UsageError } from '../util/errors.js';
 import type { Register } from './program.js';
 import type { Runtime } from './runtime.js';
@@ -25,6 +27,7 @@ interface PlanOptions {
   minInstances: string;
   region?: string;
   traffic?: string;
+  trafficFrom?: string;
   peakRps?: string;
   offpeakRps?: string;
   weekendRps?: string;
@@ -48,6 +51,7 @@ export const registerPlanCommand: Register = (program: Command, rt: Runtime) => 
     .option('--min-instances <n>', 'never fewer instances than this in any hour', '1')
     .option('--region <region>', 'AWS region for prices (default: $AWS_REGION, else us-east-1)')
     .option('--traffic <file>', 'traffic model: .yaml/.json (business hours or 168 hourly values) or .csv of per-minute counts')
+    .option('--traffic-from <findings>', "a live fleet's observed demand per hour of the week: the findings JSON `rightsize --out` wrote")
     .option('--peak-rps <rps>', 'requests per second in business hours (instead of --traffic)')
     .option('--offpeak-rps <rps>', 'requests per second outside business hours (default: the peak, i.e. flat)')
     .option('--weekend-rps <rps>', 'requests per second outside business hours at weekends (default: off-peak)')
@@ -127,6 +131,12 @@ const nonNegative = (x: number): boolean => x >= 0;
 async function trafficFromOptions(options: PlanOptions, rt: Runtime): Promise<TrafficModel> {
   const growth = options.growth === undefined ? undefined : parseNumber(options.growth, '--growth', (x) => x > 0, 'a factor > 0, e.g. 1.2');
   const rpsFlags = [options.peakRps, options.offpeakRps, options.weekendRps].some((v) => v !== undefined);
+  if (options.trafficFrom) {
+    if (rpsFlags || options.traffic) throw new UsageError('--traffic-from cannot be combined with --traffic or --peak-rps/--offpeak-rps/--weekend-rps', 'use one of them');
+    const findings = await readDocument(resolve(rt.cwd, options.trafficFrom), Findings, 'findings', FINDINGS_SCHEMA_VERSION);
+    const model = trafficFromFindings(findings, options.trafficFrom);
+    return growth === undefined ? model : { ...model, growthFactor: growth };
+  }
   if (options.traffic) {
     if (rpsFlags) throw new UsageError('--traffic cannot be combined with --peak-rps/--offpeak-rps/--weekend-rps', 'use one or the other');
     let text: string;
@@ -140,7 +150,7 @@ async function trafficFromOptions(options: PlanOptions, rt: Runtime): Promise<Tr
     return growth === undefined ? model : { ...model, growthFactor: growth };
   }
   if (options.peakRps === undefined) {
-    throw new UsageError('no traffic given', 'pass --peak-rps <rps> (with --offpeak-rps, --business-hours, --tz) or --traffic <file>');
+    throw new UsageError('no traffic given', 'pass --peak-rps <rps> (with --offpeak-rps, --business-hours, --tz), --traffic <file> or --traffic-from <findings.json>');
   }
   const peakRps = parseNumber(options.peakRps, '--peak-rps', nonNegative, 'requests per second >= 0');
   const offPeakRps = options.offpeakRps === undefined ? peakRps : parseNumber(options.offpeakRps, '--offpeak-rps', nonNegative, 'requests per second >= 0');

@@ -10,7 +10,8 @@ import { syntheticRecording } from '../../src/rightsize/syntheticFleet.js';
 import { Fleet } from '../../src/schema/fleet.js';
 import { Findings } from '../../src/schema/findings.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { isOneLineError, makeHome, REPO_ROOT, type CliResult } from '../plan/fakeRuntime.js';
+import { Plan } from '../../src/schema/plan.js';
+import { isOneLineError, makeHome, REPO_ROOT, runPlanCli, type CliResult } from '../plan/fakeRuntime.js';
 import { stubFakeCredentials } from '../pricing/awsEnv.js';
 import { CLI, buildCli } from '../sweep/buildCli.js';
 import { startFakeCloudWatch, type FakeCloudWatch, type FakeSeries } from '../support/fakeCloudWatch.js';
@@ -113,6 +114,25 @@ describe('capacity-plan rightsize on the shipped recorded example (no AWS)', () 
     const missingCapacity = await rightsize(['--fleet', await writeFleet({ 'article-triton-g4dn.json': 'nope.json' })]);
     expect(missingCapacity.code).toBe(ExitCode.input);
     expect(missingCapacity.stderr).toMatch(/cannot read the fleet's capacity document '.*nope\.json': no such file/);
+  });
+});
+
+describe('plan --traffic-from <findings.json>', () => {
+  it("plans for the fleet's observed week: 95 req/s at the peak fits one Triton instance", async () => {
+    const out = join(home, 'findings.json');
+    await rightsize(['--fleet', FLEET, '--metrics-from', METRICS, '--out', out]);
+    const { code, stdout, stderr } = await runPlanCli(['plan', 'profiles/imported/article-triton-g4dn.json', '--sla', 'p95<=100ms', '--traffic-from', out, '--json'], { home });
+    expect(stderr).toBe('');
+    expect(code).toBe(ExitCode.ok);
+    const plan = Plan.parse(JSON.parse(stdout));
+    // ceil(95 / (183 x 0.8)) = 1 instance: $0.526 x 730 = $383.98.
+    expect(plan.inputs.traffic).toMatchObject({ form: 'weekly', hours: 168, peakRps: 95 });
+    expect(plan.inputs.traffic.description).toContain('hourly max demand of fleet defect-classifier');
+    expect(plan.candidates[0]).toMatchObject({ peakInstances: 1, usdPerMonth: 383.98 });
+
+    const both = await runPlanCli(['plan', 'profiles/imported/article-triton-g4dn.json', '--sla', 'p95<=100ms', '--traffic-from', out, '--peak-rps', '5'], { home });
+    expect(both.code).toBe(ExitCode.usage);
+    expect(isOneLineError(both.stderr)).toBe(true);
   });
 });
 

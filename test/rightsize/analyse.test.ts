@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { percentile99 } from '../../src/rightsize/analyse.js';
 import type { Findings } from '../../src/schema/findings.js';
 import { analyseScenario, ARTICLE, fleet, IO_BOUND, NO_GPU_METRICS, OVER, TRITON } from './syntheticFleets.js';
 
@@ -123,5 +124,16 @@ describe('analyseFleet on seeded synthetic fleets (expected findings worked by h
     expect(max.summary.peakDemandRps).toBe(300);
     expect(p99.summary.peakDemandRps).toBeLessThan(300);
     expect(p99.window.peakStat).toBe('p99');
+  });
+});
+
+describe('percentile99', () => {
+  it('interpolates between the two highest of an hour\'s minutes', () => {
+    // 60 minutes: rank 0.99 x 59 = 58.41, between the 59th (index 58) and 60th values:
+    // 280 + (300 - 280) x 0.41 = 288.2.
+    expect(percentile99(300, 280, 60)).toBeCloseTo(288.2, 10);
+    expect(percentile99(300, 0, 1)).toBe(300);
+    // Two values: rank 0.99 -> 0.99 of the way from the lower to the higher.
+    expect(percentile99(10, 0, 2)).toBeCloseTo(9.9, 10);
   });
 });

@@ -60,12 +60,14 @@ export function analyseFleet(series: FleetSeries, capacity: FleetCapacity, fleet
   const monthly = (instanceHours: number, weightHours: number): number =>
     weightHours > 0 ? (instanceHours * quote.usdPerHour * MONTH_HOURS) / weightHours : 0;
 
-  const known = hours.filter((h) => !Number.isNaN(h.running));
+  // Without a demand metric every minute reads as zero requests: nothing may be sized from that.
+  const known = series.hasDemand ? hours.filter((h) => !Number.isNaN(h.running)) : [];
   const knownHours = known.reduce((t, h) => t + h.weight, 0);
   let peak: Hour | undefined;
   for (const h of hours) if (!peak || h.peakRps > peak.peakRps) peak = h;
   const neededAtPeak = hours.reduce((m, h) => Math.max(m, h.needed), fleet.minInstances);
-  const maxRunning = known.length > 0 ? Math.round(known.reduce((m, h) => Math.max(m, h.running), 0)) : null;
+  const counted = hours.filter((h) => !Number.isNaN(h.running));
+  const maxRunning = counted.length > 0 ? Math.round(counted.reduce((m, h) => Math.max(m, h.running), 0)) : null;
   const staticSavings = monthly(
     known.reduce((t, h) => t + Math.max(0, h.running - neededAtPeak) * h.weight, 0),
     knownHours,
@@ -608,6 +610,9 @@ function verdict(
   findings: Finding[],
 ): string {
   const { fleet } = ctx;
+  if (!ctx.series.hasDemand) {
+    return `${running ?? 'an unknown number of'} × ${fleet.instanceType} running, but no demand data: nothing can be sized (see INSUFFICIENT_DATA)`;
+  }
   const at = `at ${slaWords(fleet)}${floorWords(ctx, peakRps, needed)}`;
   let sentence: string;
   if (running === null) {
@@ -623,7 +628,6 @@ function verdict(
   }
   const concerns = [...new Set(findings.filter((f) => f.risk >= 3).map((f) => f.finding))];
   if (concerns.length > 0) sentence += ` (but see ${concerns.join(', ')})`;
-  if (!ctx.series.hasDemand) sentence = `no demand data (see INSUFFICIENT_DATA); ${sentence}`;
   return sentence;
 }
 

@@ -38,7 +38,7 @@ export function assertProviderInstalled(device: Device): void {
   if (!dir || !existsSync(join(dir, lib))) {
     throw new EnvironmentError(
       `execution provider '${device}' is not installed (${lib} is missing from onnxruntime-node)`,
-      'on a GPU host reinstall with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci` (needs CUDA 12 and cuDNN 9), or use --device cpu',
+      'on a GPU host fetch it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` (needs CUDA 12 and cuDNN 9), or use --device cpu',
     );
   }
 }

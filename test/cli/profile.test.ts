@@ -272,7 +272,7 @@ describe('capacity-plan profile: models it cannot run', () => {
     expect(code).toBe(ExitCode.environment);
     const line = expectOneLineError(stderr);
     expect(line).toContain("execution provider 'cuda' is not installed");
-    expect(line).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci');
+    expect(line).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false');
     expectNoResultWritten();
   });
 });

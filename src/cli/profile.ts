@@ -86,7 +86,7 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<
 }
 
 /** Where requests go: undefined is the runner's default, the pipeline in this process. */
-function targetOpener(transport: TransportChoice, rt: Runtime, warnings: string[]): OpenTarget | undefined {
+export function targetOpener(transport: TransportChoice, rt: Runtime, warnings: string[]): OpenTarget | undefined {
   switch (transport.kind) {
     case 'inprocess':
       return undefined;

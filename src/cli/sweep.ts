@@ -19,7 +19,9 @@ import { latencySla, positiveInt, text } from './flags.js';
 import { displayPath, nextPlanCommand, shellQuote } from './nextCommand.js';
 import type { Register } from './program.js';
 import { progressReporter } from './progress.js';
-import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
+import { targetOpener } from './profile.js';
+import { addSpecFlags, addTransportFlags, resolveSpec, resolveTransport, specForTransport, type SpecFlags, type TransportFlags } from './profileSpecFlags.js';
+import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { Runtime } from './runtime.js';
 
 const SWEEP_FLAGS = {
@@ -45,13 +47,13 @@ const SWEEP_FLAGS = {
   instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
 } satisfies FlagTable;
 
-type SweepFlags = FlagValues<typeof SWEEP_FLAGS> & SpecFlags;
+type SweepFlags = FlagValues<typeof SWEEP_FLAGS> & SpecFlags & TransportFlags;
 
 export const registerSweepCommand: Register = (program, rt) => {
   const command = program
     .command('sweep')
     .description('measure capacity curves: each configuration at rising load, up to the highest throughput that meets the SLA');
-  addSpecFlags(addFlags(command, SWEEP_FLAGS)).action(async (flags: SweepFlags) => {
+  addTransportFlags(addSpecFlags(addFlags(command, SWEEP_FLAGS))).action(async (flags: SweepFlags) => {
     await sweepCommand(flags, rt);
   });
 };
@@ -63,7 +65,21 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
     throw new UsageError('--sla is required', "e.g. --sla 'p95<=100ms' (percentiles p50, p90, p95, p99)");
   }
   const vary = parseVary(flags.vary ?? []);
-  const baseSpec = await resolveSpec(flags, rt.env, rt.cwd);
+  const transport = resolveTransport(flags);
+  if (transport.kind === 'agent') {
+    throw new UsageError('sweep --transport http is not built yet', 'start `capacity-plan agent` yourself and sweep it with --target <url>');
+  }
+  const varied = vary.config.map((c) => c.param);
+  if (transport.kind === 'remote' && varied.length > 0) {
+    throw new UsageError(
+      `--vary ${varied.join(', ')} does not apply with --target: the target server's own configuration applies`,
+      'with --target only the load varies: --vary concurrency=... or rps=...',
+    );
+  }
+  const { spec: baseSpec, warnings: transportWarnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
+  const openTarget = targetOpener(transport, rt, transportWarnings);
+  // With --target, the serving spec each point's document records (the agent's own, or "unknown").
+  let servedSpec: ProfileSpec | undefined;
   const definition = buildDefinition({
     baseSpec,
     vary,
@@ -92,7 +108,9 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
       signal: rt.signal,
       instanceType: flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE,
       events,
+      openTarget,
     }).finally(unsubscribe);
+    servedSpec = result.spec;
     return {
       point: curvePointFromProfile(result, context.offered, sla),
       environment: result.environment,
@@ -125,6 +143,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
     throw error;
   }
 
+  if (transport.kind === 'remote') result = withServerConfiguration(result, transport.url, servedSpec);
   await writeJsonAtomic(out, result);
   await removeCheckpoint(checkpointPath);
   const shownOut = displayPath(rt.cwd, out);
@@ -138,4 +157,20 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
   // With --json, stdout holds only the document.
   (flags.json ? rt.stderr : rt.stdout).write(`${next}\n`);
   return result;
+}
+
+/**
+ * With --target the configuration is the server's, not a local spec: the document's configuration
+ * carries the agent's own serving spec (from /v1/info, load as swept) and is labelled by the
+ * target, so no local default is read as the server's.
+ */
+function withServerConfiguration(result: SweepResult, url: string, served: ProfileSpec | undefined): SweepResult {
+  return {
+    ...result,
+    configurations: result.configurations.map((c) => ({
+      ...c,
+      label: c.label === 'default' ? `target ${url}` : c.label,
+      spec: served ? { ...served, load: c.spec.load, measurement: c.spec.measurement, images: c.spec.images, name: c.spec.name } : c.spec,
+    })),
+  };
 }

@@ -157,6 +157,8 @@ async function measureProfile(options: RunProfileOptions, clock: Clock, events: 
     });
     for (const warning of environmentWarnings) warn(warning);
 
+    // Over --transport http the profiler is the load generator: the server's CPU and RSS are the agent's.
+    const server = target.processUtilization?.();
     return assembleProfileResult({
       spec: documentSpec(spec, target.servedSpec),
       createdAt: options.now(),
@@ -164,10 +166,10 @@ async function measureProfile(options: RunProfileOptions, clock: Clock, events: 
       model: await modelInfo(target, spec, output.kind),
       transport: target.transport,
       windows: loop.windows,
-      summaries: loop.summaries,
+      summaries: server ? loop.summaries.map(withoutProcessFigures) : loop.summaries,
       stability: loop.stability,
       coldStart: { modelLoadMs: target.modelLoadMs, firstRequestMs: coldStart.firstRequestMs, warmMedianMs: coldStart.warmMedianMs },
-      utilization: telemetry.overall(),
+      utilization: server ? { ...withoutProcessFigures(telemetry.overall()), ...server } : telemetry.overall(),
       warnings: [...target.warnings, ...outputNote, ...(coldStart.warning ? [coldStart.warning] : []), ...unstable, ...environmentWarnings],
     });
   } finally {
@@ -190,6 +192,12 @@ function describeFailure(error: unknown): { message: string; errorName: string; 
   return error instanceof Error
     ? { message: error.message, errorName: error.name, exitCode: 'internal' }
     : { message: String(error), errorName: 'Error', exitCode: 'internal' };
+}
+
+/** Drops this process's CPU and RSS (the load generator's), keeping host and GPU figures. */
+function withoutProcessFigures<T extends { cpuUtilPct?: number; cpuPct?: number; rssMiB?: unknown }>(figures: T): T {
+  const { cpuUtilPct: _cpu, cpuPct: _pct, rssMiB: _rss, ...rest } = figures;
+  return rest as T;
 }
 
 function isExternalServer(target: ProfileTarget): boolean {

@@ -29,6 +29,11 @@ export interface ProfileTarget {
   warnings: string[];
   /** How postprocess read the outputs (settled by the first request) and the note saying so, where the target can tell. */
   outputKind?(): Promise<{ kind?: OutputKind; note?: string }> | { kind?: OutputKind; note?: string };
+  /**
+   * The serving process's own CPU and RSS over the measurement, where it is another process this
+   * run can read (the agent child over --transport http): they replace the load generator's.
+   */
+  processUtilization?(): { cpuPct?: number; rssMiB?: { mean: number; max: number } };
   /** The server's own serving spec (a capacity-plan agent's /v1/info), for the document instead of the local one. */
   servedSpec?: ProfileSpec;
   /** How requests reach the model, for the document. */

@@ -57,6 +57,10 @@ describe('profile --transport http (the agent in a child process)', () => {
     expect(doc.coldStart.modelLoadMs).toBeGreaterThan(0);
     // Batches happen in the agent; the runner reads its counts per window.
     expect(Object.values(doc.batches.sizeCounts).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // CPU and RSS are the agent child's (from its /metrics), not this process's: none per window.
+    expect(doc.utilization.cpuPct).toBeGreaterThan(0);
+    expect(doc.utilization.rssMiB?.max).toBeGreaterThan(0);
+    expect(doc.measurement.windows.every((w) => w.cpuUtilPct === undefined && w.rssMiB === undefined)).toBe(true);
     expect(doc.spec?.batching).toMatchObject({ policy: 'triton', maxBatchSize: 16 });
     // The summary shows the network row and the client/server split.
     expect(r.stdout).toMatch(/^network\s/m);

@@ -24,6 +24,7 @@ import type { HttpClient } from './types.js';
 import { connectionsFor, createHttpTarget } from './httpTarget.js';
 import { describeNetworkError } from './networkError.js';
 import { wireProtocol } from './protocols.js';
+import { readProcessMetrics, utilizationOf, type ProcessReading } from './agentProcessMetrics.js';
 import { countsFromRecord, readAgentInfo, signatureFromAgentInfo } from './serverInfo.js';
 
 /**
@@ -87,6 +88,8 @@ export async function openAgentTarget(options: AgentTargetOptions): Promise<Prof
     if (!info) throw agent.failure(`the agent at ${url} did not answer GET /v1/info`);
     const signature = signatureFromAgentInfo(info);
     let output = info.output ?? {};
+    // The agent's CPU and RSS, read with the batch sizes at each window boundary.
+    const processReadings: ProcessReading[] = [];
     const connections = connectionsFor(spec.load);
     const protocol = wireProtocol(options.protocol, {
       modelName: info.model.name,
@@ -115,12 +118,15 @@ export async function openAgentTarget(options: AgentTargetOptions): Promise<Prof
       },
       // Read at each window with the batch sizes: the agent is gone by the time the document is written.
       batchSizeCounts: async () => {
+        const reading = await readProcessMetrics(controlClient).catch(() => undefined);
+        if (reading) processReadings.push(reading);
         const latest = await readAgentInfo(controlClient);
         if (!latest) throw new Error('the agent did not answer /v1/info');
         output = latest.output ?? output;
         return countsFromRecord(latest.batchSizeCounts);
       },
       outputKind: () => output,
+      processUtilization: () => utilizationOf(processReadings),
       networkFailureReason: (reason) => agent.deathReason() ?? reason,
       onDrain: () => agent.terminate(),
       // The agent bounds its own graceful shutdown (35 s) and then cuts what is left; this is a backstop.

@@ -46,6 +46,7 @@ export interface HttpTargetOptions {
   transport: TransportInfo;
   batchSizeCounts?: () => Promise<Map<number, number>>;
   outputKind?: ProfileTarget['outputKind'];
+  processUtilization?: ProfileTarget['processUtilization'];
   servedSpec?: ProfileSpec;
   /** Rewords a network failure's reason (e.g. once the agent process has died, say so). */
   networkFailureReason?: (reason: string) => string;
@@ -136,6 +137,7 @@ export function createHttpTarget(options: HttpTargetOptions): ProfileTarget {
     transport: options.transport,
     batchSizeCounts: options.batchSizeCounts,
     outputKind: options.outputKind,
+    processUtilization: options.processUtilization,
     servedSpec: options.servedSpec,
     drain() {
       if (drained) return;

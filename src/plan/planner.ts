@@ -1,11 +1,11 @@
-import { MONTH_HOURS, PLAN_SCHEMA_VERSION, Plan, type ComparisonEntry, type PlanCandidate } from '../schema/plan.js';
+import { MONTH_HOURS, PLAN_SCHEMA_VERSION, Plan, WEEK_HOURS, type ComparisonEntry, type PlanCandidate } from '../schema/plan.js';
 import type { Sla } from '../schema/sla.js';
 import type { TrafficModel } from '../schema/traffic.js';
 import { InputError } from '../util/errors.js';
 import { describeOrigin, type PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
 import { capacityAtSla } from './capacity.js';
 import type { CandidateInput } from './candidates.js';
-import { scheduleFor } from './instances.js';
+import { instancesFor, scheduleFor } from './instances.js';
 import { formatUsd, roundCents, roundTo } from './money.js';
 import { summarizeTraffic } from './trafficWeek.js';
 
@@ -106,6 +106,7 @@ export function buildPlan(request: PlanRequest): Plan {
       usdPerMonthScheduled: roundCents(usdPerMonthScheduled),
       usdPerMillionRequests: millions > 0 ? roundTo(usdPerMonth / millions, 4) : null,
       usdPerMillionRequestsScheduled: millions > 0 ? roundTo(usdPerMonthScheduled / millions, 4) : null,
+      hourly: firstWeek(request.demandRps, perInstanceRps, minInstances),
       coldStartMs: c.coldStartMs,
       rank: 1,
     };
@@ -137,6 +138,13 @@ export function buildPlan(request: PlanRequest): Plan {
     ...(request.compare ? { comparison: compareDocuments(request.documents, scored) } : {}),
   };
   return Plan.parse(plan);
+}
+
+/** The first 168 hours: demand (rounded to 4 decimals, as the plan rounds) and instances; null for a shorter span. */
+function firstWeek(demandRps: ArrayLike<number>, perInstanceRps: number, minInstances: number): PlanCandidate['hourly'] {
+  if (demandRps.length < WEEK_HOURS) return null;
+  const demand = Array.from({ length: WEEK_HOURS }, (_, h) => demandRps[h]!);
+  return { demandRps: demand.map((d) => roundTo(d, 4)), instances: demand.map((d) => instancesFor(d, perInstanceRps, minInstances)) };
 }
 
 /** Meeting the SLA first, cheapest first; then the misses, closest first. Ties: scheduled cost, then id. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../schema/profileResult.js';
+import { PROFILE_READABLE_VERSIONS, ProfileResultDocument } from '../schema/profileResult.js';
 import { SWEEP_SCHEMA_VERSION, SweepResult } from '../schema/sweepResult.js';
 import { parseDocument } from '../util/documents.js';
 import { InputError } from '../util/errors.js';
@@ -25,7 +25,7 @@ export async function readPlanDocument(path: string, cwd: string): Promise<PlanD
     throw new InputError(`'${path}' is not valid JSON: ${(error as Error).message}`);
   }
   if (kind === 'profile-result') {
-    return { kind, path, doc: parseDocument(text, path, ProfileResult, 'profile', PROFILE_SCHEMA_VERSION) };
+    return { kind, path, doc: parseDocument(text, path, ProfileResultDocument, 'profile', PROFILE_READABLE_VERSIONS) };
   }
   if (kind === 'sweep-result') {
     return { kind, path, doc: parseDocument(text, path, SweepResult, 'sweep', SWEEP_SCHEMA_VERSION) };

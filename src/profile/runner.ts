@@ -8,7 +8,7 @@ import { InterruptedError, MeasurementError } from '../util/errors.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { runLoad } from './core/loadExecutor.js';
 import { assessStability } from './core/stability.js';
-import { summarize } from './core/histogram.js';
+import { distributionOf, encodeHistogram, summarize } from './core/histogram.js';
 import { collectEnvironment } from './environment/environment.js';
 import { loadImageCorpus } from './corpus/imageCorpus.js';
 import { mergeWindows, WindowRecorder } from './recorder.js';
@@ -281,7 +281,12 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
         windows: summaries,
       },
       throughputRps: (merged.completed * 1000) / measuredMs,
-      latency: { endToEnd: merged.endToEnd, server: merged.server },
+      latency: {
+        endToEnd: merged.endToEnd,
+        server: merged.server,
+        endToEndHistogram: encodeHistogram(merged.endToEndHistogram),
+        distribution: distributionOf(merged.endToEndHistogram),
+      },
       stages: merged.stages.map(({ name, summary }) => ({
         name,
         ...summary,

@@ -8,7 +8,9 @@ import { TrafficSummary } from './traffic.js';
  * their dates, warnings) so a plan read months later still says what it assumed. Money is in USD,
  * rounded to cents here (the planner computes unrounded and rounds only when it writes this).
  */
-export const PLAN_SCHEMA_VERSION = 1;
+export const PLAN_SCHEMA_VERSION = 2;
+export const PLAN_READABLE_VERSIONS: readonly number[] = [1, 2];
+export const WEEK_HOURS = 168;
 
 /** A month is 730 hours (8760 / 12), as AWS's own calculator counts it. */
 export const MONTH_HOURS = 730;
@@ -68,6 +70,17 @@ export const PlanCandidate = z
     /** null when the traffic has no requests. */
     usdPerMillionRequests: z.number().nonnegative().nullable(),
     usdPerMillionRequestsScheduled: z.number().nonnegative().nullable(),
+    /**
+     * The first week hour by hour (Monday 00:00 UTC first): the demand and the instances this
+     * candidate runs in each hour. null in plans upgraded from version 1, which kept only a summary.
+     */
+    hourly: z
+      .object({
+        demandRps: z.array(z.number().nonnegative()).length(WEEK_HOURS),
+        instances: z.array(z.number().int().nonnegative()).length(WEEK_HOURS),
+      })
+      .strict()
+      .nullable(),
     /** Profiled cold start (model load), which scheduled scale-ups must start ahead of; null if not profiled. */
     coldStartMs: z.number().nonnegative().nullable(),
     /** 1 = cheapest that meets the SLA; candidates that miss it come after, closest first. */
@@ -128,3 +141,13 @@ export const Plan = z
   })
   .strict();
 export type Plan = z.infer<typeof Plan>;
+
+/** Version 1 -> 2: version 1 had no hourly figures; each candidate's `hourly` becomes null. */
+export function upgradePlanDocument(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || (raw as { schemaVersion?: unknown }).schemaVersion !== 1) return raw;
+  const v1 = raw as { candidates?: unknown };
+  const candidates = Array.isArray(v1.candidates) ? v1.candidates.map((c: unknown) => (c && typeof c === 'object' ? { ...c, hourly: null } : c)) : v1.candidates;
+  return { ...v1, schemaVersion: 2, candidates };
+}
+
+export const PlanDocument = z.preprocess(upgradePlanDocument, Plan);

@@ -33,7 +33,7 @@ export async function readDocument<S extends z.ZodType>(
   path: string,
   schema: S,
   what: string,
-  expectedVersion?: number,
+  expectedVersion?: number | readonly number[],
 ): Promise<z.infer<S>> {
   let text: string;
   try {
@@ -50,7 +50,7 @@ export function parseDocument<S extends z.ZodType>(
   path: string,
   schema: S,
   what: string,
-  expectedVersion?: number,
+  expectedVersion?: number | readonly number[],
 ): z.infer<S> {
   let raw: unknown;
   try {
@@ -60,9 +60,10 @@ export function parseDocument<S extends z.ZodType>(
   }
   if (expectedVersion !== undefined && raw && typeof raw === 'object' && 'schemaVersion' in raw) {
     const version = (raw as { schemaVersion: unknown }).schemaVersion;
-    if (version !== expectedVersion) {
+    const readable = typeof expectedVersion === 'number' ? [expectedVersion] : expectedVersion;
+    if (!readable.includes(version as number)) {
       throw new InputError(
-        `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${expectedVersion}`,
+        `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${readable.join(' or ')}`,
         'regenerate it with this version of capacity-plan',
       );
     }

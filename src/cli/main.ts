@@ -6,6 +6,8 @@ import { registerDemoCommand } from './demo.js';
 import { registerProfileCommand } from './profile.js';
 import { registerPlanCommand } from './plan.js';
 import { registerPricesCommand } from './prices.js';
+import { registerReportCommand } from './report.js';
+import { registerServeCommand } from './serve.js';
 import { runCli, type Register } from './program.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
@@ -18,6 +20,8 @@ const commands: Register[] = [
   registerModelCommand,
   registerSweepCommand,
   registerAgentCommand,
+  registerServeCommand,
+  registerReportCommand,
 ];
 
 async function main(): Promise<void> {

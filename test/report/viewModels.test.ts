@@ -12,6 +12,10 @@ import { PlanDocument } from '../../src/schema/plan.js';
 import { ProfileResultDocument } from '../../src/schema/profileResult.js';
 import { SweepResult } from '../../src/schema/sweepResult.js';
 
+// The view models are plain JS (web/lib); the tests read them as loose records.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
 /** Golden documents -> view models, exact values. The documents are parsed as the server parses them. */
 const json = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const torchserve = ProfileResultDocument.parse(json('profiles/imported/article-torchserve-g4dn.json'));
@@ -22,14 +26,14 @@ const sweep = SweepResult.parse(json('test/fixtures/report/sweep.json'));
 
 describe('profileView: the article profiles (imported, version 1 upgraded)', () => {
   it('states the verdict, KPIs and the SLA finding from the summary percentiles', () => {
-    const vm = profileView(triton, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
+    const vm: Loose = profileView(triton, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
     expect(vm.imported).toBe(true);
     expect(vm.verdict.sentence).toBe('183.0 req/s at p95 98.0 ms on g4dn.xlarge (NVIDIA T4); SLA p95 ≤ 100 ms ✓ met; imported figures: stability not known.');
     expect(vm.verdict.status).toBe('ok');
     expect(vm.verdict.detected).toEqual([]);
-    expect(vm.kpis.find((k) => k.id === 'throughput')).toMatchObject({ value: 183, text: '183.0 req/s' });
-    expect(vm.kpis.find((k) => k.id === 'gpu')).toMatchObject({ value: 81, text: '81 %' });
-    expect(vm.kpis.find((k) => k.id === 'coldStart')).toMatchObject({ value: 12100, text: '12100 ms' });
+    expect(vm.kpis.find((k: Loose) => k.id === 'throughput')).toMatchObject({ value: 183, text: '183.0 req/s' });
+    expect(vm.kpis.find((k: Loose) => k.id === 'gpu')).toMatchObject({ value: 81, text: '81 %' });
+    expect(vm.kpis.find((k: Loose) => k.id === 'coldStart')).toMatchObject({ value: 12100, text: '12100 ms' });
     // No histogram in an imported document: the plot falls back to the summary percentiles, and says so.
     expect(vm.distribution.fromSummary).toBe(true);
     expect(vm.charts.distribution.datasets[0].data).toEqual([
@@ -44,7 +48,7 @@ describe('profileView: the article profiles (imported, version 1 upgraded)', () 
   });
 
   it('misses the SLA with ✗ and names it', () => {
-    const vm = profileView(torchserve, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
+    const vm: Loose = profileView(torchserve, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
     expect(vm.verdict.sentence).toBe('47.0 req/s at p95 340 ms on g4dn.xlarge (NVIDIA T4); SLA p95 ≤ 100 ms ✗ missed; imported figures: stability not known.');
     expect(vm.verdict.slaMet).toBe(false);
     expect(vm.verdict.status).toBe('warn');
@@ -54,7 +58,7 @@ describe('profileView: the article profiles (imported, version 1 upgraded)', () 
 });
 
 describe('profileView: an unstable run', () => {
-  const vm = profileView(unstable, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
+  const vm: Loose = profileView(unstable, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
 
   it('detects instability, dropped and failed requests, the stage gap and the warnings, each linked to its chart', () => {
     expect(vm.verdict.status).toBe('warn');
@@ -110,7 +114,7 @@ describe('profileView: an unstable run', () => {
   });
 
   it('hands chart.js exactly the view model points, undecimated', () => {
-    const config = chartConfig(vm.charts.latency);
+    const config: Loose = chartConfig(vm.charts.latency);
     expect(config.data.datasets[1].data).toBe(vm.charts.latency.datasets[1].data);
     expect(config.options.animation).toBe(false);
     expect(config.options.parsing).toBe(false);
@@ -118,7 +122,7 @@ describe('profileView: an unstable run', () => {
 });
 
 describe('sweepView', () => {
-  const vm = sweepView(sweep);
+  const vm: Loose = sweepView(sweep);
   it('ranks by capacity at the SLA, misses last, with the verdict ratio', () => {
     expect(vm.verdict).toBe('Of 3 configuration(s) (8 points), batch 8 / 2 ms sustains 183.0 req/s at p95 ≤ 100 ms, 3.89× batch 1.');
     expect(vm.rankedLabels).toEqual(['batch 8 / 2 ms', 'batch 1', 'slow']);
@@ -144,7 +148,7 @@ describe('sweepView', () => {
 });
 
 describe('planView: the article plan', () => {
-  const vm = planView(articlePlan);
+  const vm: Loose = planView(articlePlan);
   it('recommends Triton at $383.98 and carries the comparison sentence', () => {
     expect(vm.recommendation).toBe(
       'Run article-triton-g4dn on 1 × g4dn.xlarge (us-east-1) for $383.98/month static or $383.98/month with scheduled scaling, at p95 ≤ 400 ms (146.4 req/s per instance at 80% utilisation).',
@@ -176,7 +180,7 @@ describe('planView: the article plan', () => {
     const v1 = JSON.parse(JSON.stringify(json('test/fixtures/report/article-plan.json'))) as { schemaVersion: number; candidates: Record<string, unknown>[] };
     v1.schemaVersion = 1;
     for (const c of v1.candidates) delete c.hourly;
-    const upgraded = planView(PlanDocument.parse(v1));
+    const upgraded: Loose = planView(PlanDocument.parse(v1));
     expect(upgraded.week.available).toBe(false);
     expect(upgraded.charts.week).toBeUndefined();
   });
@@ -184,7 +188,7 @@ describe('planView: the article plan', () => {
 
 describe('compareView', () => {
   it('the article pair: A | B | Δ | × | better, untested without windows, with the imported warnings', () => {
-    const vm = compareView([torchserve, triton]);
+    const vm: Loose = compareView([torchserve, triton]);
     const pair = vm.pairs[0];
     expect(pair.table.columns).toEqual(['figure', 'article-torchserve-g4dn', 'article-triton-g4dn', 'Δ', '×', 'better']);
     expect(pair.table.rows[0]).toEqual(['throughput', '47.0 req/s', '183.0 req/s', '+136.0 req/s (+289.4%)', '3.89×', 'article-triton-g4dn ↑ (no per-window samples: not tested)']);
@@ -204,11 +208,11 @@ describe('compareView', () => {
     const a = withThroughput('a', [100, 102, 98, 101]);
     const far = withThroughput('far', [110, 111, 109, 112]);
     const near = withThroughput('near', [103, 101, 99, 104]);
-    const [farPair, nearPair] = compareView([a, far, near]).pairs;
-    const farRow = farPair.rows.find((r: { id: string }) => r.id === 'throughput');
+    const [farPair, nearPair]: Loose[] = compareView([a, far, near]).pairs;
+    const farRow = farPair.rows.find((r: Loose) => r.id === 'throughput');
     expect(farRow.better).toBe('far');
     expect(farRow.test.p).toBeLessThan(0.05);
-    const nearRow = nearPair.rows.find((r: { id: string }) => r.id === 'throughput');
+    const nearRow = nearPair.rows.find((r: Loose) => r.id === 'throughput');
     expect(nearRow.better).toBeNull();
     expect(nearRow.betterText).toMatch(/^within noise \(±\d+\.\d%\), Welch p = 0\.\d{3}$/);
   });
@@ -216,7 +220,7 @@ describe('compareView', () => {
 
 describe('indexView and parseSla', () => {
   it('lists every document with kind, model, instance type, provider, time and verdict', () => {
-    const vm = indexView([
+    const vm: Loose = indexView([
       { id: 'triton', doc: triton },
       { id: 'sweep', doc: sweep },
       { id: 'plan', doc: articlePlan },
@@ -231,5 +235,12 @@ describe('indexView and parseSla', () => {
   it('parses the CLI grammar of SLAs', () => {
     expect(parseSla('p99<=0.5s')).toEqual({ percentile: 'p99', maxLatencyMs: 500 });
     expect(parseSla('fast')).toBeNull();
+  });
+});
+
+describe('compareView: the verdict sentence', () => {
+  it('names the winner once, with the ratio and how it was judged', () => {
+    const vm: Loose = compareView([torchserve, triton]);
+    expect(vm.pairs[0].verdict).toBe('article-triton-g4dn serves 3.89× the throughput of article-torchserve-g4dn (183.0 vs 47.0 req/s; no per-window samples: not tested).');
   });
 });

@@ -77,6 +77,7 @@ function compareRow(f, va, vb, samples, names) {
   let better = null;
   let betterText;
   let test = null;
+  let why = null;
   if (!known) betterText = 'n/a';
   else if (f.better === null) betterText = '— (no better direction)';
   else {
@@ -86,12 +87,14 @@ function compareRow(f, va, vb, samples, names) {
       const v = noiseVerdict(samples[0], samples[1], { alpha: ALPHA, minPct: MIN_DIFFERENCE_PCT, higherIsBetter, names });
       test = v.test;
       better = v.winner;
-      betterText = better ? `${better} ${arrow} (Welch p = ${formatP(v.test.p)})` : `${v.text}${v.test ? `, Welch p = ${formatP(v.test.p)}` : ''}`;
+      why = v.test ? `Welch p = ${formatP(v.test.p)}` : 'not tested';
+      betterText = better ? `${better} ${arrow} (${why})` : `${v.text}${v.test ? `, ${why}` : ''}`;
     } else if (deltaPct === null || Math.abs(deltaPct) <= MIN_DIFFERENCE_PCT) {
       betterText = `within noise (±${deltaPct === null ? '?' : fixed(Math.abs(deltaPct), 1)}%)`;
     } else {
       better = (higherIsBetter ? deltaPct > 0 : deltaPct < 0) ? names[1] : names[0];
-      betterText = `${better} ${arrow} (no per-window samples: not tested)`;
+      why = 'no per-window samples: not tested';
+      betterText = `${better} ${arrow} (${why})`;
     }
   }
   return {
@@ -110,12 +113,16 @@ function compareRow(f, va, vb, samples, names) {
     deltaText: delta === null ? 'n/a' : `${delta >= 0 ? '+' : ''}${fixed(delta, digits)}${unit}${deltaPct === null ? '' : ` (${deltaPct >= 0 ? '+' : ''}${fixed(deltaPct, 1)}%)`}`,
     ratioText: ratio === null ? 'n/a' : `${fixed(ratio, 2)}×`,
     betterText,
+    why,
   };
 }
 
 function pairVerdict(a, b, row) {
   if (!row || row.ratio === null) return `${b.name} vs ${a.name}: throughput not comparable.`;
-  if (row.better) return `${row.better} has the higher throughput: ${b.name} serves ${fixed(row.ratio, 2)}× the throughput of ${a.name} (${fixed(row.b, 1)} vs ${fixed(row.a, 1)} req/s); ${row.betterText.replace(/^\S+ ↑ /, '')}.`;
+  if (row.better) {
+    const [w, l, wv, lv] = row.better === b.name ? [b.name, a.name, row.b, row.a] : [a.name, b.name, row.a, row.b];
+    return `${w} serves ${fixed(wv / lv, 2)}× the throughput of ${l} (${fixed(wv, 1)} vs ${fixed(lv, 1)} req/s; ${row.why}).`;
+  }
   return `${b.name} vs ${a.name}: throughput ${row.betterText}.`;
 }
 

@@ -1,11 +1,16 @@
+import { join } from 'node:path';
 import { formatComparison } from '../profile/formatProfile.js';
+import { loadDocuments } from '../server/report/documentStore.js';
+import { renderReportHtml } from '../server/report/exportHtml.js';
+import { writeFileAtomic } from '../util/documents.js';
 import { positiveNumber } from './flags.js';
-import { profileCommand } from './profile.js';
+import { defaultResultPath, profileCommand } from './profile.js';
 import type { Register } from './program.js';
 
 /**
  * The article's experiment on this machine: the TorchServe-style fat handler and the thin Triton
- * setup, same model and images, each for a bounded time, then side by side.
+ * setup, same model and images, each for a bounded time, then side by side, ending in the
+ * comparison report (one HTML file beside the two documents).
  */
 export const registerDemoCommand: Register = (program, rt) => {
   program
@@ -23,7 +28,12 @@ export const registerDemoCommand: Register = (program, rt) => {
         if (!flags.json) rt.stdout.write('\n');
       }
       const [a, b] = docs as [(typeof docs)[0], (typeof docs)[0]];
+      // The documents as profileCommand wrote them: the report's sha256s are of those files.
+      const { store } = await loadDocuments([defaultResultPath(rt, a), defaultResultPath(rt, b)], rt.cwd);
+      const reportPath = join(rt.cwd, 'profiles', 'results', `demo-report-${b.createdAt.replace(/[:.]/g, '-')}.html`);
+      await writeFileAtomic(reportPath, renderReportHtml({ entries: store.list() }));
       if (flags.json) rt.stdout.write(`${JSON.stringify(docs, null, 2)}\n`);
       else rt.stdout.write(`${formatComparison(a, b)}\n`);
+      rt.stderr.write(`report: ${reportPath}\n`);
     });
 };

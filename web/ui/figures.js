@@ -7,7 +7,7 @@ import { dataTable, h } from './dom.js';
  * document, because chart.js sizes a canvas from its parent.
  */
 export function chartFigure(model, ctx) {
-  const id = `${ctx.prefix}-${model.id}`;
+  const id = `${ctx.prefix}-fig-${model.id}`;
   const canvas = h('canvas', { role: 'img', 'aria-label': `${model.title}: ${model.finding}`, 'data-chart': model.id, 'data-doc': ctx.docId ?? '' });
   ctx.charts.push({ canvas, model });
   return h(

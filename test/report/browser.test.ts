@@ -1,0 +1,156 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDocuments } from '../../src/server/report/documentStore.js';
+import { renderReportHtml } from '../../src/server/report/exportHtml.js';
+import { startReportServer, type ReportServer } from '../../src/server/report/server.js';
+import { chartData, launch, ready, requireChromiumOrSkip, watchedPage, type WatchedPage } from './browserHarness.js';
+
+/**
+ * The pages in Chromium: the charts hold exactly the documents' numbers, nothing is fetched off
+ * loopback, no console or page error, hostile names stay text, and the exported file draws the
+ * same data offline. With CAPACITY_PLAN_SCREENSHOTS=<dir> it also writes the README's screenshots.
+ */
+// The page functions run in the browser; this file is typechecked without the DOM library.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Canvas = any;
+
+const run = requireChromiumOrSkip();
+const SCREENSHOTS = process.env.CAPACITY_PLAN_SCREENSHOTS;
+const FIXTURES = ['profiles/imported', 'test/fixtures/report'];
+const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+
+describe.runIf(run)('report pages in Chromium', () => {
+  let browser: Browser;
+  let server: ReportServer;
+  let w: WatchedPage;
+  let dir: string;
+
+  beforeAll(async () => {
+    const { store } = await loadDocuments(FIXTURES, process.cwd());
+    server = await startReportServer({ store, host: '127.0.0.1', port: 0 });
+    browser = await launch();
+    dir = mkdtempSync(join(tmpdir(), 'cp-browser-'));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(path: string, options: { offline?: boolean } = {}): Promise<WatchedPage> {
+    w = await watchedPage(browser, options);
+    await w.page.goto(path.startsWith('file:') ? path : new URL(path, server.url).href);
+    await ready(w.page);
+    return w;
+  }
+
+  async function finish(shot?: string): Promise<void> {
+    if (SCREENSHOTS && shot) {
+      mkdirSync(resolve(SCREENSHOTS), { recursive: true });
+      await w.page.screenshot({ path: join(resolve(SCREENSHOTS), `${shot}.png`), fullPage: false });
+    }
+    await w.context.close();
+    expect(w.problems).toEqual([]);
+  }
+
+  it('profile: per-window charts equal the document, the SLA is drawn, a hostile name stays text', async () => {
+    const doc = json('test/fixtures/report/unstable-run.json');
+    const { page } = await open('/profile/unstable-run?sla=p95%3C%3D100ms');
+    const latency = await chartData(page, 'latency');
+    expect(latency.datasets.map((d) => d.label)).toEqual(['p50', 'p95', 'p99', 'SLA p95 ≤ 100 ms']);
+    for (const [i, key] of ['p50Ms', 'p95Ms', 'p99Ms'].entries()) {
+      expect(latency.datasets[i]!.data).toEqual(doc.measurement.windows.map((win: { startMs: number; latency: Record<string, number> }) => ({ x: win.startMs / 1000, y: win.latency[key] })));
+    }
+    const throughput = await chartData(page, 'throughput');
+    expect((throughput.datasets[0]!.data as { y: number }[]).map((p) => p.y)).toEqual(doc.measurement.windows.map((win: { throughputRps: number }) => win.throughputRps));
+    // The name is text: shown literally, no element made from it.
+    expect(await page.locator('h1').textContent()).toBe('Profile: unstable <script>alert(1)</script>');
+    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(2);
+    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    // Accessible: each canvas is an image named by its finding, with its data table beside it.
+    const img = page.getByRole('img', { name: /Latency per window.*1 of 4 windows over the SLA/ });
+    await expect(img.count()).resolves.toBe(1);
+    expect(await page.locator('canvas:not([role="img"])').count()).toBe(0);
+    expect(await page.locator('canvas').count()).toBe(await page.locator('figure.chart details table').count());
+    // "Detected ..." links jump to their sections.
+    const links = await page.locator('.detected a').evaluateAll((as: Canvas[]) => as.map((a) => a.getAttribute('href') as string));
+    for (const href of links) expect(await page.locator(href!).count()).toBe(1);
+    await finish();
+  });
+
+  it('sweep: every point of every configuration is on the capacity chart', async () => {
+    const doc = json('test/fixtures/report/sweep.json');
+    const { page } = await open('/sweep/sweep');
+    const capacity = await chartData(page, 'capacity');
+    for (const [i, c] of doc.configurations.entries()) {
+      expect(capacity.datasets[i]!.data).toEqual(c.points.map((p: { throughputRps: number; p95Ms: number }) => ({ x: p.throughputRps, y: p.p95Ms })));
+    }
+    expect(await page.locator('.verdict').textContent()).toContain('batch 8 / 2 ms sustains 183.0 req/s');
+    await finish('sweep');
+  });
+
+  it('plan: the week and the cost bars come from the plan document', async () => {
+    const doc = json('test/fixtures/report/business-hours-plan.json');
+    const { page } = await open('/plan/business-hours-plan');
+    const week = await chartData(page, 'week');
+    const rec = doc.candidates.find((c: { id: string }) => c.id === doc.recommended);
+    expect((week.datasets[0]!.data as { y: number }[]).map((p) => p.y)).toEqual(rec.hourly.demandRps);
+    const cost = await chartData(page, 'cost');
+    expect(cost.labels).toEqual(doc.candidates.map((c: { id: string }) => c.id));
+    expect(cost.datasets[0]!.data).toEqual(doc.candidates.map((c: { usdPerMonthInstances: number }) => c.usdPerMonthInstances));
+    expect(await page.locator('table caption', { hasText: 'Instances per hour' }).count()).toBe(1);
+    await finish('plan');
+  });
+
+  it('compare: the article table, with the imported warnings', async () => {
+    const { page } = await open('/compare?ids=article-torchserve-g4dn,article-triton-g4dn');
+    const row = page.locator('tr', { has: page.locator('th', { hasText: /^throughput$/ }) });
+    expect(await row.locator('td').allTextContents()).toEqual(['47.0 req/s', '183.0 req/s', '+136.0 req/s (+289.4%)', '3.89×', 'article-triton-g4dn ↑ (no per-window samples: not tested)']);
+    expect(await page.locator('.warnings li').count()).toBe(2);
+    await finish('compare');
+  });
+
+  it('index: lists every document', async () => {
+    const { page } = await open('/');
+    expect(await page.locator('table.documents tbody tr').count()).toBe(6);
+    await finish();
+  });
+
+  it('an unknown document shows a one-line error, not a blank page', async () => {
+    w = await watchedPage(browser);
+    await w.page.goto(new URL('/profile/nope', server.url).href);
+    await ready(w.page);
+    expect(await w.page.locator('[role="alert"]').textContent()).toBe("Could not show this report: no document with id 'nope'; GET /api/documents lists them");
+    // The failed fetch logs a console error by design; nothing else may.
+    expect(w.problems.filter((p) => !/404/.test(p))).toEqual([]);
+    await w.context.close();
+  });
+
+  it('the exported file opens offline and draws the same data as the served page', async () => {
+    const { store } = await loadDocuments(FIXTURES, process.cwd());
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderReportHtml({ entries: store.list(), sla: { percentile: 'p95', maxLatencyMs: 100 } }));
+    const served = await open('/profile/unstable-run?sla=p95%3C%3D100ms');
+    const servedCharts = await Promise.all(['latency', 'throughput', 'distribution', 'batches', 'utilisation', 'stages'].map((id) => chartData(served.page, id)));
+    await finish();
+    const exported = await open(pathToFileURL(file).href, { offline: true });
+    const scope = '[data-doc="unstable-run"]';
+    const exportedCharts = await Promise.all(['latency', 'throughput', 'distribution', 'batches', 'utilisation', 'stages'].map((id) => chartData(exported.page, id, scope)));
+    expect(exportedCharts).toEqual(servedCharts);
+    // Every document and the comparison are in the one file, every canvas drawn.
+    const counts = await exported.page.evaluate(() => {
+      const canvases: Canvas[] = [...document.querySelectorAll('canvas')];
+      const g = globalThis as unknown as { Chart: { getChart(c: Canvas): unknown } };
+      return { canvases: canvases.length, drawn: canvases.filter((c) => g.Chart.getChart(c)).length, pages: document.querySelectorAll('article.page').length };
+    });
+    expect(counts.drawn).toBe(counts.canvases);
+    expect(counts.pages).toBe(7);
+    await finish();
+  });
+});

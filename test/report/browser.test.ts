@@ -22,7 +22,7 @@ type Canvas = any;
 
 const run = requireChromiumOrSkip();
 const SCREENSHOTS = process.env.CAPACITY_PLAN_SCREENSHOTS;
-const FIXTURES = ['profiles/imported', 'test/fixtures/report'];
+const FIXTURES = ['profiles/imported', 'test/fixtures/report', 'test/fixtures/report-measured'];
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
 describe.runIf(run)('report pages in Chromium', () => {
@@ -113,12 +113,33 @@ describe.runIf(run)('report pages in Chromium', () => {
     const row = page.locator('tr', { has: page.locator('th', { hasText: /^throughput$/ }) });
     expect(await row.locator('td').allTextContents()).toEqual(['47.0 req/s', '183.0 req/s', '+136.0 req/s (+289.4%)', '3.89×', 'article-triton-g4dn ↑ (no per-window samples: not tested)']);
     expect(await page.locator('.warnings li').count()).toBe(2);
+    await finish();
+  });
+
+  it('measured profile (the demo\'s documents): the HDR plot and the stage bar are the document\'s', async () => {
+    const doc = json('test/fixtures/report-measured/triton-dynamic.json');
+    const { page } = await open('/profile/triton-dynamic?sla=p95%3C%3D2000ms');
+    const distribution = await chartData(page, 'distribution');
+    expect(distribution.datasets[0]!.data).toEqual(
+      doc.latency.distribution
+        .filter((r: { percentile: number }) => r.percentile < 100)
+        .map((r: { percentile: number; latencyMs: number }) => ({ x: Math.round((1 / (1 - r.percentile / 100)) * 1e6) / 1e6, y: r.latencyMs })),
+    );
+    const stages = await chartData(page, 'stages');
+    expect(stages.datasets.map((d) => [d.label, d.data])).toEqual(doc.stages.map((st: { name: string; meanMs: number }) => [st.name, [st.meanMs]]));
+    await finish('profile');
+  });
+
+  it('compare two measured runs: Welch on per-window throughput decides the "better" column', async () => {
+    const { page } = await open('/compare?ids=torchserve-default,triton-dynamic');
+    const row = page.locator('tr', { has: page.locator('th', { hasText: /^throughput$/ }) });
+    expect(await row.locator('td').last().textContent()).toMatch(/Welch p = /);
     await finish('compare');
   });
 
   it('index: lists every document', async () => {
     const { page } = await open('/');
-    expect(await page.locator('table.documents tbody tr').count()).toBe(6);
+    expect(await page.locator('table.documents tbody tr').count()).toBe(8);
     await finish();
   });
 
@@ -150,7 +171,8 @@ describe.runIf(run)('report pages in Chromium', () => {
       return { canvases: canvases.length, drawn: canvases.filter((c) => g.Chart.getChart(c)).length, pages: document.querySelectorAll('article.page').length };
     });
     expect(counts.drawn).toBe(counts.canvases);
-    expect(counts.pages).toBe(7);
+    // 8 documents and the comparison of the 4 profiles.
+    expect(counts.pages).toBe(9);
     await finish();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incompleteBeta, noiseVerdict, welchTest } from '../../web/lib/welch.js';
+import { criticalT, incompleteBeta, noiseVerdict, welchTest } from '../../web/lib/welch.js';
 
 /** Worked values checked against scipy.stats.ttest_ind(a, b, equal_var=False) (scipy 1.17). */
 describe("Welch's t-test", () => {
@@ -24,6 +24,8 @@ describe("Welch's t-test", () => {
     expect(welchTest([5, 5], [5, 5])).toMatchObject({ t: 0, p: 1 });
     expect(welchTest([5, 5], [6, 6])).toMatchObject({ p: 0 });
     expect(incompleteBeta(0.5, 2, 2)).toBeCloseTo(0.5, 12);
+    // scipy.stats.t.ppf(0.975, 10) = 2.2281388519649385
+    expect(criticalT(10, 0.05)).toBeCloseTo(2.2281388519649385, 8);
   });
 
   it('names a winner only when significant at 0.05 and above 5%', () => {
@@ -31,7 +33,13 @@ describe("Welch's t-test", () => {
     expect(big).toMatchObject({ winner: 'B', significant: true, text: 'B is better by 10.0% (Welch p = < 0.001)' });
     // Significant but only 2% apart: noise by the rule.
     const small = noiseVerdict([100, 100.1, 99.9, 100], [102, 102.1, 101.9, 102]);
-    expect(small).toMatchObject({ winner: null, significant: true, text: 'within noise (±2.0%)' });
+    expect(small).toMatchObject({ winner: null, significant: true, text: 'within noise (±5.0%)' });
+    // Not significant: the ± is the 95% interval of the difference, here wider than 5%.
+    // scipy: t.ppf(0.975, df = 3.4787) * se (10.4297) / mean(a) (100) = 30.7519%.
+    const wide = noiseVerdict([100, 110, 90], [112, 95, 125]);
+    expect(wide.winner).toBeNull();
+    expect(wide.ciPct).toBeCloseTo(30.75190358214115, 6);
+    expect(wide.text).toBe('within noise (±30.8%)');
     // Lower is better (latency): B lower wins.
     expect(noiseVerdict([50, 52, 51], [40, 41, 39], { higherIsBetter: false, names: ['A', 'B'] }).winner).toBe('B');
   });

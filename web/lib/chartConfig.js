@@ -38,7 +38,7 @@ function datasetConfig(d, model, theme) {
     borderDash: d.dash ?? [],
     borderWidth: d.reference ? 1.5 : 2,
     stepped: d.stepped ? 'before' : false,
-    showLine: d.showLine ?? model.type !== 'scatter',
+    showLine: d.showLine ?? (d.reference || model.type !== 'scatter'),
     pointRadius: d.pointRadius ?? (model.type === 'scatter' ? 5 : d.data.length > 120 ? 0 : 2),
     pointStyle: d.pointStyle ?? 'circle',
     // Hollow markers for unstable points: the fill is the background, the ring keeps the colour.

@@ -89,6 +89,8 @@ function compareRow(f, va, vb, samples, names) {
       better = v.winner;
       why = v.test ? `Welch p = ${formatP(v.test.p)}` : 'not tested';
       betterText = better ? `${better} ${arrow} (${why})` : `${v.text}${v.test ? `, ${why}` : ''}`;
+    } else if (delta === 0) {
+      betterText = '= equal';
     } else if (deltaPct === null || Math.abs(deltaPct) <= MIN_DIFFERENCE_PCT) {
       betterText = `within noise (±${deltaPct === null ? '?' : fixed(Math.abs(deltaPct), 1)}%)`;
     } else {

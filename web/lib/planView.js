@@ -65,7 +65,7 @@ function candidateTable(doc) {
       usd(c.usdPerMonthScheduled),
       c.usdPerMillionRequests === null ? 'n/a' : usd(c.usdPerMillionRequests),
       c.coldStartMs === null ? 'n/a' : `${grouped(c.coldStartMs, 0)} ms`,
-      c.imported ? 'yes (publication)' : 'no',
+      c.imported ? 'yes' : 'no',
     ]),
   );
 }

@@ -98,7 +98,8 @@ function profileVerdict(doc, sla, stages, distribution) {
       target: 'stages',
     });
   }
-  for (const w of doc.warnings) detected.push({ text: `Detected: ${w}`, target: 'warnings' });
+  // The runner also words instability as a warning; it is already the first line above.
+  for (const w of doc.warnings.filter((x) => imported || doc.measurement.stable || !x.startsWith('unstable:'))) detected.push({ text: `Detected: ${w}`, target: 'warnings' });
   const status = tooFew ? 'insufficient' : slaMet === false || detected.length > 0 ? 'warn' : 'ok';
   return { sentence: `${parts.join('; ')}.`, status, slaMet, detected, slaSharePct: distribution.slaSharePct };
 }

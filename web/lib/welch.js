@@ -27,7 +27,19 @@ export function welchTest(a, b) {
   if (se2 === 0) return { t: diff === 0 ? 0 : Math.sign(diff) * Infinity, df: a.length + b.length - 2, p: diff === 0 ? 1 : 0 };
   const t = diff / Math.sqrt(se2);
   const df = se2 ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
-  return { t, df, p: studentTwoSidedP(t, df) };
+  return { t, df, p: studentTwoSidedP(t, df), se: Math.sqrt(se2) };
+}
+
+/** The t with P(|T| >= t) = alpha: the two-sided critical value, by bisection (the p-value falls as t grows). */
+export function criticalT(df, alpha = 0.05) {
+  let lo = 0;
+  let hi = 1e4;
+  for (let i = 0; i < 200 && hi - lo > 1e-12; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTwoSidedP(mid, df) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 /** P(|T| >= |t|) for Student's t with df degrees of freedom. */
@@ -84,7 +96,8 @@ function betaContinuedFraction(x, a, b) {
 
 /**
  * The comparison rule (autocannon-compare's): a winner only when the difference is significant at
- * alpha and larger than minPct of the baseline; otherwise "within noise (±x%)".
+ * alpha and larger than minPct of the baseline; otherwise "within noise (±x%)", x being the larger
+ * of the difference's confidence interval (1 - alpha, as a share of the baseline mean) and minPct.
  */
 export function noiseVerdict(a, b, { alpha = 0.05, minPct = 5, higherIsBetter = true, names = ['A', 'B'] } = {}) {
   const test = welchTest(a, b);
@@ -94,8 +107,9 @@ export function noiseVerdict(a, b, { alpha = 0.05, minPct = 5, higherIsBetter = 
   const big = deltaPct !== null && Math.abs(deltaPct) > minPct;
   const significant = test.p < alpha;
   if (!significant || !big) {
-    const spread = deltaPct === null ? '?' : Math.abs(deltaPct).toFixed(1);
-    return { significant, winner: null, test, deltaPct, text: `within noise (±${spread}%)` };
+    const ciPct = ma === 0 || !Number.isFinite(test.df) ? null : ((criticalT(test.df, alpha) * (test.se ?? 0)) / Math.abs(ma)) * 100;
+    const spread = ciPct === null ? '?' : Math.max(ciPct, minPct).toFixed(1);
+    return { significant, winner: null, test, deltaPct, ciPct, text: `within noise (±${spread}%)` };
   }
   const bBetter = higherIsBetter ? deltaPct > 0 : deltaPct < 0;
   const winner = bBetter ? names[1] : names[0];

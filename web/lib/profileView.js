@@ -165,7 +165,7 @@ export function stageBreakdown(doc) {
 
 const largest = (rows) => rows.reduce((a, b) => (b.meanMs > a.meanMs ? b : a));
 
-function latencyChart(doc, xs, sla) {
+export function latencyChart(doc, xs, sla) {
   const windows = doc.measurement.windows;
   const datasets = ['p50', 'p95', 'p99'].map((p) =>
     series(p, xs, windows.map((w) => w.latency[`${p}Ms`]), { colour: PERCENTILE_STYLE[p].colour, dash: PERCENTILE_STYLE[p].dash }),
@@ -192,7 +192,7 @@ function latencyChart(doc, xs, sla) {
   };
 }
 
-function throughputChart(doc, xs) {
+export function throughputChart(doc, xs) {
   const windows = doc.measurement.windows;
   const perS = (n, w) => round(n / (w.durationMs / 1000), 3);
   const datasets = [

@@ -1,31 +1,16 @@
 import { indexView } from '../lib/indexView.js';
 import { parseSla } from '../lib/sla.js';
-import { compareFor, viewFor } from '../lib/views.js';
 import { dataTable, h } from './dom.js';
-import { drawCharts, newContext } from './figures.js';
-import { comparePage, indexPage, planPage, profilePage, sweepPage } from './pages.js';
+import { newContext } from './figures.js';
+import { followRun } from './live.js';
+import { indexPage } from './pages.js';
+import { renderCompare, renderDocument, safeId } from './render.js';
 
 /**
  * The report's entry point, for the served pages and the exported file alike: an export carries
  * its documents in <script id="cp-data" type="application/json">; a served page reads them from the
  * documents API. Either way the same view models and page functions draw them.
  */
-
-const PAGES = { 'profile-result': profilePage, 'sweep-result': sweepPage, plan: planPage };
-
-export function renderDocument(root, id, doc, options) {
-  const ctx = newContext(`d-${safeId(id)}`, id);
-  root.append(PAGES[doc.kind](viewFor(doc, options), ctx));
-  drawCharts(ctx);
-}
-
-export function renderCompare(root, entries) {
-  const ctx = newContext('compare', entries.map((e) => e.id).join('+'));
-  root.append(comparePage(compareFor(entries.map((e) => e.doc)), ctx));
-  drawCharts(ctx);
-}
-
-export const safeId = (id) => String(id).replace(/[^A-Za-z0-9_-]/g, '_');
 
 async function getJson(url) {
   const res = await fetch(url, { headers: { Accept: 'application/json' } });
@@ -43,6 +28,10 @@ async function renderServed(root) {
     const list = await getJson('/api/documents');
     const entries = await Promise.all(list.documents.map(async (d) => ({ id: d.id, doc: (await getJson(`/api/documents/${encodeURIComponent(d.id)}`)).document })));
     root.append(indexPage(indexView(entries), newContext('index', null)));
+    return;
+  }
+  if (page === 'live') {
+    followRun(root, id, { sla });
     return;
   }
   if (page === 'compare') {

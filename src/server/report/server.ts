@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { EnvironmentError } from '../../util/errors.js';
 import { createReportApp } from './app.js';
 import type { DocumentStore } from './documentStore.js';
+import type { LiveRunHub } from './liveRuns.js';
 
 /**
  * Starts the report server. On a loopback address it needs no token (and answers only loopback
@@ -15,6 +16,8 @@ export interface ReportServerOptions {
   host: string;
   port: number;
   token?: string;
+  /** Live runs, streamed on /api/runs/:id/events. */
+  hub?: LiveRunHub;
   extend?: (app: Express) => void;
 }
 
@@ -36,7 +39,11 @@ export function isLoopbackAddress(host: string): boolean {
 export async function startReportServer(options: ReportServerOptions): Promise<ReportServer> {
   const loopback = isLoopbackAddress(options.host);
   const token = loopback ? null : (options.token ?? randomBytes(18).toString('base64url'));
-  const app = createReportApp({ store: options.store, ...(token ? { token } : {}), loopbackOnly: loopback, ...(options.extend ? { extend: options.extend } : {}) });
+  const extend = (app: Express): void => {
+    options.hub?.mount(app);
+    options.extend?.(app);
+  };
+  const app = createReportApp({ store: options.store, ...(token ? { token } : {}), loopbackOnly: loopback, extend });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port, options.host);
     s.once('listening', () => resolve(s));
@@ -56,10 +63,15 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
     url,
     openUrl: token ? `${url}?token=${token}` : url,
     token,
+    // Open event streams end first (what they were sent stays on their pages), idle keep-alive
+    // sockets close at once, and anything still open is cut after a second: an open browser tab
+    // never holds the process.
     close: () =>
       new Promise<void>((resolve) => {
+        options.hub?.endStreams();
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
       }),
   };
 }

@@ -6,7 +6,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDocuments } from '../../src/server/report/documentStore.js';
 import { renderReportHtml } from '../../src/server/report/exportHtml.js';
+import { DocumentStore } from '../../src/server/report/documentStore.js';
+import { LiveRunHub } from '../../src/server/report/liveRuns.js';
 import { startReportServer, type ReportServer } from '../../src/server/report/server.js';
+import { fakeSource } from './fakeSource.js';
 import { chartData, launch, ready, requireChromiumOrSkip, watchedPage, type WatchedPage } from './browserHarness.js';
 
 /**
@@ -174,5 +177,50 @@ describe.runIf(run)('report pages in Chromium', () => {
     // 8 documents and the comparison of the 4 profiles.
     expect(counts.pages).toBe(9);
     await finish();
+  });
+});
+
+describe.runIf(run)('live page in Chromium', () => {
+  it('follows a run, shows the whole history after a reload with no duplicates, and becomes the report on the end', async () => {
+    const doc = json('test/fixtures/report-measured/triton-dynamic.json');
+    const store = new DocumentStore();
+    const hub = new LiveRunHub({ store });
+    const live = await startReportServer({ store, host: '127.0.0.1', port: 0, hub });
+    const browser = await launch();
+    try {
+      const source = fakeSource('run-7');
+      hub.start({ runId: 'run-7', kind: 'profile', name: doc.name }, source);
+      source.publish({ type: 'phase', phase: 'measure', message: 'measuring' }, 1000);
+      const windows = doc.measurement.windows;
+      const publishWindow = (i: number) => source.publish({ type: 'window', window: windows[i], stable: false, note: 'not yet' }, windows[i].startMs + windows[i].durationMs);
+      publishWindow(0);
+      const w = await watchedPage(browser);
+      await w.page.goto(new URL('/live/run-7', live.url).href);
+      await w.page.waitForSelector('body[data-live-id="3"]');
+      publishWindow(1);
+      await w.page.waitForSelector('body[data-live-id="4"]');
+      const points = async () => ((await chartData(w.page, 'latency')).datasets[1]!.data as { y: number }[]).map((p) => p.y);
+      expect(await points()).toEqual([windows[0].latency.p95Ms, windows[1].latency.p95Ms]);
+      // Reload mid-run: the new page gets the whole history once.
+      await w.page.reload();
+      await w.page.waitForSelector('body[data-live-id="4"]');
+      expect(await points()).toEqual([windows[0].latency.p95Ms, windows[1].latency.p95Ms]);
+      publishWindow(2);
+      await w.page.waitForSelector('body[data-live-id="5"]');
+      expect(await points()).toEqual(windows.map((x: { latency: { p95Ms: number } }) => x.latency.p95Ms));
+      // The end: the same page becomes the report, no reload (the marker survives).
+      await w.page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+      hub.finish('run-7', [{ name: 'triton-dynamic.json', path: 'triton-dynamic.json', sha256: '0'.repeat(64), document: doc }]);
+      await w.page.waitForSelector('body[data-report="true"]');
+      expect(await w.page.evaluate(() => (globalThis as unknown as { marker: number }).marker)).toBe(42);
+      expect(await w.page.locator('h1').first().textContent()).toBe(`Profile: ${doc.name}`);
+      const latency = await chartData(w.page, 'latency');
+      expect((latency.datasets[1]!.data as { y: number }[]).map((p) => p.y)).toEqual(windows.map((x: { latency: { p95Ms: number } }) => x.latency.p95Ms));
+      await w.context.close();
+      expect(w.problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await live.close();
+    }
   });
 });

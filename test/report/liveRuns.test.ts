@@ -1,22 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DocumentStore } from '../../src/server/report/documentStore.js';
-import { LiveRunHub, type LiveEvent, type LiveEventSource } from '../../src/server/report/liveRuns.js';
+import { LiveRunHub } from '../../src/server/report/liveRuns.js';
 import { startReportServer, type ReportServer } from '../../src/server/report/server.js';
 import { initialLiveState, reduceLive } from '../../web/lib/liveReducer.js';
-
-/** A stand-in for the run event bus: subscribe(listener) -> unsubscribe, events stamped with runId and atMs. */
-export function fakeSource(runId: string): LiveEventSource & { publish(body: Record<string, unknown> & { type: string }, atMs: number): void } {
-  const listeners = new Set<(e: LiveEvent) => void>();
-  return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    publish(body, atMs) {
-      for (const l of [...listeners]) l({ ...body, runId, atMs });
-    },
-  };
-}
+import { fakeSource } from './fakeSource.js';
 
 interface Frame {
   id?: number;

@@ -7,6 +7,7 @@
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { defaultHome } from '../util/home.js';
+import { textTable } from '../util/textTable.js';
 import { onnxruntimeVersion } from '../model/providers.js';
 import { benchHarnessEfficiency, HARNESS_DEFAULTS, type HarnessModel } from './harnessBench.js';
 import { benchHttpOverhead } from './httpBench.js';
@@ -252,12 +253,8 @@ async function main(): Promise<number> {
 function formatTable(rows: Row[], machineInfo: Record<string, unknown>, totalSeconds: number): string {
   const header = ['name', 'value', 'target', 'meets'];
   const body = rows.map((r) => [r.name, r.value === null ? `error: ${r.error}` : r.value.toFixed(r.digits), r.target, r.meets === null ? '-' : r.meets ? 'yes' : 'NO']);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [
-    line(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...body.map(line),
+    textTable([header, ...body], { style: 'markdown' }),
     '',
     `${machineInfo.cpuModel}, ${machineInfo.cores} cores, node ${machineInfo.node}, onnxruntime ${machineInfo.onnxruntime}; ${totalSeconds} s`,
     '',

@@ -1,13 +1,7 @@
+import { textTable } from '../util/textTable.js';
 import type { Plan } from '../schema/plan.js';
 import { formatSla } from '../schema/sla.js';
 import { formatUsd } from './money.js';
-
-/** Left-aligned text columns, two spaces apart. */
-export function renderColumns(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
-}
 
 const num = (x: number): string => String(Number(x.toFixed(2)));
 
@@ -34,7 +28,7 @@ export function renderPlan(plan: Plan): string {
       c.usdPerMillionRequests === null ? '-' : formatUsd(c.usdPerMillionRequests),
     ]);
   }
-  lines.push(...renderColumns(rows));
+  lines.push(textTable(rows));
   const withExtras = plan.candidates.filter((c) => c.extras.length > 0);
   if (withExtras.length > 0) {
     lines.push('', 'Included extra monthly costs:');

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRICE_CACHE_SCHEMA_VERSION, PriceCache, type CachedPrice } from '../schema/priceCatalog.js';
-import { parseDocument, writeJsonAtomic } from '../util/documents.js';
+import { parseDocument, readDocumentText, writeJsonAtomic } from '../util/documents.js';
 
 /** The live-price cache lives under $CAPACITY_PLAN_HOME so every project on the machine shares it. */
 export function priceCachePath(home: string): string {
@@ -11,13 +10,8 @@ export function priceCachePath(home: string): string {
 /** The cache, or undefined when there is none yet (plans then use the snapshot alone). */
 export async function readPriceCache(home: string): Promise<PriceCache | undefined> {
   const path = priceCachePath(home);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readDocumentText(path, 'price cache', true);
+  if (text === undefined) return undefined;
   return parseDocument(text, path, PriceCache, 'price cache', PRICE_CACHE_SCHEMA_VERSION);
 }
 

@@ -1,15 +1,9 @@
+import { textTable } from '../util/textTable.js';
 import type { ProfileResult } from '../schema/profileResult.js';
 
 /** Human-readable summaries of profile documents: the article's stage table and more. */
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined ? '-' : n.toFixed(digits));
-
-function table(rows: string[][], alignRight: boolean[]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) => r.map((cell, c) => (alignRight[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
-    .join('\n');
-}
 
 export function formatProfileSummary(result: ProfileResult): string {
   const lines: string[] = [];
@@ -31,7 +25,7 @@ export function formatProfileSummary(result: ProfileResult): string {
     const c = result.latency.server;
     rows.push(['server total', fmt(c.meanMs), fmt(c.p50Ms), fmt(c.p95Ms), fmt(c.p99Ms), '']);
   }
-  lines.push(table(rows, [false, true, true, true, true, true]));
+  lines.push(textTable(rows, { alignRight: [false, true, true, true, true, true] }));
   lines.push(
     `throughput ${fmt(result.throughputRps, 1)} req/s; latency p50 ${fmt(e.p50Ms, 1)} ms, p95 ${fmt(e.p95Ms, 1)} ms, p99 ${fmt(e.p99Ms, 1)} ms`,
   );
@@ -91,7 +85,7 @@ export function formatComparison(a: ProfileResult, b: ProfileResult): string {
     r.stages.filter((s) => ['configLoad', 'payloadSpool', 'requestLog'].includes(s.name)).reduce((t, s) => t + s.sharePct, 0);
   const ratio = a.throughputRps > 0 ? b.throughputRps / a.throughputRps : Number.POSITIVE_INFINITY;
   return [
-    table(rows, [false, true, true, true, true]),
+    textTable(rows, { alignRight: [false, true, true, true, true] }),
     `${b.name} serves ${fmt(ratio, 2)}x the throughput of ${a.name} (${fmt(b.throughputRps, 1)} vs ${fmt(a.throughputRps, 1)} req/s).`,
     `I/O stages (config load, spooling, request log) took ${fmt(ioShare(a), 1)}% of ${a.name}'s request time and ${fmt(ioShare(b), 1)}% of ${b.name}'s.`,
   ].join('\n');

@@ -1,8 +1,8 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { CostExtra, Environment } from '../schema/profileResult.js';
 import { CurvePoint } from '../schema/sweepResult.js';
-import { parseDocument, writeJsonAtomic } from '../util/documents.js';
+import { parseDocument, readDocumentText, writeJsonAtomic } from '../util/documents.js';
 import { UsageError } from '../util/errors.js';
 
 /**
@@ -42,13 +42,8 @@ export function checkpointPathFor(outPath: string): string {
 
 /** The finished points of this definition's checkpoint; none when there is no checkpoint. */
 export async function readCheckpoint(path: string, definitionHash: string): Promise<CheckpointPoint[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const text = await readDocumentText(path, 'sweep checkpoint', true);
+  if (text === undefined) return [];
   const checkpoint = parseDocument(text, path, SweepCheckpoint, 'sweep checkpoint', CHECKPOINT_SCHEMA_VERSION);
   if (checkpoint.definitionHash !== definitionHash) {
     throw new UsageError(

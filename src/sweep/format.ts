@@ -1,15 +1,9 @@
+import { textTable } from '../util/textTable.js';
 import { formatSla } from '../schema/sla.js';
 import type { CurvePoint, SweepConfiguration, SweepResult } from '../schema/sweepResult.js';
 import { bestPoint } from './curve.js';
 
 /** The sweep's stdout: one table per configuration, then the best configuration at the SLA. */
-
-function table(rows: string[][], alignRight: boolean[]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) => r.map((cell, c) => (alignRight[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
-    .join('\n');
-}
 
 function note(p: CurvePoint): string {
   const notes: string[] = [];
@@ -30,7 +24,7 @@ export function formatConfiguration(config: SweepConfiguration, result: SweepRes
   for (const p of config.points) {
     rows.push([String(p.offered.value), p.throughputRps.toFixed(1), p.p50Ms.toFixed(2), p.p95Ms.toFixed(2), p.p99Ms.toFixed(2), p.meetsSla ? 'yes' : 'no', note(p)]);
   }
-  return `${headline}\n${table(rows, [true, true, true, true, true, false, false])}`;
+  return `${headline}\n${textTable(rows, { alignRight: [true, true, true, true, true, false, false] })}`;
 }
 
 /** The configuration with the highest throughput at the SLA; undefined when none meets it. */

@@ -1,19 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
+import { PLAN_READABLE_VERSIONS, PlanDocument, type Plan } from '../schema/plan.js';
+import { PROFILE_READABLE_VERSIONS, ProfileResultDocument, type ProfileResult } from '../schema/profileResult.js';
+import { SWEEP_SCHEMA_VERSION, SweepResult } from '../schema/sweepResult.js';
 import { InputError } from './errors.js';
 import { describeZodError } from './zodErrors.js';
 
 /**
- * Writes a file atomically: a temp file in the same directory, then rename. An interrupted run
- * leaves either the old document or the new one, never half of one.
+ * Writes a file atomically: a temp file in the same directory, flushed to disk (fsync), then
+ * renamed over the target. An interrupted run or a power cut leaves either the old document or the
+ * new one, never half of one (without the fsync a crash after the rename can leave an empty file).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, data);
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
@@ -25,24 +35,26 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** A file's text; undefined when it does not exist and `optional` is set (a cache, a checkpoint). */
+export async function readDocumentText(path: string, what: string, optional: true): Promise<string | undefined>;
+export async function readDocumentText(path: string, what: string, optional?: false): Promise<string>;
+export async function readDocumentText(path: string, what: string, optional = false): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (optional && code === 'ENOENT') return undefined;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code ?? error);
+    throw new InputError(`cannot read ${what} '${path}': ${reason}`, 'check the path');
+  }
+}
+
 /**
  * Reads and validates a persisted document. Errors name the file and the first bad field; a
  * document of another schemaVersion gets its own message so users know to re-run or convert.
  */
-export async function readDocument<S extends z.ZodType>(
-  path: string,
-  schema: S,
-  what: string,
-  expectedVersion?: number | readonly number[],
-): Promise<z.infer<S>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${what} '${path}': ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`, 'check the path');
-  }
-  return parseDocument(text, path, schema, what, expectedVersion);
+export async function readDocument<S extends z.ZodType>(path: string, schema: S, what: string, expectedVersion?: number | readonly number[]): Promise<z.infer<S>> {
+  return parseDocument(await readDocumentText(path, what), path, schema, what, expectedVersion);
 }
 
 export function parseDocument<S extends z.ZodType>(
@@ -73,4 +85,44 @@ export function parseDocument<S extends z.ZodType>(
     throw new InputError(`${what} '${path}' is invalid: ${describeZodError(parsed.error)}`);
   }
   return parsed.data;
+}
+
+/** Every document a user hands to plan, serve or rightsize, told apart by its `kind`. */
+export type AnyDocument =
+  | { kind: 'profile-result'; path: string; doc: ProfileResult }
+  | { kind: 'sweep-result'; path: string; doc: SweepResult }
+  | { kind: 'plan'; path: string; doc: Plan };
+
+const EXPECTED_KINDS = 'expected a profile, sweep or plan document';
+
+/**
+ * Reads a profile, sweep or plan document, each parsed with its own schema and version check.
+ * `shownPath` is the path as the user typed it (errors name that, not the resolved one).
+ */
+export async function readAnyDocument(path: string, shownPath = path): Promise<AnyDocument> {
+  return parseAnyDocument(await readDocumentText(path, 'document'), shownPath);
+}
+
+/** readAnyDocument for text already read (the report server hashes the same bytes). Older schema versions are upgraded. */
+export function parseAnyDocument(text: string, shownPath: string): AnyDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new InputError(`'${shownPath}' is not a JSON document (${EXPECTED_KINDS})`, 'pass a JSON file that `capacity-plan profile`, `sweep` or `plan` wrote');
+  }
+  const kind = raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;
+  switch (kind) {
+    case 'profile-result':
+      return { kind, path: shownPath, doc: parseDocument(text, shownPath, ProfileResultDocument, 'profile', PROFILE_READABLE_VERSIONS) };
+    case 'sweep-result':
+      return { kind, path: shownPath, doc: parseDocument(text, shownPath, SweepResult, 'sweep', SWEEP_SCHEMA_VERSION) };
+    case 'plan':
+      return { kind, path: shownPath, doc: parseDocument(text, shownPath, PlanDocument, 'plan', PLAN_READABLE_VERSIONS) };
+    default:
+      throw new InputError(
+        `'${shownPath}' has kind ${JSON.stringify(kind ?? null)} (${EXPECTED_KINDS})`,
+        'pass a JSON file that `capacity-plan profile`, `sweep` or `plan` wrote',
+      );
+  }
 }

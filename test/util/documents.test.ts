@@ -5,29 +5,46 @@ import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileResult.js';
 import { ProfileSpec } from '../../src/schema/profileSpec.js';
-import { readDocument, writeJsonAtomic } from '../../src/util/documents.js';
+import { readAnyDocument, readDocument, writeJsonAtomic } from '../../src/util/documents.js';
 import { ExitCode, InputError } from '../../src/util/errors.js';
 import { profileDoc } from '../plan/samples.js';
 
-// Pass-through wrappers around the two calls an atomic write makes, so a test can look at the
-// disk just before the rename, or make the write fail part-way as a full disk would.
+// Pass-through wrappers around the calls an atomic write makes, so a test can look at the disk
+// just before the rename, see that the data was flushed first, or make the write fail part-way as
+// a full disk would.
 const hooks = vi.hoisted(() => ({
   beforeRename: undefined as ((from: string, to: string) => void) | undefined,
   failWriteAfterBytes: undefined as number | undefined,
+  events: [] as string[],
 }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
   return {
     ...fs,
     rename: async (from: string, to: string) => {
+      hooks.events.push('rename');
       hooks.beforeRename?.(from, to);
       return fs.rename(from, to);
     },
-    writeFile: async (path: string, data: string | Uint8Array, options?: Parameters<typeof fs.writeFile>[2]) => {
-      if (hooks.failWriteAfterBytes === undefined) return fs.writeFile(path, data, options);
-      // A full disk: part of the data lands, then the write fails.
-      await fs.writeFile(path, Buffer.from(data).subarray(0, hooks.failWriteAfterBytes));
-      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC' });
+    open: async (path: string, flags: string) => {
+      const handle = await fs.open(path, flags);
+      return {
+        writeFile: async (data: string | Uint8Array) => {
+          hooks.events.push('write');
+          if (hooks.failWriteAfterBytes === undefined) return handle.writeFile(data);
+          // A full disk: part of the data lands, then the write fails.
+          await handle.writeFile(Buffer.from(data).subarray(0, hooks.failWriteAfterBytes));
+          throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC' });
+        },
+        sync: async () => {
+          hooks.events.push('fsync');
+          return handle.sync();
+        },
+        close: async () => {
+          hooks.events.push('close');
+          return handle.close();
+        },
+      };
     },
   };
 });
@@ -37,6 +54,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cp-documents-'));
   hooks.beforeRename = undefined;
   hooks.failWriteAfterBytes = undefined;
+  hooks.events = [];
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -176,6 +194,11 @@ describe('writeJsonAtomic', () => {
     expect(await readdir(dir)).toEqual(['doc.json']);
   });
 
+  it('flushes the temp file to disk before the rename swaps it in', async () => {
+    await writeJsonAtomic(join(dir, 'doc.json'), fullDocument());
+    expect(hooks.events).toEqual(['write', 'fsync', 'close', 'rename']);
+  });
+
   it('a write that fails part-way leaves the previous document intact and no temp file', async () => {
     const path = join(dir, 'doc.json');
     const previous = fullDocument('previous');
@@ -199,5 +222,31 @@ describe('writeJsonAtomic', () => {
     await expect(writeJsonAtomic(path, fullDocument())).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
     expect(await readdir(dir)).toEqual(['taken']);
     expect(await readdir(path)).toEqual(['child']);
+  });
+});
+
+describe('readAnyDocument', () => {
+  it('tells profiles from sweeps and plans by their kind', async () => {
+    const path = join(dir, 'p.json');
+    await writeJsonAtomic(path, fullDocument('mine'));
+    const doc = await readAnyDocument(path, 'p.json');
+    expect(doc.kind).toBe('profile-result');
+    expect(doc.path).toBe('p.json');
+  });
+
+  it('a binary file (an .onnx given by mistake) gets one line naming what was expected', async () => {
+    const path = join(dir, 'model.onnx');
+    await writeFile(path, Buffer.from([0x08, 0x07, 0x12, 0x00, 0xff, 0xfe]));
+    const error = await readAnyDocument(path, 'model.onnx').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe("'model.onnx' is not a JSON document (expected a profile, sweep or plan document)");
+    expect((error as Error).message).not.toMatch(/[\x00-\x08\ufffd]/);
+  });
+
+  it('names an unknown kind and a missing file', async () => {
+    const path = join(dir, 'x.json');
+    await writeFile(path, '{"kind":"price-cache"}');
+    await expect(readAnyDocument(path, 'x.json')).rejects.toThrow(`'x.json' has kind "price-cache" (expected a profile, sweep or plan document)`);
+    await expect(readAnyDocument(join(dir, 'none.json'))).rejects.toThrow(/cannot read document .*: no such file/);
   });
 });

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { PLAN_READABLE_VERSIONS, PlanDocument, type Plan } from '../../schema/plan.js';
-import { PROFILE_READABLE_VERSIONS, ProfileResultDocument, type ProfileResult } from '../../schema/profileResult.js';
-import { SWEEP_SCHEMA_VERSION, SweepResult } from '../../schema/sweepResult.js';
-import { parseDocument } from '../../util/documents.js';
+import type { Plan } from '../../schema/plan.js';
+import type { ProfileResult } from '../../schema/profileResult.js';
+import type { SweepResult } from '../../schema/sweepResult.js';
+import { parseAnyDocument } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
 
 /**
@@ -56,18 +56,9 @@ export function slug(name: string): string {
   return (s || 'document').slice(0, 120);
 }
 
-/** The document in `text`, told apart by `kind`; null when it is JSON of another kind. */
-export function parseReportDocument(text: string, path: string): ReportDocument | null {
-  let kind: unknown;
-  try {
-    kind = (JSON.parse(text) as { kind?: unknown } | null)?.kind;
-  } catch (error) {
-    throw new InputError(`'${path}' is not valid JSON: ${(error as Error).message}`);
-  }
-  if (kind === 'profile-result') return parseDocument(text, path, ProfileResultDocument, 'profile', PROFILE_READABLE_VERSIONS);
-  if (kind === 'sweep-result') return parseDocument(text, path, SweepResult, 'sweep', SWEEP_SCHEMA_VERSION);
-  if (kind === 'plan') return parseDocument(text, path, PlanDocument, 'plan', PLAN_READABLE_VERSIONS);
-  return null;
+/** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocument: older versions upgraded). */
+export function parseReportDocument(text: string, path: string): ReportDocument {
+  return parseAnyDocument(text, path).doc;
 }
 
 export const sha256Hex = (bytes: string | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -98,30 +89,26 @@ export async function loadDocuments(paths: readonly string[], cwd: string): Prom
       for (const file of await jsonFiles(abs, MAX_DEPTH)) {
         const shown = relative(cwd, file) || file;
         try {
-          const added = await addFile(store, file, shown);
-          if (!added) skipped.push(`${shown}: not a profile, sweep or plan document`);
+          await addFile(store, file, shown);
         } catch (error) {
           skipped.push(`${shown}: ${error instanceof InputError ? error.message : String(error)}`);
         }
       }
-    } else if (!(await addFile(store, abs, given))) {
-      throw new InputError(`'${given}' is not a profile, sweep or plan document`, 'pass the JSON files that profile, sweep or plan wrote');
+    } else {
+      await addFile(store, abs, given);
     }
   }
   return { store, skipped };
 }
 
-async function addFile(store: DocumentStore, file: string, shown: string): Promise<boolean> {
+async function addFile(store: DocumentStore, file: string, shown: string): Promise<void> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw new InputError(`cannot read '${shown}': ${String((error as NodeJS.ErrnoException).code ?? error)}`);
   }
-  const doc = parseReportDocument(bytes.toString('utf8'), shown);
-  if (!doc) return false;
-  store.add(basename(file), shown, sha256Hex(bytes), doc);
-  return true;
+  store.add(basename(file), shown, sha256Hex(bytes), parseReportDocument(bytes.toString('utf8'), shown));
 }
 
 async function jsonFiles(dir: string, depth: number): Promise<string[]> {

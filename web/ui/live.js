@@ -102,12 +102,14 @@ function updateChart(container, figures, id, model) {
 }
 
 function becomeReport(root, documents, options) {
-  root.replaceChildren();
   const docs = documents ?? [];
   if (docs.length === 0) {
+    // A failed run: the live view (with the failure) stays.
     root.append(h('p', { class: 'error', role: 'alert' }, 'The run ended without a document.'));
+    document.body.dataset.report = 'none';
     return;
   }
+  root.replaceChildren();
   const entries = docs.map((d) => ({ id: d.id, doc: d.document }));
   const profiles = entries.filter((e) => e.doc.kind === 'profile-result');
   if (profiles.length >= 2) renderCompare(root, profiles);

@@ -205,9 +205,11 @@ describe.runIf(run)('live page in Chromium', () => {
       await w.page.reload();
       await w.page.waitForSelector('body[data-live-id="4"]');
       expect(await points()).toEqual([windows[0].latency.p95Ms, windows[1].latency.p95Ms]);
+      source.publish({ type: 'progress', elapsedMs: 8000, totalMs: 10000, completed: 260, failed: 0, dropped: 0 }, 8000);
       publishWindow(2);
-      await w.page.waitForSelector('body[data-live-id="5"]');
+      await w.page.waitForSelector('body[data-live-id="6"]');
       expect(await points()).toEqual(windows.map((x: { latency: { p95Ms: number } }) => x.latency.p95Ms));
+      if (SCREENSHOTS) await w.page.screenshot({ path: join(resolve(SCREENSHOTS), 'live.png') });
       // The end: the same page becomes the report, no reload (the marker survives).
       await w.page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
       hub.finish('run-7', [{ name: 'triton-dynamic.json', path: 'triton-dynamic.json', sha256: '0'.repeat(64), document: doc }]);

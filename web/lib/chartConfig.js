@@ -21,7 +21,8 @@ export function chartConfig(model, theme = LIGHT) {
       spanGaps: false,
       scales,
       plugins: {
-        legend: { labels: { color: theme.text, usePointStyle: true } },
+        // Line charts: the legend draws each line's own dash, so the percentiles differ without colour.
+        legend: { labels: isBar || model.type === 'scatter' ? { color: theme.text, usePointStyle: true } : { color: theme.text, boxWidth: 36, boxHeight: 0 } },
         tooltip: { enabled: true },
       },
     },

@@ -13,7 +13,8 @@ import type { Runtime } from './runtime.js';
  * run over SSE and turns into its report at the end. The command exits when the run ends (open
  * tabs keep what they were sent; the stream tells them not to reconnect) unless --keep-serving.
  */
-function port(flag: string) {
+/** A TCP port, 0 to 65535 (0: the system picks a free one). */
+export function port(flag: string) {
   const parse = nonNegativeInt(flag);
   return (value: string): number => {
     const n = parse(value);

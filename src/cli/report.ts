@@ -7,31 +7,33 @@ import { renderReportHtml } from '../server/report/exportHtml.js';
 import { WEB_DIR } from '../server/report/webAssets.js';
 import { writeFileAtomic } from '../util/documents.js';
 import { UsageError } from '../util/errors.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { text } from './flags.js';
 import type { Register } from './program.js';
 import type { Runtime } from './runtime.js';
 
-interface ReportFlags {
-  out: string;
-  csv?: string;
-  sla?: string;
-}
+const REPORT_FLAGS = {
+  out: { flag: '--out <file>', parse: text, help: 'the HTML file to write, e.g. report.html (required)' },
+  csv: { flag: '--csv <dir>', parse: text, help: 'also write every table as CSV into this directory' },
+  sla: { flag: '--sla <sla>', parse: text, help: "draw this SLA on profile charts, e.g. 'p95<=100ms'" },
+} satisfies FlagTable;
+
+type ReportFlags = FlagValues<typeof REPORT_FLAGS>;
 
 export const registerReportCommand: Register = (program, rt) => {
-  program
+  const command = program
     .command('report')
     .description('write one self-contained HTML report (charts, comparison, plan) that opens offline')
-    .argument('<documents...>', 'profile, sweep or plan documents, or directories of them')
-    .requiredOption('--out <file>', 'the HTML file to write, e.g. report.html')
-    .option('--csv <dir>', 'also write every table as CSV into this directory')
-    .option('--sla <sla>', "draw this SLA on profile charts, e.g. 'p95<=100ms'")
-    .action(async (documents: string[], flags: ReportFlags) => {
-      const path = await reportCommand(documents, flags, rt);
-      rt.stdout.write(`wrote ${path}\n`);
-    });
+    .argument('<documents...>', 'profile, sweep or plan documents, or directories of them');
+  addFlags(command, REPORT_FLAGS).action(async (documents: string[], flags: ReportFlags) => {
+    const path = await reportCommand(documents, flags, rt);
+    rt.stdout.write(`wrote ${path}\n`);
+  });
 };
 
 /** Writes the report and returns its absolute path. */
 export async function reportCommand(documents: string[], flags: ReportFlags, rt: Runtime): Promise<string> {
+  if (!flags.out) throw new UsageError('--out is required', 'e.g. --out report.html');
   const sla = flags.sla ? parseSla(flags.sla) : null;
   const { store, skipped } = await loadDocuments(documents, rt.cwd);
   for (const s of skipped) rt.stderr.write(`skipped ${s}\n`);

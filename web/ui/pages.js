@@ -65,12 +65,22 @@ export function planPage(vm, ctx) {
       'The week',
       `${ctx.prefix}-week-s`,
       vm.charts.week ? chartFigure(vm.charts.week, ctx) : h('p', {}, 'This plan has no hourly figures (written before schema version 2).'),
-      vm.week.available ? dataTable(vm.week.table, `Instances per hour for ${vm.week.candidate} (UTC)`, `${ctx.docId}-week-instances`) : null,
+      vm.week.available ? heatTable(dataTable(vm.week.table, `Instances per hour for ${vm.week.candidate} (UTC)`, `${ctx.docId}-week-instances`), vm.week.min, vm.week.max) : null,
     ),
     section('Cost', `${ctx.prefix}-cost-s`, chartFigure(vm.charts.cost, ctx)),
     vm.comparisons.length > 0 ? section('Comparison', `${ctx.prefix}-comparison`, h('ul', {}, vm.comparisons.map((s) => h('li', {}, s)))) : null,
     vm.warnings.length > 0 ? section('Warnings', `${ctx.prefix}-warnings`, h('ul', {}, vm.warnings.map((w) => h('li', {}, w)))) : null,
   );
+}
+
+/** Shades the 7x24 cells by instance count (classes, not inline styles: the CSP); the number stays the signal. */
+function heatTable(wrap, min, max) {
+  for (const td of wrap.querySelectorAll('tbody td')) {
+    const n = Number(td.textContent);
+    const level = max > min ? Math.round(((n - min) / (max - min)) * 4) : 0;
+    td.classList.add('heat', `heat-${level}`);
+  }
+  return wrap;
 }
 
 export function comparePage(vm, ctx) {

@@ -148,8 +148,8 @@ describe('the exported report', () => {
     expect(html.includes('<script>alert')).toBe(false);
     expect(html.includes('<img src=x')).toBe(false);
     expect(html.includes('unstable \\u003cscript\\u003ealert(1)\\u003c/script\\u003e')).toBe(true);
-    // Nothing loaded from anywhere: no script src, no stylesheet link.
-    expect(/<script[^>]*\bsrc=|<link\b/.test(html)).toBe(false);
+    // Nothing loaded from anywhere: no script src, no stylesheet link; the only link is the empty icon.
+    expect(/<script[^>]*\bsrc=|<link\b(?! rel="icon" href="data:,">)/.test(html)).toBe(false);
     const sha = store.list()[0]!.sha256;
     expect(html.includes(`sha256 ${sha}`)).toBe(true);
     expect(/"capacity-plan","\d+\.\d+\.\d+"/.test(html)).toBe(true);

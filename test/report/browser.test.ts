@@ -226,3 +226,24 @@ describe.runIf(run)('live page in Chromium', () => {
     }
   });
 });
+
+describe.runIf(run)('live page for an unknown run', () => {
+  it('says so instead of waiting forever', async () => {
+    const { store } = await loadDocuments(['profiles/imported'], process.cwd());
+    const hub = new LiveRunHub({ store });
+    const live = await startReportServer({ store, host: '127.0.0.1', port: 0, hub });
+    const browser = await launch();
+    try {
+      const w = await watchedPage(browser);
+      await w.page.goto(new URL('/live/nope', live.url).href);
+      await w.page.waitForSelector('body[data-live-error="true"]');
+      expect(await w.page.locator('[role="alert"]').first().textContent()).toBe("No live run 'nope' on this server (it may have ended; its documents are on the index page).");
+      await w.context.close();
+      // The refused stream is the one expected console error.
+      expect(w.problems.filter((p) => !/404/.test(p))).toEqual([]);
+    } finally {
+      await browser.close();
+      await live.close();
+    }
+  });
+});

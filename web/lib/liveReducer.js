@@ -59,7 +59,11 @@ export function reduceLive(state, id, event) {
       state.warnings.push(event.message);
       break;
     case 'point-start':
+      // Each point is a profile run of its own: its phases and progress start again.
       state.running = { configuration: event.configuration, offered: event.offered };
+      state.phases = [];
+      state.phase = null;
+      state.progress = null;
       break;
     case 'point-done':
       state.points.push({ configuration: event.configuration, point: event.point });

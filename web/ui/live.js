@@ -59,6 +59,14 @@ export function followRun(root, runId, options = {}) {
       schedule();
     });
   }
+  source.addEventListener('error', () => {
+    // A refused stream (an unknown run: 404) closes for good; a dropped one reconnects by itself
+    // and resumes after the last id it saw.
+    if (source.readyState === EventSource.CLOSED && state.documents === null) {
+      ui.failed.textContent = state.lastId === 0 ? `No live run '${runId}' on this server (it may have ended; its documents are on the index page).` : 'The connection to the run was lost.';
+      document.body.dataset.liveError = 'true';
+    }
+  });
   return { state, close: () => source.close() };
 }
 

@@ -44,6 +44,8 @@ export function renderReportHtml(options: ExportOptions): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta name="generator" content="capacity-plan ${escapeHtml(versions.capacityPlan)}">`,
     `<title>capacity-plan report: ${escapeHtml(names)}</title>`,
+    // No favicon request: the file opens with the network off, and a served page would 404.
+    '<link rel="icon" href="data:,">',
     `<style>\n${css}</style>`,
     '</head>',
     '<body>',

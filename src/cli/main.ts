@@ -9,6 +9,7 @@ import { registerPricesCommand } from './prices.js';
 import { registerReportCommand } from './report.js';
 import { registerServeCommand } from './serve.js';
 import { runCli, type Register } from './program.js';
+import { registerRightsizeCommand } from './rightsize.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
 
@@ -22,6 +23,7 @@ const commands: Register[] = [
   registerAgentCommand,
   registerServeCommand,
   registerReportCommand,
+  registerRightsizeCommand,
 ];
 
 async function main(): Promise<void> {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReportCommand } from '../../src/cli/report.js';
 import { registerServeCommand } from '../../src/cli/serve.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
+import { cliSandbox, type CliSandbox } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
 
 /** `capacity-plan report` and `serve` from the command line: output, and one-line errors. */
 let box: CliSandbox;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BUILT_CLI } from '../support/repoRoot.js';
 
 /**
  * `profile --serve`: the URL is printed, the page's stream carries the run and ends with the
@@ -15,7 +16,7 @@ describe('profile --serve', () => {
   it('prints the live URL, streams the run to a connected client, ends with the report and exits', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(process.cwd(), 'src/cli/main.ts'), 'profile', '--model', 'tiny', '--duration', '3', '--serve', '--serve-port', '0', '--quiet', '--out', join(dir, 'r.json')],
+      [BUILT_CLI, 'profile', '--model', 'tiny', '--duration', '3', '--serve', '--serve-port', '0', '--quiet', '--out', join(dir, 'r.json')],
       { cwd: process.cwd(), env: { ...process.env, CAPACITY_PLAN_HOME: join(dir, 'home') }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

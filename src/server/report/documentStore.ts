@@ -4,7 +4,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
-import { parseAnyDocument } from '../../util/documents.js';
+import { parseAnyDocumentText } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
 
 /**
@@ -56,9 +56,9 @@ export function slug(name: string): string {
   return (s || 'document').slice(0, 120);
 }
 
-/** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocument: older versions upgraded). */
+/** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocumentText: older versions upgraded). */
 export function parseReportDocument(text: string, path: string): ReportDocument {
-  return parseAnyDocument(text, path).doc;
+  return parseAnyDocumentText(text, path).doc;
 }
 
 export const sha256Hex = (bytes: string | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

@@ -243,3 +243,31 @@ describe('compareView: the verdict sentence', () => {
     expect(vm.pairs[0].verdict).toBe('article-triton-g4dn serves 3.89× the throughput of article-torchserve-g4dn (183.0 vs 47.0 req/s; no per-window samples: not tested).');
   });
 });
+
+describe('profileView: per-window stages (documents that record them)', () => {
+  it('stacks each window\'s stage means in pipeline order, as chart.js stacked areas', () => {
+    const withStages = {
+      ...unstable,
+      measurement: {
+        ...unstable.measurement,
+        windows: unstable.measurement.windows.map((w, i) => ({
+          ...w,
+          stages: [
+            { ...w.latency, name: 'infer' as const, meanMs: 20 + i, sharePct: 50 },
+            { ...w.latency, name: 'preprocess' as const, meanMs: 10, sharePct: 25 },
+          ],
+        })),
+      },
+    };
+    const vm: Loose = profileView(withStages);
+    const chart = vm.charts.stagesPerWindow;
+    expect(chart.datasets.map((d: Loose) => d.label)).toEqual(['preprocess', 'infer']);
+    expect(chart.datasets[1].data.map((p: Loose) => p.y)).toEqual([20, 21, 22, 23]);
+    expect(chart.finding).toBe('In the last window infer takes the most: 23.0 ms of each request.');
+    const config: Loose = chartConfig(chart);
+    expect(config.options.scales.y.stacked).toBe(true);
+    expect(config.data.datasets.map((d: Loose) => d.fill)).toEqual(['origin', '-1']);
+    // Older documents have no per-window stages: no chart rather than an empty one.
+    expect(profileView(unstable).charts.stagesPerWindow).toBeUndefined();
+  });
+});

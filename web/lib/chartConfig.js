@@ -6,7 +6,7 @@
 
 export function chartConfig(model, theme = LIGHT) {
   const isBar = model.type === 'bar';
-  const datasets = model.datasets.map((d) => datasetConfig(d, model, theme));
+  const datasets = model.datasets.map((d, i) => datasetConfig(d, model, theme, i));
   const scales = isBar ? barScales(model, theme) : xyScales(model, theme);
   return {
     type: model.type === 'scatter' ? 'scatter' : model.type,
@@ -29,9 +29,12 @@ export function chartConfig(model, theme = LIGHT) {
   };
 }
 
-function datasetConfig(d, model, theme) {
+function datasetConfig(d, model, theme, index) {
   const colour = d.colour === '#000000' ? theme.text : d.colour;
-  const base = { label: d.label, data: d.data, borderColor: colour, backgroundColor: colour };
+  // Stacked areas: each fills down to the one below it, translucent so the grid shows through.
+  const base = model.stackedArea
+    ? { label: d.label, data: d.data, borderColor: colour, backgroundColor: `${colour}99`, fill: index === 0 ? 'origin' : '-1' }
+    : { label: d.label, data: d.data, borderColor: colour, backgroundColor: colour };
   if (model.type === 'bar') return { ...base, ...(d.stack ? { stack: d.stack } : {}), borderWidth: 0 };
   const hollow = d.hollow;
   return {
@@ -61,7 +64,9 @@ function xyScales(model, theme) {
   });
   const x = axis(model.x, 'bottom');
   if (model.x.percentileTicks) x.ticks.callback = percentileTick;
-  return { x, y: axis(model.y, 'left') };
+  const y = axis(model.y, 'left');
+  if (model.stackedArea) y.stacked = true;
+  return { x, y };
 }
 
 function barScales(model, theme) {

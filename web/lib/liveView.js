@@ -1,6 +1,6 @@
 import { fixed, round } from './format.js';
 import { progressOf, timeline } from './liveReducer.js';
-import { latencyChart, throughputChart } from './profileView.js';
+import { latencyChart, stagesPerWindowChart, throughputChart } from './profileView.js';
 import { sweepView } from './sweepView.js';
 
 /**
@@ -16,6 +16,7 @@ export function liveView(state, options = {}) {
     const pseudo = { measurement: { windows: state.windows }, requests: { failed: state.counters.failed, dropped: state.counters.dropped }, throughputRps: state.counters.throughputRps ?? 0 };
     charts.latency = latencyChart(pseudo, xs, sla);
     charts.throughput = throughputChart(pseudo, xs);
+    if (state.windows.some((w) => w.stages?.length)) charts.stagesPerWindow = stagesPerWindowChart(pseudo, xs);
   }
   if (state.kind === 'sweep' && state.points.length > 0 && sla) charts.capacity = sweepView(pseudoSweep(state, sla)).charts.capacity;
   return {

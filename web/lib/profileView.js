@@ -43,6 +43,7 @@ export function profileView(doc, options = {}) {
     charts: {
       latency: latencyChart(doc, xs, sla),
       throughput: throughputChart(doc, xs),
+      ...(windows.some((w) => w.stages?.length) ? { stagesPerWindow: stagesPerWindowChart(doc, xs) } : {}),
       distribution: distribution.chart,
       batches: batchChart(doc),
       utilisation: utilisationChart(doc, xs),
@@ -217,6 +218,32 @@ export function throughputChart(doc, xs) {
       ['window', 'start s', 'req/s', 'completed', 'failed', 'dropped'],
       windows.map((w, i) => [String(w.index), fixed(xs[i], 1), fixed(w.throughputRps, 1), String(w.completed), String(w.failed), String(w.dropped)]),
     ),
+  };
+}
+
+/** Stage means per window, stacked in pipeline order (windows of documents that record them). */
+export function stagesPerWindowChart(doc, xs) {
+  const windows = doc.measurement.windows;
+  const names = inPipelineOrder([...new Set(windows.flatMap((w) => (w.stages ?? []).map((st) => st.name)))].map((name) => ({ name }))).map((r) => r.name);
+  const datasets = names.map((name) => ({
+    label: name,
+    data: windows.map((w, i) => ({ x: xs[i], y: w.stages?.find((st) => st.name === name)?.meanMs ?? null })),
+    colour: stageColour(name),
+    dash: [],
+    fill: true,
+  }));
+  const last = windows.at(-1);
+  const top = last?.stages?.length ? last.stages.reduce((a, b) => (b.meanMs > a.meanMs ? b : a)) : null;
+  return {
+    id: 'stagesPerWindow',
+    title: 'Stages per window (mean ms, stacked in pipeline order)',
+    type: 'line',
+    stackedArea: true,
+    x: { title: 's since start', type: 'linear' },
+    y: { title: 'ms', type: 'linear', min: 0 },
+    datasets,
+    finding: top ? `In the last window ${top.name} takes the most: ${ms(top.meanMs)} of each request.` : 'No per-window stage times.',
+    table: table(['window', ...names.map((n) => `${n} ms`)], windows.map((w) => [String(w.index), ...names.map((n) => fixed(w.stages?.find((st) => st.name === n)?.meanMs, 2))])),
   };
 }
 

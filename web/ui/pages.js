@@ -16,6 +16,7 @@ export function profilePage(vm, ctx) {
     section('Stage breakdown', `${p}-stages`, vm.stages.rows.length > 0 ? chartFigure(vm.stages.chart, ctx) : h('p', {}, 'No stage times in this document.'), stageNote(vm.stages)),
     section('Latency per window', `${p}-latency-s`, chartFigure(vm.charts.latency, ctx)),
     section('Throughput per window', `${p}-throughput-s`, chartFigure(vm.charts.throughput, ctx)),
+    vm.charts.stagesPerWindow ? section('Stages per window', `${p}-stages-window-s`, chartFigure(vm.charts.stagesPerWindow, ctx)) : null,
     section('Latency by percentile', `${p}-distribution-s`, chartFigure(vm.charts.distribution, ctx)),
     section('Batch sizes', `${p}-batches-s`, chartFigure(vm.charts.batches, ctx)),
     section('Utilisation', `${p}-utilisation-s`, chartFigure(vm.charts.utilisation, ctx)),

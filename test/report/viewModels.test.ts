@@ -271,3 +271,13 @@ describe('profileView: per-window stages (documents that record them)', () => {
     expect(profileView(unstable).charts.stagesPerWindow).toBeUndefined();
   });
 });
+
+describe('compareView: stages with per-window samples', () => {
+  it('tests stage means with Welch when both runs record stages per window', () => {
+    const measured = (p: string) => ProfileResultDocument.parse(json(`test/fixtures/report-measured/${p}.json`));
+    const [a, b] = [measured('torchserve-default'), measured('triton-dynamic')];
+    const row: Loose = compareView([a, b]).pairs[0].rows.find((r: Loose) => r.id === 'stage:configLoad');
+    expect(row.test).not.toBeNull();
+    expect(row.betterText).toMatch(/Welch p = /);
+  });
+});

@@ -51,7 +51,10 @@ export function comparePair(a, b) {
   for (const name of stageNames) {
     const sa = a.stages.find((s) => s.name === name);
     const sb = b.stages.find((s) => s.name === name);
-    rows.push(compareRow({ id: `stage:${name}`, label: `stage ${name} (mean)`, unit: 'ms', better: 'lower' }, sa?.meanMs, sb?.meanMs, null, [a.name, b.name]));
+    // Documents that record stages per window give per-window samples for Welch, as throughput does.
+    const perWindow = (d) => d.measurement.windows.map((w) => w.stages?.find((st) => st.name === name)?.meanMs).filter((x) => x !== undefined);
+    const samples = [perWindow(a), perWindow(b)];
+    rows.push(compareRow({ id: `stage:${name}`, label: `stage ${name} (mean)`, unit: 'ms', better: 'lower' }, sa?.meanMs, sb?.meanMs, samples, [a.name, b.name]));
   }
   const throughput = rows.find((r) => r.id === 'throughput');
   return {

@@ -14,7 +14,7 @@ export function chartFigure(model, ctx) {
     'figure',
     { id, class: 'chart' },
     h('figcaption', {}, h('strong', {}, model.title), ' ', h('span', { class: 'finding' }, model.finding)),
-    h('div', { class: 'canvas-box' }, canvas),
+    h('div', { class: model.horizontal && (model.labels?.length ?? 0) <= 2 ? 'canvas-box short' : 'canvas-box' }, canvas),
     h('details', {}, h('summary', {}, 'Data'), dataTable(model.table, null, `${ctx.docId ?? 'report'}-${model.id}`)),
   );
 }

@@ -42,10 +42,10 @@ export interface LiveSession extends LiveHooks {
   end(): Promise<void>;
 }
 
-export async function startLiveSession(rt: Runtime, flags: LiveFlags, kind: LiveRunKind): Promise<LiveSession> {
+export async function startLiveSession(rt: Runtime, flags: LiveFlags, kind: LiveRunKind, options: { sla?: { percentile: string; maxLatencyMs: number } | null } = {}): Promise<LiveSession> {
   const store = new DocumentStore();
   const hub = new LiveRunHub({ store });
-  const server: ReportServer = await startReportServer({ store, host: '127.0.0.1', port: flags.servePort, hub });
+  const server: ReportServer = await startReportServer({ store, host: '127.0.0.1', port: flags.servePort, hub, sla: options.sla ?? null });
   let runId: string | null = null;
   const documents: { name: string; path: string; sha256: string; document: ReportDocument }[] = [];
   return {

@@ -53,7 +53,7 @@ export const registerSweepCommand: Register = (program, rt) => {
     .command('sweep')
     .description('measure capacity curves: each configuration at rising load, up to the highest throughput that meets the SLA');
   addSpecFlags(addFlags(addFlags(command, SWEEP_FLAGS), LIVE_FLAGS)).action(async (flags: SweepFlags & LiveFlags) => {
-    const live = flags.serve ? await startLiveSession(rt, flags, 'sweep') : undefined;
+    const live = flags.serve ? await startLiveSession(rt, flags, 'sweep', { sla: flags.sla ?? null }) : undefined;
     await sweepCommand(flags, rt, live).finally(() => live?.end());
   });
 };

@@ -72,6 +72,10 @@ describe('report server: documents API', () => {
     expect((await get('/static/../package.json')).status).toBe(404);
   });
 
+  it('GET /api/config: the default SLA, null unless serve --sla gave one', async () => {
+    expect(await (await get('/api/config')).json()).toEqual({ sla: null });
+  });
+
   it('answers only loopback Host headers when bound to loopback', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {

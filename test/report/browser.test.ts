@@ -36,7 +36,7 @@ describe.runIf(run)('report pages in Chromium', () => {
 
   beforeAll(async () => {
     const { store } = await loadDocuments(FIXTURES, process.cwd());
-    server = await startReportServer({ store, host: '127.0.0.1', port: 0 });
+    server = await startReportServer({ store, host: '127.0.0.1', port: 0, sla: { percentile: 'p99', maxLatencyMs: 250 } });
     browser = await launch();
     dir = mkdtempSync(join(tmpdir(), 'cp-browser-'));
   });
@@ -138,6 +138,14 @@ describe.runIf(run)('report pages in Chromium', () => {
     const row = page.locator('tr', { has: page.locator('th', { hasText: /^throughput$/ }) });
     expect(await row.locator('td').last().textContent()).toMatch(/Welch p = /);
     await finish('compare');
+  });
+
+  it('without ?sla= a page draws the server\'s SLA (serve --sla)', async () => {
+    const { page } = await open('/profile/unstable-run');
+    const latency = await chartData(page, 'latency');
+    expect(latency.datasets.at(-1)!.label).toBe('SLA p99 ≤ 250 ms');
+    expect(await page.locator('.verdict .sentence').textContent()).toContain('SLA p99 ≤ 250 ms ✓ met');
+    await finish();
   });
 
   it('index: lists every document', async () => {

@@ -21,7 +21,8 @@ async function getJson(url) {
 
 async function renderServed(root) {
   const params = new URLSearchParams(location.search);
-  const sla = parseSla(params.get('sla'));
+  // The page's ?sla= first, else the server's (serve --sla).
+  const sla = parseSla(params.get('sla')) ?? (await getJson('/api/config')).sla;
   const [, page, rawId] = location.pathname.split('/');
   const id = rawId ? decodeURIComponent(rawId) : null;
   if (!page) {

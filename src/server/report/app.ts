@@ -18,6 +18,8 @@ export interface ReportAppOptions {
   /** Loopback binding: only Host headers naming loopback are answered (DNS rebinding). */
   loopbackOnly?: boolean;
   webDir?: string;
+  /** The SLA pages draw when their URL names none (`serve --sla`). */
+  sla?: { percentile: string; maxLatencyMs: number } | null;
   extend?: (app: Express) => void;
 }
 
@@ -45,6 +47,9 @@ export function createReportApp(options: ReportAppOptions): Express {
   });
   if (options.token) app.use(requireToken(options.token));
 
+  app.get('/api/config', (_req, res) => {
+    res.json({ sla: options.sla ?? null });
+  });
   app.get('/api/documents', (_req, res) => {
     res.json({
       documents: options.store.list().map((e) => ({ id: e.id, kind: e.kind, name: nameOf(e.doc), path: e.path, sha256: e.sha256, createdAt: e.doc.createdAt })),

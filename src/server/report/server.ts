@@ -18,6 +18,8 @@ export interface ReportServerOptions {
   token?: string;
   /** Live runs, streamed on /api/runs/:id/events. */
   hub?: LiveRunHub;
+  /** The SLA the pages draw by default. */
+  sla?: { percentile: string; maxLatencyMs: number } | null;
   extend?: (app: Express) => void;
 }
 
@@ -43,7 +45,7 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
     options.hub?.mount(app);
     options.extend?.(app);
   };
-  const app = createReportApp({ store: options.store, ...(token ? { token } : {}), loopbackOnly: loopback, extend });
+  const app = createReportApp({ store: options.store, ...(token ? { token } : {}), loopbackOnly: loopback, sla: options.sla ?? null, extend });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port, options.host);
     s.once('listening', () => resolve(s));

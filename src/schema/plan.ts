@@ -18,6 +18,10 @@ export const PriceOriginDoc = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cache'), fetchedAt: z.string() }).strict(),
 ]);
 
+/** Where the fleet runs: EC2 instances, or SageMaker real-time endpoints on the same hardware (`ml.` types). */
+export const PlanPlatform = z.enum(['ec2', 'sagemaker']);
+export type PlanPlatform = z.infer<typeof PlanPlatform>;
+
 export const PlanCandidate = z
   .object({
     /** Unique within the plan: the document name, plus `/<configuration>` for sweep configurations. */
@@ -28,7 +32,12 @@ export const PlanCandidate = z
     document: z.string(),
     /** The sweep configuration's label; null for a profile. */
     configuration: z.string().nullable(),
+    /** The type priced: `g4dn.xlarge` on EC2, `ml.g4dn.xlarge` on SageMaker. */
     instanceType: z.string(),
+    /** Absent in plans made before platforms: EC2. */
+    platform: PlanPlatform.optional(),
+    /** The instance type the figures were measured on, when it is not `instanceType` (the same hardware on the other platform). */
+    measuredOn: z.string().optional(),
     region: z.string(),
     /** The figures come from a publication, not from a capacity-plan measurement. */
     imported: z.boolean(),
@@ -104,6 +113,8 @@ export const Plan = z
         utilization: z.number().positive().max(1),
         minInstances: z.number().int().nonnegative(),
         region: z.string(),
+        /** `plan --platform`; absent in plans made before platforms: EC2. */
+        platform: z.enum(['ec2', 'sagemaker', 'both']).optional(),
         monthHours: z.literal(MONTH_HOURS),
         traffic: TrafficSummary,
       })

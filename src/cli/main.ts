@@ -7,6 +7,7 @@ import { registerProfileCommand } from './profile.js';
 import { registerPlanCommand } from './plan.js';
 import { registerPricesCommand } from './prices.js';
 import { runCli, type Register } from './program.js';
+import { registerRightsizeCommand } from './rightsize.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
 
@@ -18,6 +19,7 @@ const commands: Register[] = [
   registerModelCommand,
   registerSweepCommand,
   registerAgentCommand,
+  registerRightsizeCommand,
 ];
 
 async function main(): Promise<void> {

@@ -131,6 +131,8 @@ export async function listHostingPrices(
     );
   }
   if (!options.family && !options.region) lines.push(`Not in any source: ${hosting.requestedButNotSourced.join('; ')}.`);
-  for (const s of sources) lines.push(`Source ${s.id}: ${s.repo} ${s.path}, data ${s.date ?? 'date unknown'}${s.url ? ` (${s.url})` : ''}`);
+  for (const s of sources) {
+    lines.push(`Source ${s.id}: ${s.repo} ${s.path}, ${s.dataDate ? `data: ${s.dataDate}, dated ${s.date}` : `data ${s.date ?? 'date unknown'}`}${s.url ? ` (${s.url})` : ''}`);
+  }
   rt.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,4 +1,5 @@
 import type { CostExtra, Environment } from '../schema/profileResult.js';
+import type { RunEventBus } from '../profile/events.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import { SWEEP_SCHEMA_VERSION, type CurvePoint, type SweepConfiguration, type SweepResult } from '../schema/sweepResult.js';
 import { InterruptedError } from '../util/errors.js';
@@ -37,6 +38,8 @@ export interface RunSweepOptions {
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
   onPoint?: (event: PointContext & { point: CurvePoint; replayed: boolean }) => void;
+  /** Where point-start (before a point is measured) and point-done (after each point, replayed too) go. */
+  events?: RunEventBus;
 }
 
 export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
@@ -62,6 +65,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       const replayed = entry !== undefined;
       if (!entry) {
         if (signal?.aborted) throw interrupted();
+        options.events?.publish({ type: 'point-start', configuration: config.label, offered });
         let measured: MeasuredPoint;
         try {
           measured = await measure(pointSpec(config.spec, offered.kind, load), { configuration: config.label, offered });
@@ -77,6 +81,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       }
       used.push(entry);
       points.push(entry.point);
+      options.events?.publish({ type: 'point-done', configuration: config.label, offered, point: entry.point, replayed });
       options.onPoint?.({ configuration: config.label, offered, point: entry.point, replayed });
       return { load, throughputRps: entry.point.throughputRps, meetsSla: entry.point.meetsSla };
     });

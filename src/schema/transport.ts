@@ -17,7 +17,7 @@ export const HTTP_PROTOCOLS: readonly HttpProtocol[] = HttpProtocol.options;
  * (Triton: `kserve-v2`), or `{"instances": [C][H][W]}` JSON (`json`: TF Serving style, the
  * framework containers' default JSON input).
  */
-export const SageMakerProtocol = z.enum(['raw', 'torchserve', 'kserve-v2', 'json']);
+export const SageMakerProtocol = z.enum(['raw', 'kserve-v2', 'torchserve', 'json']);
 export type SageMakerProtocol = z.infer<typeof SageMakerProtocol>;
 
 export const TransportInfo = z.discriminatedUnion('kind', [

@@ -81,6 +81,7 @@ describe('profile --target sagemaker://<endpoint>/<variant>', () => {
     expect(doc.requests.failed).toBe(doc.requests.failures.reduce((n, f) => n + f.count, 0));
     // Every request went to the endpoint by name, to the variant asked for, as the image file's own bytes.
     expect(fake.invocations.every((c) => c.endpointName === 'resnet-endpoint' && c.targetVariant === 'AllTraffic' && c.contentType === 'image/jpeg')).toBe(true);
+    expect(r.stdout).toContain(`next: capacity-plan plan sagemaker.json --sla <sla> --peak-rps <peak req/s> --platform sagemaker`);
     expect(r.stdout).toContain('through InvokeEndpoint to SageMaker endpoint resnet-endpoint/AllTraffic in us-east-1 (raw; served by AllTraffic');
   });
 

@@ -57,6 +57,7 @@ export function renderPlan(plan: Plan): string {
   if (recommendation) lines.push(`Recommended: ${recommendation}`);
   else if (plan.closest) lines.push(`No candidate meets ${formatSla(inputs.sla)}; closest: ${plan.closest.id}, ${plan.closest.byMs} ms (${plan.closest.byPct}%) over`);
   for (const entry of plan.comparison ?? []) lines.push(entry.sentence.charAt(0).toUpperCase() + entry.sentence.slice(1));
+  for (const entry of plan.platformComparison ?? []) lines.push(entry.sentence);
   if (plan.warnings.length > 0) {
     lines.push('', 'Warnings:');
     for (const w of plan.warnings) lines.push(`  - ${w}`);

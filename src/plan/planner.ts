@@ -183,6 +183,7 @@ export function buildPlan(request: PlanRequest): Plan {
     recommended,
     closest,
     ...(request.compare ? { comparison: compareDocuments(request.documents, scored) } : {}),
+    ...(choice === 'both' ? { platformComparison: comparePlatforms(request.candidates, scored) } : {}),
   };
   return Plan.parse(plan);
 }
@@ -220,6 +221,30 @@ function notesFor(
         : `${c.id}: scheduled scaling must start instances ahead of each step up; the cold start was not profiled`,
     );
   }
+}
+
+/** Each candidate priced on both platforms: what SageMaker's endpoints cost over EC2 for the same fleet. */
+function comparePlatforms(candidates: CandidateInput[], scored: Scored[]): NonNullable<Plan['platformComparison']> {
+  const byId = new Map(scored.map((s) => [s.doc.id, s]));
+  return candidates.flatMap((c) => {
+    const ec2 = byId.get(`${c.id}@ec2`);
+    const sagemaker = byId.get(`${c.id}@sagemaker`);
+    if (!ec2 || !sagemaker) return [];
+    const difference = sagemaker.usdPerMonth - ec2.usdPerMonth;
+    const pct = ec2.usdPerMonth > 0 ? ` (${difference >= 0 ? '+' : '-'}${Math.round(Math.abs(difference / ec2.usdPerMonth) * 100)}%)` : '';
+    const fleet = `${sagemaker.doc.peakInstances} x ${sagemaker.doc.instanceType} against ${ec2.doc.peakInstances} x ${ec2.doc.instanceType}`;
+    const verb = difference >= 0 ? `costs ${formatUsd(roundCents(difference))}/month more` : `costs ${formatUsd(roundCents(-difference))}/month less`;
+    return [
+      {
+        ec2: ec2.doc.id,
+        sagemaker: sagemaker.doc.id,
+        ec2UsdPerMonth: ec2.doc.usdPerMonth,
+        sagemakerUsdPerMonth: sagemaker.doc.usdPerMonth,
+        differenceUsdPerMonth: roundCents(difference),
+        sentence: `${c.id} on SageMaker real-time endpoints ${verb} than on EC2${pct}: ${fleet}`,
+      },
+    ];
+  });
 }
 
 /** The first document's best candidate is the baseline; each other document's best is compared with it. */

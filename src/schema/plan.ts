@@ -136,6 +136,22 @@ export const Plan = z
     closest: z.object({ id: z.string(), byMs: z.number(), byPct: z.number() }).strict().nullable(),
     /** With --compare: the first document is the baseline, each other compared with it. */
     comparison: z.array(ComparisonEntry).optional(),
+    /** With --platform both: each profile or configuration on SageMaker against EC2 (same capacity, same instance count). */
+    platformComparison: z
+      .array(
+        z
+          .object({
+            ec2: z.string(),
+            sagemaker: z.string(),
+            ec2UsdPerMonth: z.number().nonnegative(),
+            sagemakerUsdPerMonth: z.number().nonnegative(),
+            /** SageMaker minus EC2: positive when SageMaker costs more. */
+            differenceUsdPerMonth: z.number(),
+            sentence: z.string(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 export type Plan = z.infer<typeof Plan>;

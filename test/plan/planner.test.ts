@@ -132,6 +132,14 @@ describe('buildPlan: the article figures on SageMaker real-time endpoints', () =
       ['article-torchserve-g4dn@sagemaker', 'ml.g4dn.xlarge', 1110.14],
     ]);
     expect(plan.recommended).toBe('article-triton-g4dn@ec2');
+    // Triton: 537.57 - 383.98 = 153.59 (+40%); TorchServe: 1110.14 - 802.96 = 307.18 (+38%)
+    expect(plan.platformComparison?.map((p) => [p.ec2, p.sagemaker, p.differenceUsdPerMonth])).toEqual([
+      ['article-torchserve-g4dn@ec2', 'article-torchserve-g4dn@sagemaker', 307.18],
+      ['article-triton-g4dn@ec2', 'article-triton-g4dn@sagemaker', 153.59],
+    ]);
+    expect(renderPlan(plan)).toContain(
+      'article-triton-g4dn on SageMaker real-time endpoints costs $153.59/month more than on EC2 (+40%): 1 x ml.g4dn.xlarge against 1 x g4dn.xlarge',
+    );
     expect(renderPlan(plan)).toContain('Recommended: article-triton-g4dn@ec2 on EC2: 1 x g4dn.xlarge in us-east-1, $383.98/month static');
     expect(plan.prices.statement).toBe(
       'On-Demand Linux prices for us-east-1 from embedded snapshot (karpenter-pricing-us-east-1, 2026-07-20); ' +

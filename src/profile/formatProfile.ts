@@ -9,9 +9,13 @@ export function formatProfileSummary(result: ProfileResult): string {
   const lines: string[] = [];
   const spec = result.spec;
   const env = result.environment;
+  // A SageMaker endpoint's engine, instances and batching are its own, not the spec's.
+  const endpoint = result.transport?.kind === 'sagemaker';
   lines.push(
-    `${result.name}: ${result.model?.source ?? 'model'} on ${env.executionProvider ?? 'cpu'}` +
-      (spec ? `, ${spec.engine.instances} instance(s), batching ${spec.batching.policy}, load ${describeLoad(result)}` : '') +
+    (endpoint
+      ? `${result.name}: load ${describeLoad(result)}`
+      : `${result.name}: ${result.model?.source ?? 'model'} on ${env.executionProvider ?? 'cpu'}` +
+        (spec ? `, ${spec.engine.instances} instance(s), batching ${spec.batching.policy}, load ${describeLoad(result)}` : '')) +
       describeTransport(result) +
       ` — ${env.instanceType ?? env.cpuModel}`,
   );

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -160,6 +161,8 @@ async function createTarget(
   let kserveInspected = 0;
   const reader = new ServerStageReader();
   const aborter = new AbortController();
+  // Every request in flight listens on the one signal (to be abandoned after drain): no limit applies.
+  setMaxListeners(0, aborter.signal);
   let drainTimer: ReturnType<typeof setTimeout> | undefined;
   let drained = false;
   let closed = false;

@@ -1,4 +1,4 @@
-import { EnvironmentError, InterruptedError, RemoteError, type CapacityPlanError } from '../util/errors.js';
+import { EnvironmentError, InterruptedError, RemoteError } from '../util/errors.js';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 const THROTTLING = /^(Throttling|ThrottlingException|ThrottledException|RequestLimitExceeded|TooManyRequestsException|LimitExceededException|LimitExceededFault|RequestThrottled)$/;
@@ -34,7 +34,8 @@ function networkCode(error: unknown): string | undefined {
  * throttling included once the SDK's own retries are spent. Anything unrecognised is returned
  * unchanged: it is a bug and should show its stack.
  */
-export function describeAwsError(error: unknown, service: AwsService): CapacityPlanError | unknown {
+// unknown: a CapacityPlanError, or whatever was thrown when it is not recognised.
+export function describeAwsError(error: unknown, service: AwsService): unknown {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
   const tail = service.stillWorks ? `; ${service.stillWorks}` : '';
   // Ctrl-C during a call: nothing is written until every call has answered, so nothing is half-done.

@@ -13,6 +13,7 @@ import { benchHarnessEfficiency, HARNESS_DEFAULTS, type HarnessModel } from './h
 import { benchHttpOverhead } from './httpBench.js';
 import { benchLoadgenVsAutocannon } from './loadgenBench.js';
 import { benchPlanFullCatalog } from './planBench.js';
+import { benchRightsizeAnalysis } from './rightsizeBench.js';
 import { benchStageAccounting } from './stageBench.js';
 
 interface Target {
@@ -61,6 +62,15 @@ const BENCHES: Bench[] = [
     async run() {
       const { planFullCatalogMs } = await benchPlanFullCatalog();
       return { value: planFullCatalogMs, raw: {} };
+    },
+  },
+  {
+    name: 'rightsizeAnalysisMs',
+    target: below(1000),
+    digits: 1,
+    async run() {
+      const { rightsizeAnalysisMs, findings } = await benchRightsizeAnalysis();
+      return { value: rightsizeAnalysisMs, raw: { 'rightsize.fleets': 100, 'rightsize.minutesPerFleet': 14 * 1440, 'rightsize.findings': findings } };
     },
   },
   {
@@ -155,7 +165,7 @@ function usage(): string {
   ].join('\n');
 }
 
-function machine(): Record<string, unknown> {
+function machine(): { cpuModel: string; cores: number; memoryGiB: number; loadAverage1mAtStart: number; platform: string; node: string; onnxruntime: string } {
   return {
     cpuModel: cpus()[0]?.model.trim() || 'unknown',
     cores: availableParallelism(),
@@ -231,7 +241,7 @@ async function main(): Promise<number> {
   return rows.some((r) => r.error) ? 1 : 0;
 }
 
-function formatTable(rows: Row[], machineInfo: Record<string, unknown>, totalSeconds: number): string {
+function formatTable(rows: Row[], machineInfo: ReturnType<typeof machine>, totalSeconds: number): string {
   const header = ['name', 'value', 'target', 'meets'];
   const body = rows.map((r) => [r.name, r.value === null ? `error: ${r.error}` : r.value.toFixed(r.digits), r.target, r.meets === null ? '-' : r.meets ? 'yes' : 'NO']);
   return [

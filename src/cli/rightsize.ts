@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { readPlanDocument } from '../plan/readPlanDocument.js';
 import { loadPriceBook } from '../pricing/cache.js';
 import { alarmSpecs } from '../rightsize/alarms.js';
 import { analyseFleet } from '../rightsize/analyse.js';
@@ -14,8 +13,7 @@ import { seriesFromRecording } from '../rightsize/series.js';
 import { Fleet } from '../schema/fleet.js';
 import { FINDING_KINDS, type FindingKind, type PeakStat } from '../schema/findings.js';
 import { METRIC_RECORDING_SCHEMA_VERSION, MetricRecording } from '../schema/metricRecording.js';
-import { Plan, PLAN_SCHEMA_VERSION } from '../schema/plan.js';
-import { parseDocument, readDocument, writeFileAtomic, writeJsonAtomic } from '../util/documents.js';
+import { readAnyDocument, readDocument, writeFileAtomic, writeJsonAtomic } from '../util/documents.js';
 import { InputError, MeasurementError, UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
 import { oneOf } from './flags.js';
@@ -187,27 +185,7 @@ async function readFleet(path: string, label: string): Promise<Fleet> {
   return parsed.data;
 }
 
+/** The fleet's capacity: a profile, sweep or plan document; errors name it as the fleet file does. */
 async function readCapacityDocument(path: string, label: string): Promise<CapacityDocument> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the fleet's capacity document '${label}': ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`, 'capacity is relative to the fleet file');
-  }
-  let kind: unknown;
-  try {
-    kind = (JSON.parse(text) as { kind?: unknown } | null)?.kind;
-  } catch (error) {
-    throw new InputError(`capacity '${label}' is not valid JSON: ${(error as Error).message}`);
-  }
-  if (kind !== 'plan' && kind !== 'profile-result' && kind !== 'sweep-result') {
-    throw new InputError(
-      `capacity '${label}' has kind ${JSON.stringify(kind ?? null)}: a fleet's capacity is a 'profile-result', 'sweep-result' or 'plan' document`,
-      'point capacity at what `capacity-plan profile`, `sweep` or `plan --out` wrote',
-    );
-  }
-  if (kind === 'plan') return { kind: 'plan', path: label, doc: parseDocument(text, label, Plan, 'plan', PLAN_SCHEMA_VERSION) };
-  const document = await readPlanDocument(path, '/');
-  return { ...document, path: label } as CapacityDocument;
+  return readAnyDocument(path, label);
 }

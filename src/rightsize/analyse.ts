@@ -33,6 +33,8 @@ const LISTED_HOURS = 24;
 
 interface Hour {
   startEpochS: number;
+  /** startEpochS as UTC ISO, made once. */
+  start: string;
   minutes: number;
   weight: number;
   peakRps: number;
@@ -58,12 +60,14 @@ export function analyseFleet(series: FleetSeries, capacity: FleetCapacity, fleet
   const monthly = (instanceHours: number, weightHours: number): number =>
     weightHours > 0 ? (instanceHours * quote.usdPerHour * MONTH_HOURS) / weightHours : 0;
 
-  const known = hours.filter((h) => !Number.isNaN(h.running));
+  // Without a demand metric every minute reads as zero requests: nothing may be sized from that.
+  const known = series.hasDemand ? hours.filter((h) => !Number.isNaN(h.running)) : [];
   const knownHours = known.reduce((t, h) => t + h.weight, 0);
   let peak: Hour | undefined;
   for (const h of hours) if (!peak || h.peakRps > peak.peakRps) peak = h;
   const neededAtPeak = hours.reduce((m, h) => Math.max(m, h.needed), fleet.minInstances);
-  const maxRunning = known.length > 0 ? Math.round(known.reduce((m, h) => Math.max(m, h.running), 0)) : null;
+  const counted = hours.filter((h) => !Number.isNaN(h.running));
+  const maxRunning = counted.length > 0 ? Math.round(counted.reduce((m, h) => Math.max(m, h.running), 0)) : null;
   const staticSavings = monthly(
     known.reduce((t, h) => t + Math.max(0, h.running - neededAtPeak) * h.weight, 0),
     knownHours,
@@ -126,7 +130,7 @@ export function analyseFleet(series: FleetSeries, capacity: FleetCapacity, fleet
     summary: {
       runningInstances: maxRunning,
       peakDemandRps: roundTo(peak?.peakRps ?? 0, 3),
-      peakHour: peak ? iso(peak.startEpochS) : null,
+      peakHour: peak ? peak.start : null,
       neededInstances: neededAtPeak,
       staticSavingsUsdPerMonth: roundCents(staticSavings),
       scheduledSavingsUsdPerMonth: roundCents(scheduledSavings),
@@ -155,7 +159,7 @@ interface Context {
 
 function hourly(series: FleetSeries, perInstanceRps: number, fleet: Fleet, peakStat: PeakStat): Hour[] {
   const hours: Hour[] = [];
-  const buffer = new Float64Array(60);
+  const hourIso = hourIsoFormatter();
   const sla = fleet.sla.maxLatencyMs;
   let i = 0;
   while (i < series.minutes) {
@@ -164,6 +168,7 @@ function hourly(series: FleetSeries, perInstanceRps: number, fleet: Fleet, peakS
     let n = 0;
     let sum = 0;
     let max = 0;
+    let second = 0;
     let running = 0;
     let runningN = 0;
     let latency = Number.NaN;
@@ -173,9 +178,12 @@ function hourly(series: FleetSeries, perInstanceRps: number, fleet: Fleet, peakS
     let gpuMemory = Number.NaN;
     for (let m = i; m < end; m++) {
       const rps = series.demandRps[m]!;
-      buffer[n++] = rps;
+      n++;
       sum += rps;
-      if (rps > max) max = rps;
+      if (rps > max) {
+        second = max;
+        max = rps;
+      } else if (rps > second) second = rps;
       const inst = series.instances[m]!;
       if (!Number.isNaN(inst)) {
         running += inst;
@@ -194,9 +202,10 @@ function hourly(series: FleetSeries, perInstanceRps: number, fleet: Fleet, peakS
       const gm = series.gpuMemoryPct[m]!;
       if (!Number.isNaN(gm) && !(gm <= gpuMemory)) gpuMemory = gm;
     }
-    const peakRps = peakStat === 'max' ? max : percentile99(buffer, n);
+    const peakRps = peakStat === 'max' ? max : percentile99(max, second, n);
     hours.push({
       startEpochS: hourStart,
+      start: hourIso(hourStart),
       minutes: n,
       weight: n / 60,
       peakRps,
@@ -232,13 +241,16 @@ function fillRunning(hours: Hour[]): void {
   }
 }
 
-/** Linear interpolation between closest ranks (sorts the first n values in place). */
-function percentile99(values: Float64Array, n: number): number {
-  const sorted = values.subarray(0, n).sort();
+/**
+ * The 99th percentile of n values by linear interpolation between closest ranks. For n <= 101 the
+ * rank 0.99 x (n - 1) lies between the second-highest and the highest value, so those two are all
+ * it needs (an hour has at most 60 minutes).
+ */
+export function percentile99(max: number, second: number, n: number): number {
+  if (n <= 1) return max;
+  if (n > 101) throw new Error(`percentile99 of ${n} values needs more than the top two`);
   const pos = 0.99 * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  return second + (max - second) * (pos - (n - 2));
 }
 
 function finding(
@@ -256,7 +268,7 @@ function finding(
     reasonCodes,
     summary,
     recommendation,
-    evidence: { hours: hours.slice(0, LISTED_HOURS).map((h) => iso(h.startEpochS)), hourCount: hours.length, figures },
+    evidence: { hours: hours.slice(0, LISTED_HOURS).map((h) => h.start), hourCount: hours.length, figures },
     estimatedMonthlySavings: { currency: 'USD', value: roundCents(savingsUsd) },
     risk: Math.max(0, Math.min(4, risk)),
   };
@@ -335,7 +347,7 @@ function underProvisioned(ctx: Context, neededAtPeak: number): Finding[] {
       `in ${hit.length} hour(s) demand peaked above what the running instances carry at ${pct(ctx.fleet.utilization)} of ${ctx.capacity.throughputRps} req/s each: worst ${r1(worst.peakRps)} req/s on ${r2(worst.running)} instances (${pct(load)} of capacity), ${worst.needed} needed`,
       `run at least ${neededAtPeak} instances through the peak hours (or scale on the sla-at-risk alarm)`,
       hit,
-      { worstHour: iso(worst.startEpochS), peakRps: r3(worst.peakRps), runningInstances: r2(worst.running), neededInstances: worst.needed, loadOfCapacity: r3(load) },
+      { worstHour: worst.start, peakRps: r3(worst.peakRps), runningInstances: r2(worst.running), neededInstances: worst.needed, loadOfCapacity: r3(load) },
       -extra,
       load > 1 ? 4 : 3,
     ),
@@ -371,7 +383,7 @@ function slaAtRisk(ctx: Context): Finding[] {
       `observed ${fleet.sla.percentile} exceeded ${fleet.sla.maxLatencyMs} ms for ${OVER_SLA_MINUTES}+ minutes in ${hit.length} of ${withLatency.length} hours; worst ${r1(worst.latencyMs)} ms`,
       'see UNDER_PROVISIONED, IO_BOUND or GPU_SATURATED below for the likely cause; the latency-sla alarm watches this',
       hit,
-      { worstHour: iso(worst.startEpochS), worstLatencyMs: r1(worst.latencyMs), slaMs: fleet.sla.maxLatencyMs, shareOfHours: r3(share) },
+      { worstHour: worst.start, worstLatencyMs: r1(worst.latencyMs), slaMs: fleet.sla.maxLatencyMs, shareOfHours: r3(share) },
       0,
       share > 0.05 ? 4 : 3,
     ),
@@ -400,7 +412,7 @@ function ioBound(ctx: Context): Finding[] {
       `latency exceeded the SLA while each instance carried ${r1(perInstance)} req/s (below its ${C} req/s capacity) and the GPU ran at ${r1(h.gpuUtilPct)}%, under half the ${r1(expected)}% the profile reached at that load: the GPU is waiting on something else`,
       `look at the profile's stage breakdown${stages ? ` (${stages})` : ''}: config loads, payload spooling and synchronous logging are the usual suspects; fix them before buying GPUs`,
       hit,
-      { firstHour: iso(h.startEpochS), demandPerInstanceRps: r3(perInstance), gpuUtilPct: r1(h.gpuUtilPct), expectedGpuUtilPct: r1(expected), latencyMs: r1(h.latencyMs), topStages: stages || null },
+      { firstHour: h.start, demandPerInstanceRps: r3(perInstance), gpuUtilPct: r1(h.gpuUtilPct), expectedGpuUtilPct: r1(expected), latencyMs: r1(h.latencyMs), topStages: stages || null },
       0,
       3,
     ),
@@ -419,7 +431,7 @@ function gpuSaturated(ctx: Context): Finding[] {
       `the GPU averaged ${r1(worst.gpuUtilPct)}% while latency reached ${r1(worst.latencyMs)} ms (over 80% of the ${sla} ms SLA) in ${hit.length} hour(s)`,
       'add instances before the SLA breaks, or a larger GPU; check the profile still matches (PROFILE_DRIFT)',
       hit,
-      { worstHour: iso(worst.startEpochS), gpuUtilPct: r1(worst.gpuUtilPct), latencyMs: r1(worst.latencyMs) },
+      { worstHour: worst.start, gpuUtilPct: r1(worst.gpuUtilPct), latencyMs: r1(worst.latencyMs) },
       0,
       3,
     ),
@@ -443,7 +455,7 @@ function profileDrift(ctx: Context): Finding[] {
         `instances carried ${r1(observed)} req/s each within the SLA, ${pct(observed / C - 1)} above the profiled ${C} req/s`,
         recommendation,
         above,
-        { bestHour: iso(best.startEpochS), observedPerInstanceRps: r3(observed), profiledRps: C },
+        { bestHour: best.start, observedPerInstanceRps: r3(observed), profiledRps: C },
         0,
         2,
       ),
@@ -459,7 +471,7 @@ function profileDrift(ctx: Context): Finding[] {
         `latency broke the SLA at ${r1(observed)} req/s per instance, ${pct(1 - observed / C)} below the profiled ${C} req/s`,
         recommendation,
         below,
-        { worstHour: iso(worst.startEpochS), observedPerInstanceRps: r3(observed), profiledRps: C },
+        { worstHour: worst.start, observedPerInstanceRps: r3(observed), profiledRps: C },
         0,
         2,
       ),
@@ -481,7 +493,7 @@ function overProvisioned(ctx: Context, neededAtPeak: number, peak: Hour | undefi
   const gpuLow = !slaTrouble && capacity.gpuUtilPct !== undefined && gpuMax >= 0 && gpuMax < 0.5 * capacity.gpuUtilPct;
   const gpuReason = gpuLow ? ['GPUOverprovisioned'] : [];
   const figures = {
-    peakHour: iso(peak.startEpochS),
+    peakHour: peak.start,
     peakRps: r3(peak.peakRps),
     perInstanceRps: r3(ctx.perInstanceRps),
     neededAtPeak,
@@ -540,7 +552,7 @@ function gpuMemoryHeadroom(ctx: Context): Finding[] {
       `GPU memory in use never exceeded ${r1(max)}% of the GPU's memory`,
       'a GPU with less memory, or another model on the same GPU, would fit; re-profile before switching',
       [],
-      { maxGpuMemoryPct: r1(max), maxHour: iso(at.startEpochS) },
+      { maxGpuMemoryPct: r1(max), maxHour: at.start },
       0,
       0,
     ),
@@ -566,10 +578,10 @@ function idle(ctx: Context): Finding[] {
     finding(
       'IDLE',
       ['Idle'],
-      `no requests at all for ${roundTo(idleHours, 1)} hours in a row from ${iso(longest[0]!.startEpochS)}`,
+      `no requests at all for ${roundTo(idleHours, 1)} hours in a row from ${longest[0]!.start}`,
       'stop the fleet (or scale it to zero) while it is idle, or delete it if nothing uses it',
       longest,
-      { idleHours: roundTo(idleHours, 2), from: iso(longest[0]!.startEpochS) },
+      { idleHours: roundTo(idleHours, 2), from: longest[0]!.start },
       saved,
       0,
     ),
@@ -577,11 +589,11 @@ function idle(ctx: Context): Finding[] {
 }
 
 function weeklyGrid(hours: Hour[]): Findings['weekly'] {
-  const peakRps: (number | null)[] = new Array(HOURS_PER_WEEK).fill(null);
-  const recommendedInstances: (number | null)[] = new Array(HOURS_PER_WEEK).fill(null);
+  const peakRps = new Array<number | null>(HOURS_PER_WEEK).fill(null);
+  const recommendedInstances = new Array<number | null>(HOURS_PER_WEEK).fill(null);
   for (const h of hours) {
-    const date = new Date(h.startEpochS * 1000);
-    const index = ((date.getUTCDay() + 6) % 7) * 24 + date.getUTCHours();
+    // 1970-01-01 was a Thursday: Monday 00:00 UTC is 3 days (72 h) after the epoch's week start.
+    const index = (Math.floor(h.startEpochS / 3600) + 72) % HOURS_PER_WEEK;
     peakRps[index] = Math.max(peakRps[index] ?? 0, r3(h.peakRps));
     recommendedInstances[index] = Math.max(recommendedInstances[index] ?? 0, h.needed);
   }
@@ -598,6 +610,9 @@ function verdict(
   findings: Finding[],
 ): string {
   const { fleet } = ctx;
+  if (!ctx.series.hasDemand) {
+    return `${running ?? 'an unknown number of'} × ${fleet.instanceType} running, but no demand data: nothing can be sized (see INSUFFICIENT_DATA)`;
+  }
   const at = `at ${slaWords(fleet)}${floorWords(ctx, peakRps, needed)}`;
   let sentence: string;
   if (running === null) {
@@ -613,7 +628,6 @@ function verdict(
   }
   const concerns = [...new Set(findings.filter((f) => f.risk >= 3).map((f) => f.finding))];
   if (concerns.length > 0) sentence += ` (but see ${concerns.join(', ')})`;
-  if (!ctx.series.hasDemand) sentence = `no demand data (see INSUFFICIENT_DATA); ${sentence}`;
   return sentence;
 }
 
@@ -628,7 +642,7 @@ function slaWords(fleet: Fleet): string {
 
 function hourFigures(h: Hour): HourFigures {
   return {
-    start: iso(h.startEpochS),
+    start: h.start,
     minutes: h.minutes,
     peakRps: r3(h.peakRps),
     meanRps: r3(h.meanRps),
@@ -637,6 +651,21 @@ function hourFigures(h: Hour): HourFigures {
     latencyMs: Number.isNaN(h.latencyMs) ? null : r3(h.latencyMs),
     minutesOverSla: h.minutesOverSla,
     gpuUtilPct: Number.isNaN(h.gpuUtilPct) ? null : r3(h.gpuUtilPct),
+  };
+}
+
+/** iso() for hour starts, building one Date a day rather than one an hour (the bench's hot path). */
+function hourIsoFormatter(): (epochS: number) => string {
+  let cachedDay = Number.NaN;
+  let dayIso = '';
+  return (epochS) => {
+    const day = Math.floor(epochS / 86_400);
+    if (day !== cachedDay) {
+      cachedDay = day;
+      dayIso = iso(day * 86_400).slice(0, 11);
+    }
+    const hour = Math.floor(epochS / 3600) % 24;
+    return `${dayIso}${hour < 10 ? '0' : ''}${hour}:00:00.000Z`;
   };
 }
 

@@ -1,12 +1,13 @@
 import { capacityAtSla } from '../plan/capacity.js';
-import { candidatesFromDocument, type CandidateInput, type PlanDocument } from '../plan/candidates.js';
+import { candidatesFromDocument, type CandidateInput } from '../plan/candidates.js';
 import type { Plan } from '../schema/plan.js';
 import { formatSla, type Sla } from '../schema/sla.js';
 import { hardwareOf } from '../pricing/platform.js';
+import type { AnyDocument } from '../util/documents.js';
 import { InputError } from '../util/errors.js';
 
 /** A capacity document as read: a profile or sweep (what plan reads), or a plan. */
-export type CapacityDocument = PlanDocument | { kind: 'plan'; path: string; doc: Plan };
+export type CapacityDocument = AnyDocument;
 
 /** What one instance of the fleet can carry at the SLA, and what the profile saw there. */
 export interface FleetCapacity {

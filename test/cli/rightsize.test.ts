@@ -2,17 +2,19 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerRightsizeCommand } from '../../src/cli/rightsize.js';
-import type { Runtime } from '../../src/cli/runtime.js';
 import { syntheticRecording } from '../../src/rightsize/syntheticFleet.js';
 import { Fleet } from '../../src/schema/fleet.js';
 import { Findings } from '../../src/schema/findings.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { isOneLineError, makeHome, REPO_ROOT, type CliResult } from '../plan/fakeRuntime.js';
-import { stubFakeCredentials } from '../pricing/awsEnv.js';
-import { CLI, buildCli } from '../sweep/buildCli.js';
+import { Plan } from '../../src/schema/plan.js';
+import { registerPlanCommand } from '../../src/cli/plan.js';
+import { stubFakeCredentials } from '../support/awsEnv.js';
+import { runCapturedCli, type CliRun } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
+import { BUILT_CLI, REPO_ROOT } from '../support/repoRoot.js';
+import { makeTempDir } from '../support/tempDir.js';
 import { startFakeCloudWatch, type FakeCloudWatch, type FakeSeries } from '../support/fakeCloudWatch.js';
 
 const FLEET = 'profiles/examples/defect-classifier-fleet.yaml';
@@ -22,7 +24,11 @@ const VERDICT = 'verdict: 4 × g4dn.xlarge carry a peak of 95 req/s; 2 suffice a
 let home: string;
 let cleanup: () => Promise<void>;
 let server: FakeCloudWatch | undefined;
-beforeEach(async () => ({ home, cleanup } = await makeHome()));
+beforeEach(async () => {
+  const temp = await makeTempDir('cp-rightsize-');
+  home = temp.dir;
+  cleanup = temp.remove;
+});
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -30,21 +36,11 @@ afterEach(async () => {
   await cleanup();
 });
 
-async function rightsize(argv: string[], options: { env?: NodeJS.ProcessEnv; now?: Date } = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const rt: Runtime = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { CAPACITY_PLAN_HOME: home, ...(options.env ?? {}) },
-    cwd: REPO_ROOT,
-    home,
-    now: () => options.now ?? new Date('2026-11-23T00:00:00.000Z'),
-    signal: new AbortController().signal,
-  };
-  const code = await runCli(['rightsize', ...argv], rt, [registerRightsizeCommand]);
-  return { code, stdout, stderr };
+async function rightsize(argv: string[], options: { env?: NodeJS.ProcessEnv; now?: Date } = {}): Promise<CliRun> {
+  return runCapturedCli(['rightsize', ...argv], [registerRightsizeCommand], { home, env: options.env, now: options.now ?? new Date('2026-11-23T00:00:00.000Z') });
 }
+
+const runPlanCli = (argv: string[], options: { home: string }): Promise<CliRun> => runCapturedCli(argv, [registerPlanCommand], options);
 
 /** A fleet file in the temp home whose capacity points at the article's Triton figures. */
 async function writeFleet(overrides: Record<string, string> = {}): Promise<string> {
@@ -88,7 +84,7 @@ describe('capacity-plan rightsize on the shipped recorded example (no AWS)', () 
   it('user mistakes get one line each, naming the key or flag', async () => {
     const noFleet = await rightsize([]);
     expect(noFleet.code).toBe(ExitCode.usage);
-    expect(isOneLineError(noFleet.stderr)).toBe(true);
+    expectOneLineError(noFleet.stderr);
 
     const badFailOn = await rightsize(['--fleet', FLEET, '--fail-on', 'OVERPROVISIONED']);
     expect(badFailOn.code).toBe(ExitCode.usage);
@@ -100,7 +96,7 @@ describe('capacity-plan rightsize on the shipped recorded example (no AWS)', () 
 
     const badKey = await rightsize(['--fleet', await writeFleet({ 'loadBalancer: app/defect-alb/50dc6c495c0c9188': 'loadBalancer: defect-alb' })]);
     expect(badKey.code).toBe(ExitCode.input);
-    expect(isOneLineError(badKey.stderr)).toBe(true);
+    expectOneLineError(badKey.stderr);
     expect(badKey.stderr).toContain("is invalid: source.loadBalancer: expected 'app/<name>/<id>'");
 
     const unknownKey = await rightsize(['--fleet', await writeFleet({ 'minInstances: 2': 'minInstance: 2' })]);
@@ -112,7 +108,26 @@ describe('capacity-plan rightsize on the shipped recorded example (no AWS)', () 
 
     const missingCapacity = await rightsize(['--fleet', await writeFleet({ 'article-triton-g4dn.json': 'nope.json' })]);
     expect(missingCapacity.code).toBe(ExitCode.input);
-    expect(missingCapacity.stderr).toMatch(/cannot read the fleet's capacity document '.*nope\.json': no such file/);
+    expect(missingCapacity.stderr).toMatch(/cannot read document '.*nope\.json': no such file/);
+  });
+});
+
+describe('plan --traffic-from <findings.json>', () => {
+  it("plans for the fleet's observed week: 95 req/s at the peak fits one Triton instance", async () => {
+    const out = join(home, 'findings.json');
+    await rightsize(['--fleet', FLEET, '--metrics-from', METRICS, '--out', out]);
+    const { code, stdout, stderr } = await runPlanCli(['plan', 'profiles/imported/article-triton-g4dn.json', '--sla', 'p95<=100ms', '--traffic-from', out, '--json'], { home });
+    expect(stderr).toBe('');
+    expect(code).toBe(ExitCode.ok);
+    const plan = Plan.parse(JSON.parse(stdout));
+    // ceil(95 / (183 x 0.8)) = 1 instance: $0.526 x 730 = $383.98.
+    expect(plan.inputs.traffic).toMatchObject({ form: 'weekly', hours: 168, peakRps: 95 });
+    expect(plan.inputs.traffic.description).toContain('hourly max demand of fleet defect-classifier');
+    expect(plan.candidates[0]).toMatchObject({ peakInstances: 1, usdPerMonth: 383.98 });
+
+    const both = await runPlanCli(['plan', 'profiles/imported/article-triton-g4dn.json', '--sla', 'p95<=100ms', '--traffic-from', out, '--peak-rps', '5'], { home });
+    expect(both.code).toBe(ExitCode.usage);
+    expectOneLineError(both.stderr);
   });
 });
 
@@ -175,10 +190,6 @@ describe('capacity-plan rightsize against a local CloudWatch endpoint', () => {
 });
 
 describe('capacity-plan rightsize as a real process on Node 20', () => {
-  beforeAll(async () => {
-    await buildCli();
-  }, 180_000);
-
   it("an unreachable CloudWatch is one line on stderr: the SDK's Node version warning stays out", async () => {
     const closed = await startFakeCloudWatch({});
     await closed.close();
@@ -194,13 +205,13 @@ describe('capacity-plan rightsize as a real process on Node 20', () => {
     delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
     delete env.AWS_PROFILE;
     delete env.AWS_SESSION_TOKEN;
-    const result = await promisify(execFile)(process.execPath, [CLI, 'rightsize', '--fleet', FLEET, '--lookback', '1h'], { cwd: REPO_ROOT, env }).then(
+    const result = await promisify(execFile)(process.execPath, [BUILT_CLI, 'rightsize', '--fleet', FLEET, '--lookback', '1h'], { cwd: REPO_ROOT, env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
     expect(result.code).toBe(ExitCode.environment);
     expect(result.stdout).toBe('');
-    expect(isOneLineError(result.stderr)).toBe(true);
+    expectOneLineError(result.stderr);
     expect(result.stderr).toMatch(/^error: cannot reach CloudWatch at http:\/\/127.0.0.1:\d+ \(ECONNREFUSED\)/);
   });
 });

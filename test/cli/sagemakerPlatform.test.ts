@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerPlanCommand } from '../../src/cli/plan.js';
+import { registerPricesCommand } from '../../src/cli/prices.js';
 import { priceCachePath } from '../../src/pricing/cache.js';
 import { Plan } from '../../src/schema/plan.js';
 import { PriceCache } from '../../src/schema/priceCatalog.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { isOneLineError, makeHome, runPlanCli } from '../plan/fakeRuntime.js';
-import { stubFakeCredentials } from '../pricing/awsEnv.js';
-import { hostingItem, startFakePricingServer, type FakePricingServer } from '../pricing/fakePricingServer.js';
+import { stubFakeCredentials } from '../support/awsEnv.js';
+import { runCapturedCli, type CliRuntimeOptions } from '../support/cliRuntime.js';
+import { hostingItem, startFakePricingServer, type FakePricingServer } from '../support/fakePricingServer.js';
+import { expectOneLineError } from '../support/oneLineError.js';
+import { makeTempDir } from '../support/tempDir.js';
 
 /** `--platform sagemaker` on prices, prices refresh and plan: ml.* types at SageMaker Hosting prices. */
 
@@ -14,10 +18,20 @@ const TORCHSERVE = 'profiles/imported/article-torchserve-g4dn.json';
 const TRITON = 'profiles/imported/article-triton-g4dn.json';
 const ARTICLE = ['plan', '--compare', TORCHSERVE, TRITON, '--peak-rps', '60', '--sla', 'p95<=400ms', '--utilization', '0.8', '--region', 'us-east-1'];
 
+const runPlanCli = (argv: string[], options: CliRuntimeOptions) => runCapturedCli(argv, [registerPlanCommand, registerPricesCommand], options);
+const isOneLineError = (stderr: string): boolean => {
+  try {
+    expectOneLineError(stderr);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 let home: string;
 let cleanup: () => Promise<void>;
 let server: FakePricingServer | undefined;
-beforeEach(async () => ({ home, cleanup } = await makeHome()));
+beforeEach(async () => ({ dir: home, remove: cleanup } = await makeTempDir('capacity-plan-home-')));
 afterEach(async () => {
   await server?.close();
   server = undefined;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { percentile99 } from '../../src/rightsize/analyse.js';
 import type { Findings } from '../../src/schema/findings.js';
 import { analyseScenario, ARTICLE, fleet, IO_BOUND, NO_GPU_METRICS, OVER, TRITON } from './syntheticFleets.js';
 
@@ -114,6 +115,52 @@ describe('analyseFleet on seeded synthetic fleets (expected findings worked by h
     expect(idle.estimatedMonthlySavings.value).toBe(246.84);
   });
 
+  it('a saturated GPU: 95% busy with p95 at 90 ms of a 100 ms SLA', async () => {
+    // 2 x Triton at a 280 req/s peak: ceil(280 / 146.4) = 2 = running, 140 req/s each (inside
+    // 183 +- 25%, and within the SLA): only the GPU warns, in the 45 business hours.
+    const f = await analyseScenario({ ...OVER, instances: 2, peakRps: 280, latencyMs: { peak: 90, offPeak: 50 }, gpuUtilPct: { peak: 95, offPeak: 40 } });
+    expect(kinds(f)).toEqual(['GPU_SATURATED:GPUUnderprovisioned']);
+    expect(one(f, 'GPU_SATURATED')).toMatchObject({ risk: 3, evidence: { hourCount: 45, figures: { gpuUtilPct: 95, latencyMs: 90 } } });
+  });
+
+  it('profile drift: instances carry far more than the profile said, within the SLA', async () => {
+    // TorchServe profile: 47 req/s. The fleet's 2 instances carry 150 req/s, 75 each, with p95
+    // 300 ms <= 400 ms: 75 > 1.25 x 47 = 58.75, so the profile understates capacity (+60%). By the
+    // profile, ceil(150 / 37.6) = 4 are needed: UNDER_PROVISIONED at 150 / (2 x 47) = 160% of
+    // capacity (risk 4); re-running the sweep is what settles which figure is right.
+    const f = await analyseScenario({ ...ARTICLE, peakRps: 150 });
+    expect(kinds(f)).toEqual(['UNDER_PROVISIONED:CapacityUnderprovisioned', 'PROFILE_DRIFT:ProfileUnderstatesCapacity', 'GPU_MEMORY_HEADROOM:GPUMemoryOverprovisioned']);
+    expect(one(f, 'PROFILE_DRIFT').evidence.figures).toMatchObject({ observedPerInstanceRps: 75, profiledRps: 47 });
+    expect(one(f, 'PROFILE_DRIFT').summary).toContain('60% above the profiled 47 req/s');
+    expect(one(f, 'UNDER_PROVISIONED')).toMatchObject({ risk: 4, evidence: { figures: { neededInstances: 4, loadOfCapacity: 1.596 } } });
+  });
+
+  it('no demand datapoints at all: INSUFFICIENT_DATA, and no saving is invented from zero demand', async () => {
+    const f = await analyseScenario({ ...OVER, peakRps: 0, offPeakRps: 0 });
+    expect(kinds(f)).toEqual(['INSUFFICIENT_DATA:DemandMetricMissing', 'INSUFFICIENT_DATA:LatencyMetricMissing']);
+    expect(f.summary).toMatchObject({ staticSavingsUsdPerMonth: 0, scheduledSavingsUsdPerMonth: 0, runningInstances: 4 });
+    expect(f.summary.verdict).toBe('4 × g4dn.xlarge running, but no demand data: nothing can be sized (see INSUFFICIENT_DATA)');
+  });
+
+  it('a SageMaker variant: instances from Invocations / InvocationsPerInstance, kept through hours without requests', async () => {
+    // 3 instances, 100 req/s in business hours and none otherwise: InvocationsPerInstance has no
+    // datapoint at night, so those hours keep the count of the hours around them (3). The peak needs
+    // max(2, ceil(100 / 146.4)) = 2: one spare all week, (3 - 2) x $383.98 = $383.98.
+    const f = await analyseScenario({
+      ...OVER,
+      fleet: fleet({ capacity: TRITON, sla: 'p95<=100ms', source: { kind: 'sagemaker', endpointName: 'defect', variantName: 'AllTraffic' } }),
+      instances: 3,
+      peakRps: 100,
+      offPeakRps: 0,
+      gpuUtilPct: { peak: 30, offPeak: 0 },
+      gpuMemoryUsedMiB: 9216,
+    });
+    expect(f.window.instancesFrom).toBe('Invocations / InvocationsPerInstance');
+    expect(f.hours.every((h) => h.runningInstances === 3)).toBe(true);
+    expect(f.summary).toMatchObject({ runningInstances: 3, neededInstances: 2, staticSavingsUsdPerMonth: 383.98 });
+    expect(f.findings.map((x) => x.finding)).toEqual(['OVER_PROVISIONED', 'IDLE']);
+  });
+
   it('--peak p99 damps a one-minute spike that --peak max sizes for', async () => {
     // Noise 0.5 with a level of 300 req/s: each hour's max is exactly 300 (minute 30), the p99 of
     // its 60 minutes interpolates between the two highest and lands below it.
@@ -123,5 +170,16 @@ describe('analyseFleet on seeded synthetic fleets (expected findings worked by h
     expect(max.summary.peakDemandRps).toBe(300);
     expect(p99.summary.peakDemandRps).toBeLessThan(300);
     expect(p99.window.peakStat).toBe('p99');
+  });
+});
+
+describe('percentile99', () => {
+  it('interpolates between the two highest of an hour\'s minutes', () => {
+    // 60 minutes: rank 0.99 x 59 = 58.41, between the 59th (index 58) and 60th values:
+    // 280 + (300 - 280) x 0.41 = 288.2.
+    expect(percentile99(300, 280, 60)).toBeCloseTo(288.2, 10);
+    expect(percentile99(300, 0, 1)).toBe(300);
+    // Two values: rank 0.99 -> 0.99 of the way from the lower to the higher.
+    expect(percentile99(10, 0, 2)).toBeCloseTo(9.9, 10);
   });
 });

@@ -6,7 +6,7 @@ import { createCloudWatchClient, ensureAlarms, fetchFleetMetrics } from '../../s
 import { seriesFromRecording } from '../../src/rightsize/series.js';
 import { Fleet } from '../../src/schema/fleet.js';
 import { EnvironmentError, RemoteError } from '../../src/util/errors.js';
-import { stubFakeCredentials, stubNoCredentials } from '../pricing/awsEnv.js';
+import { stubFakeCredentials, stubNoCredentials } from '../support/awsEnv.js';
 import { startFakeCloudWatch, type FakeCloudWatch, type FakeSeries } from '../support/fakeCloudWatch.js';
 import { ALB_SOURCE } from './syntheticFleets.js';
 

@@ -5,8 +5,8 @@ import { registerProfileCommand } from '../../../src/cli/profile.js';
 import { runCli } from '../../../src/cli/program.js';
 import type { Runtime } from '../../../src/cli/runtime.js';
 import { ProfileResult } from '../../../src/schema/profileResult.js';
-import { makeTempDir } from '../../server/agent/agentHarness.js';
-import { stubFakeCredentials } from '../../pricing/awsEnv.js';
+import { makeTempDir } from '../../support/tempDir.js';
+import { stubFakeCredentials } from '../../support/awsEnv.js';
 import { startFakeSageMakerRuntime, type FakeSageMakerRuntime } from './fakeSageMakerRuntime.js';
 
 /**

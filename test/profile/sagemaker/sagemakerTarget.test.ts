@@ -7,7 +7,7 @@ import { ProfileSpec } from '../../../src/schema/profileSpec.js';
 import { tensorBody } from '../../../src/serving/images/clientRequest.js';
 import { TENSOR_CONTENT_TYPE, type WireRequest } from '../../../src/serving/stage.js';
 import { EnvironmentError, RemoteError, UsageError } from '../../../src/util/errors.js';
-import { stubFakeCredentials, stubNoCredentials } from '../../pricing/awsEnv.js';
+import { stubFakeCredentials, stubNoCredentials } from '../../support/awsEnv.js';
 import { startFakeSageMakerRuntime, type FakeSageMakerRuntime } from './fakeSageMakerRuntime.js';
 
 /**

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { createRunEventBus } from '../profile/events.js';
 import { openAgentTarget } from '../profile/http/agentTarget.js';
 import { openRemoteTarget } from '../profile/http/remoteTarget.js';
+import { openSageMakerTarget } from '../profile/sagemaker/sagemakerTarget.js';
 import { runProfile, type OpenTarget } from '../profile/runner.js';
 import { formatProfileSummary } from '../profile/formatProfile.js';
 import type { ProfileResult } from '../schema/profileResult.js';
@@ -31,7 +32,11 @@ const PROFILE_FLAGS = {
   out: { flag: '--out <file>', parse: text, help: 'where to write the result document', defaultHelp: 'profiles/results/<name>-<time>.json' },
   json: { flag: '--json', help: 'print the result document on stdout instead of the summary' },
   quiet: { flag: '--quiet', help: 'no progress on stderr' },
-  instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
+  instanceType: {
+    flag: '--instance-type <type>',
+    parse: text,
+    help: 'the instance type these figures stand for (read from IMDS on EC2; for a SageMaker endpoint, its ml.* type)',
+  },
 } satisfies FlagTable;
 
 type ProfileFlags = FlagValues<typeof PROFILE_FLAGS> & SpecFlags & TransportFlags & Partial<LiveFlags>;
@@ -101,6 +106,18 @@ function targetOpener(transport: TransportChoice, rt: Runtime, warnings: string[
     case 'remote':
       return (spec, o) =>
         openRemoteTarget({ url: transport.url, protocol: transport.protocol, modelName: transport.modelName, spec, clock: o.clock, warnings });
+    case 'sagemaker':
+      return (spec, o) =>
+        openSageMakerTarget({
+          endpointName: transport.endpointName,
+          ...(transport.variant !== undefined ? { variant: transport.variant } : {}),
+          ...(transport.region !== undefined ? { region: transport.region } : {}),
+          protocol: transport.protocol,
+          spec,
+          env: rt.env,
+          clock: o.clock,
+          warnings,
+        });
   }
 }
 

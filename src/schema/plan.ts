@@ -20,6 +20,10 @@ export const PriceOriginDoc = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cache'), fetchedAt: z.string() }).strict(),
 ]);
 
+/** Where the fleet runs: EC2 instances, or SageMaker real-time endpoints on the same hardware (`ml.` types). */
+export const PlanPlatform = z.enum(['ec2', 'sagemaker']);
+export type PlanPlatform = z.infer<typeof PlanPlatform>;
+
 export const PlanCandidate = z
   .object({
     /** Unique within the plan: the document name, plus `/<configuration>` for sweep configurations. */
@@ -30,7 +34,12 @@ export const PlanCandidate = z
     document: z.string(),
     /** The sweep configuration's label; null for a profile. */
     configuration: z.string().nullable(),
+    /** The type priced: `g4dn.xlarge` on EC2, `ml.g4dn.xlarge` on SageMaker. */
     instanceType: z.string(),
+    /** Absent in plans made before platforms: EC2. */
+    platform: PlanPlatform.optional(),
+    /** The instance type the figures were measured on, when it is not `instanceType` (the same hardware on the other platform). */
+    measuredOn: z.string().optional(),
     region: z.string(),
     /** The figures come from a publication, not from a capacity-plan measurement. */
     imported: z.boolean(),
@@ -117,6 +126,8 @@ export const Plan = z
         utilization: z.number().positive().max(1),
         minInstances: z.number().int().nonnegative(),
         region: z.string(),
+        /** `plan --platform`; absent in plans made before platforms: EC2. */
+        platform: z.enum(['ec2', 'sagemaker', 'both']).optional(),
         monthHours: z.literal(MONTH_HOURS),
         traffic: TrafficSummary,
       })
@@ -138,6 +149,22 @@ export const Plan = z
     closest: z.object({ id: z.string(), byMs: z.number(), byPct: z.number() }).strict().nullable(),
     /** With --compare: the first document is the baseline, each other compared with it. */
     comparison: z.array(ComparisonEntry).optional(),
+    /** With --platform both: each profile or configuration on SageMaker against EC2 (same capacity, same instance count). */
+    platformComparison: z
+      .array(
+        z
+          .object({
+            ec2: z.string(),
+            sagemaker: z.string(),
+            ec2UsdPerMonth: z.number().nonnegative(),
+            sagemakerUsdPerMonth: z.number().nonnegative(),
+            /** SageMaker minus EC2: positive when SageMaker costs more. */
+            differenceUsdPerMonth: z.number(),
+            sentence: z.string(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 export type Plan = z.infer<typeof Plan>;

@@ -66,7 +66,7 @@ export async function benchReport(which: 'render' | 'live'): Promise<ReportBench
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       await page.waitForSelector('body[data-live-id="61"]');
-      const seenAt = (await page.evaluate(() => (globalThis as unknown as { seenAt: Record<string, number> }).seenAt)) as Record<string, number>;
+      const seenAt: Record<string, number> = await page.evaluate(() => (globalThis as unknown as { seenAt: Record<string, number> }).seenAt);
       const delays = Object.keys(sentAt)
         .filter((id) => seenAt[id] !== undefined)
         .map((id) => seenAt[id]! - sentAt[id]!)

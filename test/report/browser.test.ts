@@ -82,8 +82,8 @@ describe.runIf(run)('report pages in Chromium', () => {
     expect(await page.locator('canvas:not([role="img"])').count()).toBe(0);
     expect(await page.locator('canvas').count()).toBe(await page.locator('figure.chart details table').count());
     // "Detected ..." links jump to their sections.
-    const links = await page.locator('.detected a').evaluateAll((as: Canvas[]) => as.map((a) => a.getAttribute('href') as string));
-    for (const href of links) expect(await page.locator(href!).count()).toBe(1);
+    const links = await page.locator('.detected a').evaluateAll((as: Canvas[]): string[] => as.map((a) => a.getAttribute('href')));
+    for (const href of links) expect(await page.locator(href).count()).toBe(1);
     await finish();
   });
 

@@ -66,7 +66,7 @@ export async function ready(page: Page): Promise<void> {
 export function chartData(page: Page, chartId: string, scope = ''): Promise<{ labels?: unknown[]; datasets: { label: string; data: unknown[] }[] }> {
   return page.evaluate(
     ([id, sc]) => {
-      const canvas = document.querySelector(`${sc} canvas[data-chart="${id}"]`) as Canvas | null;
+      const canvas: Canvas = document.querySelector(`${sc} canvas[data-chart="${id}"]`);
       if (!canvas) throw new Error(`no canvas ${id}`);
       const chart = (globalThis as unknown as { Chart: { getChart(c: Canvas): { data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } } | undefined } }).Chart.getChart(canvas);
       if (!chart) throw new Error(`canvas ${id} has no chart`);

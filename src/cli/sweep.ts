@@ -23,6 +23,7 @@ import { targetOpener } from './profile.js';
 import { addSpecFlags, addTransportFlags, resolveSpec, resolveTransport, specForTransport, type SpecFlags, type TransportFlags } from './profileSpecFlags.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { Runtime } from './runtime.js';
+import { LIVE_FLAGS, startLiveSession, type LiveFlags, type LiveHooks } from './liveServe.js';
 
 const SWEEP_FLAGS = {
   vary: {
@@ -47,18 +48,19 @@ const SWEEP_FLAGS = {
   instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
 } satisfies FlagTable;
 
-type SweepFlags = FlagValues<typeof SWEEP_FLAGS> & SpecFlags & TransportFlags;
+type SweepFlags = FlagValues<typeof SWEEP_FLAGS> & SpecFlags & TransportFlags & Partial<LiveFlags>;
 
 export const registerSweepCommand: Register = (program, rt) => {
   const command = program
     .command('sweep')
     .description('measure capacity curves: each configuration at rising load, up to the highest throughput that meets the SLA');
-  addTransportFlags(addSpecFlags(addFlags(command, SWEEP_FLAGS))).action(async (flags: SweepFlags) => {
-    await sweepCommand(flags, rt);
+  addTransportFlags(addSpecFlags(addFlags(addFlags(command, SWEEP_FLAGS), LIVE_FLAGS))).action(async (flags: SweepFlags & LiveFlags) => {
+    const live = flags.serve ? await startLiveSession(rt, flags, 'sweep', { sla: flags.sla ?? null }) : undefined;
+    await sweepCommand(flags, rt, live).finally(() => live?.end());
   });
 };
 
-export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<SweepResult> {
+export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHooks): Promise<SweepResult> {
   const { sla } = flags;
   if (!sla) {
     // No default: the search aims at the SLA, so one nobody chose would decide what gets measured.
@@ -70,7 +72,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
     throw new UsageError('sweep --transport http is not built yet', 'start `capacity-plan agent` yourself and sweep it with --target <url>');
   }
   const varied = vary.config.map((c) => c.param);
-  if (transport.kind === 'remote' && varied.length > 0) {
+  if (transport.kind !== 'inprocess' && varied.length > 0) {
     throw new UsageError(
       `--vary ${varied.join(', ')} does not apply with --target: the target server's own configuration applies`,
       'with --target only the load varies: --vary concurrency=... or rps=...',
@@ -95,6 +97,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
   for (const s of definition.skipped) log(`skipping ${s.label}: ${s.reason}`);
   // One bus for the whole sweep: point-start, that point's profile run, point-done, the next point.
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+  live?.start(events, { name: baseSpec.name, sla });
 
   const measure: MeasurePoint = async (spec, context) => {
     const label = `${context.configuration} ${context.offered.kind}=${context.offered.value}`;
@@ -145,6 +148,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
 
   if (transport.kind === 'remote') result = withServerConfiguration(result, transport.url, servedSpec);
   await writeJsonAtomic(out, result);
+  live?.documentWritten(result, out);
   await removeCheckpoint(checkpointPath);
   const shownOut = displayPath(rt.cwd, out);
   if (flags.json) rt.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

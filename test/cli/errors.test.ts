@@ -80,7 +80,7 @@ describe('plan inputs', () => {
   it('an .onnx file given to plan: not a JSON document, no binary garbage, exit 3', async () => {
     const onnx = join(box.dir, 'model.onnx');
     await writeFile(onnx, MODEL_KINDS.logits());
-    await expectUserError(['plan', onnx, '--peak-rps', '10', '--sla', 'p95<=400ms'], ExitCode.input, /not a JSON document \(expected a profile, sweep or plan document\)/);
+    await expectUserError(['plan', onnx, '--peak-rps', '10', '--sla', 'p95<=400ms'], ExitCode.input, /is not a JSON document \(expected a profile or sweep document\)/);
   });
 });
 

@@ -108,3 +108,16 @@ describe('plan: a measurement that cannot stand for its instance type', () => {
     );
   });
 });
+
+describe('plan: an instance type the catalog does not know', () => {
+  it("a document recorded as 'g4dn.xlarg': exit 3, the field named, did you mean g4dn.xlarge", async () => {
+    const doc = profileDoc({ name: 'typo' });
+    const path = join(box.dir, 'typo.json');
+    await writeFile(path, JSON.stringify({ ...doc, environment: { ...doc.environment, instanceType: 'g4dn.xlarg' } }));
+    await expectUserError(
+      ['plan', path, '--peak-rps', '10', '--sla', 'p95<=400ms'],
+      ExitCode.input,
+      /^error: profile '.*typo\.json' environment\.instanceType: unknown instance type 'g4dn\.xlarg' \(not in the price catalog\) \(did you mean g4dn\.xlarge/,
+    );
+  });
+});

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProfileCommand } from '../../src/cli/profile.js';
+import { itemShapeOf } from '../../src/profile/http/serverInfo.js';
 import { ProfileResult } from '../../src/schema/profileResult.js';
+import { ProfileSpec } from '../../src/schema/profileSpec.js';
+import { startAgent } from '../../src/server/agent/agent.js';
 import { ExitCode } from '../../src/util/errors.js';
 import { writeModelKind, type ModelKind } from '../support/modelKinds.js';
 import { cliSandbox, type CliSandbox } from '../support/cliRuntime.js';
@@ -111,5 +114,22 @@ describe('profile: the instance type is checked when the figures are recorded', 
     const { code, stderr } = await box.run(['profile', '--model', 'tiny', '--duration', '2'], { env: { CAPACITY_PLAN_INSTANCE_TYPE: 'g5.xlarg' } });
     expect(code).toBe(ExitCode.usage);
     expect(expectOneLineError(stderr)).toMatch(/^error: CAPACITY_PLAN_INSTANCE_TYPE 'g5\.xlarg' is not in the price catalog \(did you mean g5\.xlarge/);
+  });
+});
+
+describe('profile --target a channels-last uint8 model over KServe v2', () => {
+  it('tensors go as [1, H, W, C]: every request succeeds', async () => {
+    const path = await writeModelKind('uint8Nhwc', join(box.dir, 'served-nhwc.onnx'));
+    const agent = await startAgent({ spec: ProfileSpec.parse({ model: { source: path } }), home: box.home, onLog: () => {} });
+    try {
+      expect(itemShapeOf([-1, 8, 8, 3])).toEqual([3, 8, 8]);
+      const run = await box.run(['profile', '--target', agent.url, '--protocol', 'kserve-v2', '--model-name', 'served-nhwc', '--duration', '2', '--concurrency', '2', '--image-count', '4', '--json', '--out', join(box.dir, 'nhwc-kserve.json')]);
+      expect(run.code, run.stderr).toBe(ExitCode.ok);
+      const doc = ProfileResult.parse(JSON.parse(run.stdout));
+      expect(doc.requests.failed).toBe(0);
+      expect(doc.requests.completed).toBeGreaterThan(0);
+    } finally {
+      await agent.close();
+    }
   });
 });

@@ -95,6 +95,7 @@ export async function openAgentTarget(options: AgentTargetOptions): Promise<Prof
       modelName: info.model.name,
       inputName: signature.inputName,
       itemShape: signature.itemShape,
+      layout: signature.layout,
     });
     const controlClient = control;
     return createHttpTarget({

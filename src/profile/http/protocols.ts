@@ -1,4 +1,5 @@
 import { STAGE_NAMES, type StageName } from '../../schema/profileSpec.js';
+import { modelItemDims, type InputLayout } from '../../model/signature.js';
 import type { HttpProtocol } from '../../schema/transport.js';
 import { tensorFromBody } from '../../serving/images/clientRequest.js';
 import type { RequestOutcome } from '../../serving/pipeline.js';
@@ -41,6 +42,8 @@ export interface ProtocolOptions {
   inputName?: string;
   /** C,H,W of one item: the KServe shape, and the check on a tensor request's length. */
   itemShape: [number, number, number];
+  /** The model's layout: a channels-last model's KServe shape is [N, H, W, C] (default nchw). */
+  layout?: InputLayout;
 }
 
 export function wireProtocol(protocol: HttpProtocol, options: ProtocolOptions): WireProtocol {
@@ -54,7 +57,7 @@ export function wireProtocol(protocol: HttpProtocol, options: ProtocolOptions): 
     case 'kserve-v2': {
       const modelName = requireModelName(protocol, options.modelName);
       const path = `/v2/models/${encodeURIComponent(modelName)}/infer`;
-      const encoder = kserveTensorEncoder(options.inputName ?? 'input', options.itemShape);
+      const encoder = kserveTensorEncoder(options.inputName ?? 'input', options.itemShape, options.layout);
       return {
         name: 'kserve-v2',
         encode: (request) => ({ path, contentType: 'application/json', body: encoder(request) }),
@@ -85,10 +88,11 @@ function requireModelName(protocol: HttpProtocol, name: string | undefined): str
  * like 0.12156862765550613): the body is about half the size and exact. Normalised pixels take at
  * most 256 distinct values per channel, so a memo makes the search nearly free.
  */
-export function kserveTensorEncoder(inputName: string, itemShape: [number, number, number]): (request: WireRequest) => Buffer {
+export function kserveTensorEncoder(inputName: string, itemShape: [number, number, number], layout?: InputLayout): (request: WireRequest) => Buffer {
   const [c, h, w] = itemShape;
   const length = c * h * w;
-  const head = Buffer.from(`{"inputs":[{"name":${JSON.stringify(inputName)},"shape":[1,${c},${h},${w}],"datatype":"FP32","data":[`);
+  const dims = modelItemDims({ itemShape, layout });
+  const head = Buffer.from(`{"inputs":[{"name":${JSON.stringify(inputName)},"shape":[1,${dims.join(',')}],"datatype":"FP32","data":[`);
   const tail = Buffer.from(']}]}');
   // value → its text and a comma, as bytes: copied straight into the body (3x faster than joining strings).
   const memo = new Map<number, Buffer>();

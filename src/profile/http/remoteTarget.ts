@@ -95,7 +95,7 @@ export async function openRemoteTarget(options: RemoteTargetOptions): Promise<Pr
     const connections = connectionsFor(spec.load);
     return createHttpTarget({
       baseUrl: origin,
-      protocol: wireProtocol(protocol, { modelName, inputName: signature?.inputName, itemShape }),
+      protocol: wireProtocol(protocol, { modelName, inputName: signature?.inputName, itemShape, layout: signature?.layout }),
       connections,
       timeoutMs: options.timeoutMs,
       headers,

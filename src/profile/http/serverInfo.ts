@@ -1,4 +1,4 @@
-import type { ModelSignature } from '../../model/signature.js';
+import { detectLayout, type ModelSignature } from '../../model/signature.js';
 import { KserveModelMetadata } from '../../schema/wire/kserve.js';
 import { AgentInfoLoose } from '../../schema/wire/agentInfo.js';
 import type { HttpClient } from './types.js';
@@ -47,8 +47,11 @@ export function agentBatchCounts(client: HttpClient): () => Promise<Map<number, 
 /** C,H,W from an input shape [N?, C, H, W] whose last three dimensions are fixed; else undefined. */
 export function itemShapeOf(shape: readonly number[]): [number, number, number] | undefined {
   if (shape.length < 3) return undefined;
-  const chw = shape.slice(-3);
-  return chw.every((d) => Number.isInteger(d) && d > 0) ? (chw as [number, number, number]) : undefined;
+  const last = shape.slice(-3);
+  if (!last.every((d) => Number.isInteger(d) && d > 0)) return undefined;
+  // [N, H, W, C] when only the last dimension looks like channels (signature.ts's rule).
+  const [a, b, c] = last as [number, number, number];
+  return shape.length === 4 && detectLayout(shape) === 'nhwc' ? [c, a, b] : [a, b, c];
 }
 
 const ONNX_TYPES: Readonly<Record<string, string>> = { FP32: 'float32', FP16: 'float16', FP64: 'float64', INT64: 'int64', INT32: 'int32', UINT8: 'uint8', BOOL: 'bool' };
@@ -64,6 +67,8 @@ export function signatureFromKserve(metadata: KserveModelMetadata, itemShape: [n
     inputShape: input.shape,
     outputName: output?.name ?? 'output',
     outputShape: output?.shape ?? [],
+    outputs: metadata.outputs.map((o) => ({ name: o.name, type: ONNX_TYPES[o.datatype] ?? o.datatype.toLowerCase(), shape: o.shape })),
+    layout: detectLayout(input.shape),
     itemShape,
     maxBatch: batch > 0 ? batch : Number.POSITIVE_INFINITY,
   };

@@ -50,6 +50,8 @@ describe('loadImageCorpus: dir', () => {
     const error = await inputError(loadImageCorpus({ kind: 'dir', path }, root));
     expect(error.message).toContain(path);
     expect(error.oneLine()).toContain('.jpg .jpeg .png .webp');
+    // The hint names the flag the user typed, not the spec path behind it.
+    expect(error.hint).toMatch(/^point --images \(images\.path in a preset\) at a directory/);
   });
 
   it('a directory without images is an input error naming the path and the accepted extensions', async () => {

@@ -11,6 +11,7 @@ import {
   PreprocessWhere,
   ProfileSpec,
   RequestLogMode,
+  ResizeMode,
   TritonBatching,
 } from '../schema/profileSpec.js';
 import { isSageMakerUri, parseSageMakerUri } from '../profile/sagemaker/targetUri.js';
@@ -20,6 +21,14 @@ import { UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
 import { addFlags, flagName, type FlagRow, type FlagTable, type FlagValues } from './flagTable.js';
 import { enumOf, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveIntList, positiveNumber, shape3, text } from './flags.js';
+
+function resizeMode(flag: string) {
+  return (value: string): ResizeMode => {
+    const parsed = ResizeMode.safeParse(value);
+    if (!parsed.success) throw new UsageError(`${flag} must be cover, contain, fill or keep-aspect:<multiple>, got '${value}'`, 'e.g. --resize keep-aspect:32');
+    return parsed.data;
+  };
+}
 
 /** Batch size a batching policy gets when neither the preset nor a flag sets one. */
 const DEFAULT_BATCH_SIZE = 8;
@@ -137,6 +146,13 @@ const SPEC_FLAGS = {
     parse: nonNegativeInt,
     help: 'temp-file: spool payloads larger than this',
     side: 'server',
+  },
+  resize: {
+    flag: '--resize <mode>',
+    path: 'pipeline.preprocess.resize',
+    parse: resizeMode,
+    help: 'cover (crop), contain (letterbox), fill (stretch), or keep-aspect:<multiple> (long side fitted, padded right and bottom, as detection models expect)',
+    side: 'both',
   },
   preprocess: { flag: '--preprocess <where>', path: 'pipeline.preprocess.where', parse: enumOf(PreprocessWhere.options), help: 'server or client', side: 'both' },
   requestLog: {

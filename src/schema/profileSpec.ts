@@ -72,11 +72,30 @@ export type ConfigLoadMode = z.infer<typeof ConfigLoadMode>;
 export const BatchingPolicy = z.enum(['none', 'triton', 'torchserve']);
 export type BatchingPolicy = z.infer<typeof BatchingPolicy>;
 
+/**
+ * How an image meets the model's H x W: cover (crop), contain (letterbox, centred), fill (stretch),
+ * or keep-aspect:<multiple> (detection models: the long side resized to fit, the image at the top
+ * left, padded right and bottom; H and W must be multiples of <multiple>).
+ */
+export type ResizeMode = 'cover' | 'contain' | 'fill' | `keep-aspect:${number}`;
+export const ResizeMode = z.union([
+  z.enum(['cover', 'contain', 'fill']),
+  z
+    .string()
+    .regex(/^keep-aspect:[1-9]\d*$/, 'expected cover, contain, fill or keep-aspect:<multiple>, e.g. keep-aspect:32')
+    .transform((value) => value as `keep-aspect:${number}`),
+]);
+
+/** The multiple of keep-aspect:<multiple>, or undefined for the other modes. */
+export function keepAspectMultiple(resize: ResizeMode): number | undefined {
+  return resize.startsWith('keep-aspect:') ? Number(resize.slice('keep-aspect:'.length)) : undefined;
+}
+
 export const PreprocessSpec = z
   .object({
     /** server: the pipeline decodes images; client: requests carry the ready CHW float32 tensor. */
     where: PreprocessWhere.default('server'),
-    resize: z.enum(['cover', 'contain', 'fill']).default('cover'),
+    resize: ResizeMode.default('cover'),
     mean: z.tuple([z.number(), z.number(), z.number()]).default([0.485, 0.456, 0.406]),
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).default([0.229, 0.224, 0.225]),
   }, mappingWith('where', PreprocessWhere))

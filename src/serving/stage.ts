@@ -1,6 +1,6 @@
 import type { OutputTensor } from '../model/engineProtocol.js';
 import type { InputLayout, ModelSignature } from '../model/signature.js';
-import type { ProfileSpec, StageName } from '../schema/profileSpec.js';
+import type { ProfileSpec, ResizeMode, StageName } from '../schema/profileSpec.js';
 import type { OutputInterpreter, OutputSummary, Prediction } from './outputKind.js';
 
 /**
@@ -24,7 +24,7 @@ export interface PreprocessConfig {
   channels: number;
   mean: [number, number, number];
   std: [number, number, number];
-  resize: 'cover' | 'contain' | 'fill';
+  resize: ResizeMode;
   /** Where the tensor's channels go (absent: nchw). */
   layout?: InputLayout;
 }

@@ -80,6 +80,26 @@ describe('profile: output kinds and input types', () => {
   });
 });
 
+describe('profile: --resize keep-aspect:<multiple> for a detection model', () => {
+  it('runs when H and W are multiples; otherwise exit 3, one line with the shape to give', async () => {
+    const refused = await profileKind('map', '--input-shape', '3,50,64', '--resize', 'keep-aspect:32');
+    expect(refused.code).toBe(ExitCode.input);
+    expect(expectOneLineError(refused.stderr)).toBe(
+      'error: --resize keep-aspect:32 pads to a multiple of 32, but the input is 50x64 (H x W) (give --input-shape 3,64,64 or another multiple of 32)',
+    );
+    const ran = await profileKind('map', '--input-shape', '3,64,96', '--resize', 'keep-aspect:32');
+    expect(ran.code, ran.stderr).toBe(ExitCode.ok);
+    expect(ran.doc!.spec!.pipeline.preprocess.resize).toBe('keep-aspect:32');
+    expect(ran.doc!.requests.failed).toBe(0);
+  });
+
+  it('--resize sideways: exit 2, one line with the modes', async () => {
+    const { code, stderr } = await box.run(['profile', '--model', 'tiny', '--resize', 'sideways']);
+    expect(code).toBe(ExitCode.usage);
+    expect(expectOneLineError(stderr)).toBe("error: --resize must be cover, contain, fill or keep-aspect:<multiple>, got 'sideways' (e.g. --resize keep-aspect:32)");
+  });
+});
+
 describe('profile: --output and --layout override the detection', () => {
   it('--output classification reads a two-output model\'s first output as logits', async () => {
     const { code, doc } = await profileKind('twoOutputs', '--output', 'classification');

@@ -41,7 +41,7 @@ export async function preprocessImage(bytes: Buffer, config: PreprocessConfig): 
     })
       .autoOrient()
       .flatten({ background: ALPHA_BACKGROUND })
-      .resize(config.width, config.height, { fit: config.resize, kernel: RESIZE_KERNEL, background: CONTAIN_BACKGROUND })
+      .resize(config.width, config.height, { ...sharpFit(config.resize), kernel: RESIZE_KERNEL, background: CONTAIN_BACKGROUND })
       // Grayscale inputs expand to 3 equal channels (and colour ones collapse for 1-channel models).
       .toColourspace(config.channels === 1 ? 'b-w' : 'srgb')
       .raw()
@@ -54,6 +54,14 @@ export async function preprocessImage(bytes: Buffer, config: PreprocessConfig): 
     throw new RequestFailure('preprocess', `decoded to ${width}x${height}x${channels}, expected ${config.width}x${config.height}x${config.channels}`);
   }
   return config.layout === 'nhwc' ? normalisedHwc(decoded.data, width * height, config) : normalisedChw(decoded.data, width * height, config);
+}
+
+/**
+ * keep-aspect letterboxes at the top left (detection models' box coordinates start there, and the
+ * padding is right and bottom); the other modes are sharp's own fits, centred.
+ */
+export function sharpFit(resize: PreprocessConfig['resize']): { fit: 'cover' | 'contain' | 'fill'; position?: string } {
+  return resize.startsWith('keep-aspect:') ? { fit: 'contain', position: 'left top' } : { fit: resize as 'cover' | 'contain' | 'fill' };
 }
 
 /**

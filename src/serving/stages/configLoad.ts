@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../util/zodErrors.js';
 import type { ModelSignature } from '../../model/signature.js';
-import type { ProfileSpec } from '../../schema/profileSpec.js';
+import { keepAspectMultiple, ResizeMode, type ProfileSpec } from '../../schema/profileSpec.js';
+import { InputError } from '../../util/errors.js';
 import { RequestFailure, type PreprocessConfig, type RequestState, type Stage, type StageContext } from '../stage.js';
 
 /**
@@ -23,7 +24,7 @@ export const PreprocessConfigSchema = z
     channels: z.union([z.literal(1), z.literal(3)]),
     mean: z.tuple([z.number(), z.number(), z.number()]),
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
-    resize: z.enum(['cover', 'contain', 'fill']),
+    resize: ResizeMode,
     layout: z.enum(['nchw', 'nhwc']).optional(),
   })
   .strict();
@@ -40,6 +41,13 @@ export function preprocessConfigFrom(
   const [channels, height, width] = inputShape;
   const pixels = input?.inputType === 'uint8';
   const { resize } = spec.pipeline.preprocess;
+  const multiple = keepAspectMultiple(resize);
+  if (multiple !== undefined && (width % multiple !== 0 || height % multiple !== 0)) {
+    throw new InputError(
+      `--resize ${resize} pads to a multiple of ${multiple}, but the input is ${height}x${width} (H x W)`,
+      `give --input-shape ${channels},${roundUp(height, multiple)},${roundUp(width, multiple)} or another multiple of ${multiple}`,
+    );
+  }
   const mean: [number, number, number] = pixels ? [0, 0, 0] : spec.pipeline.preprocess.mean;
   const std: [number, number, number] = pixels ? [1 / 255, 1 / 255, 1 / 255] : spec.pipeline.preprocess.std;
   const config = { width, height, channels, mean, std, resize, ...(input?.layout === 'nhwc' ? { layout: 'nhwc' as const } : {}) };
@@ -98,4 +106,8 @@ function writeConfigFile(path: string, config: PreprocessConfig): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`);
   renameSync(tmp, path);
+}
+
+function roundUp(value: number, multiple: number): number {
+  return Math.ceil(value / multiple) * multiple;
 }

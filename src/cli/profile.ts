@@ -57,11 +57,7 @@ export const registerProfileCommand: Register = (program, rt) => {
 };
 
 export async function profileCommand(flags: ProfileFlags, rt: Runtime, live?: LiveHooks): Promise<ProfileResult> {
-  const instanceType = flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE;
-  if (instanceType !== undefined) {
-    const prices = new PriceBook(snapshotCatalog(), await readPriceCache(rt.home));
-    prices.requireInstanceType(instanceType, flags.instanceType !== undefined ? '--instance-type' : 'CAPACITY_PLAN_INSTANCE_TYPE');
-  }
+  const instanceType = await declaredInstanceType(flags.instanceType, rt);
   const transport = resolveTransport(flags);
   const { spec, warnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
@@ -95,6 +91,18 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime, live?: Li
 }
 
 /** Where requests go: undefined is the runner's default, the pipeline in this process. */
+/**
+ * --instance-type (or CAPACITY_PLAN_INSTANCE_TYPE), checked against the price catalog before
+ * anything runs: a typo found when the figures are recorded, not at plan time.
+ */
+export async function declaredInstanceType(flag: string | undefined, rt: Runtime): Promise<string | undefined> {
+  const instanceType = flag ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE;
+  if (instanceType === undefined) return undefined;
+  const prices = new PriceBook(snapshotCatalog(), await readPriceCache(rt.home));
+  prices.requireInstanceType(instanceType, flag !== undefined ? '--instance-type' : 'CAPACITY_PLAN_INSTANCE_TYPE');
+  return instanceType;
+}
+
 export function targetOpener(transport: TransportChoice, rt: Runtime, warnings: string[]): OpenTarget | undefined {
   switch (transport.kind) {
     case 'inprocess':

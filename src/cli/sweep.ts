@@ -19,7 +19,7 @@ import { latencySla, positiveInt, text } from './flags.js';
 import { displayPath, nextPlanCommand, shellQuote } from './nextCommand.js';
 import type { Register } from './program.js';
 import { progressReporter } from './progress.js';
-import { targetOpener } from './profile.js';
+import { declaredInstanceType, targetOpener } from './profile.js';
 import { addSpecFlags, addTransportFlags, resolveSpec, resolveTransport, specForTransport, type SpecFlags, type TransportFlags } from './profileSpecFlags.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { Runtime } from './runtime.js';
@@ -67,6 +67,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
     throw new UsageError('--sla is required', "e.g. --sla 'p95<=100ms' (percentiles p50, p90, p95, p99)");
   }
   const vary = parseVary(flags.vary ?? []);
+  const instanceType = await declaredInstanceType(flags.instanceType, rt);
   const transport = resolveTransport(flags);
   if (transport.kind === 'agent') {
     throw new UsageError('sweep --transport http is not built yet', 'start `capacity-plan agent` yourself and sweep it with --target <url>');
@@ -109,7 +110,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
       env: rt.env,
       now: rt.now,
       signal: rt.signal,
-      instanceType: flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE,
+      instanceType,
       events,
       openTarget,
     }).finally(unsubscribe);

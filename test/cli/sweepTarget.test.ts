@@ -53,3 +53,11 @@ describe('sweep --target', () => {
     );
   });
 });
+
+describe('sweep --instance-type', () => {
+  it('a misspelt type: exit 2 before any point, one line with the nearest names', async () => {
+    const { code, stderr } = await box.run(['sweep', '--model', 'tiny', '--sla', 'p95<=100ms', '--instance-type', 'g5.xlarg']);
+    expect(code).toBe(ExitCode.usage);
+    expect(expectOneLineError(stderr)).toMatch(/^error: --instance-type 'g5\.xlarg' is not in the price catalog \(did you mean g5\.xlarge/);
+  });
+});

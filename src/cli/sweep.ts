@@ -113,6 +113,8 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
       instanceType,
       events,
       openTarget,
+      // A point whose every request fails is a measurement the search needs, not a reason to stop.
+      stopEarlyOnFailures: false,
     }).finally(unsubscribe);
     servedSpec = result.spec;
     return {

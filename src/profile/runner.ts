@@ -44,6 +44,11 @@ export interface RunProfileOptions {
   clock?: Clock;
   /** Where requests go; default: the pipeline in this process. */
   openTarget?: OpenTarget;
+  /**
+   * Stop when the first EARLY_STOP_FAILURES requests all fail (default true). A sweep turns it off:
+   * a point whose every request fails (a server shedding load) is a measurement the search needs.
+   */
+  stopEarlyOnFailures?: boolean;
   /** Host and GPU sampling; default: startTelemetry (tests pass a fake). */
   startTelemetry?: () => Telemetry;
   /** The environment record; default: collectEnvironment (tests pass a fake). */
@@ -122,7 +127,7 @@ async function measureProfile(options: RunProfileOptions, clock: Clock, events: 
     if (coldStart.warning) warn(coldStart.warning);
     checkAbort();
 
-    const loop = await runWindowLoop({ target, slots, spec, clock, signal, telemetry, events });
+    const loop = await runWindowLoop({ target, slots, spec, clock, signal, telemetry, events, stopEarlyOnFailures: options.stopEarlyOnFailures ?? true });
     if (loop.interrupted) throw new InterruptedError('profile interrupted: no document written');
     if (loop.failedEarly) {
       const top = loop.failedEarly.reasons[0]!;

@@ -38,6 +38,8 @@ export interface WindowLoopOptions {
   events: RunEventBus;
   /** Tick period; default TICK_MS. */
   tickMs?: number;
+  /** Stop when the first EARLY_STOP_FAILURES requests all fail; default false. */
+  stopEarlyOnFailures?: boolean;
 }
 
 export interface WindowLoopResult {
@@ -79,7 +81,7 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
       }
       earlyFailures.set(failureReason, (earlyFailures.get(failureReason) ?? 0) + 1);
       earlyFailureCount += 1;
-      if (earlyFailureCount === EARLY_STOP_FAILURES) loadAbort.abort();
+      if (earlyFailureCount === EARLY_STOP_FAILURES && options.stopEarlyOnFailures) loadAbort.abort();
     };
     const send = async (intendedAtMs: number, seq: number): Promise<void> => {
       inFlight += 1;
@@ -183,7 +185,7 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
     loadAbort.abort();
     target.drain();
     await loadDone;
-    const failedEarly = !succeeded && earlyFailureCount >= EARLY_STOP_FAILURES && !interrupted
+    const failedEarly = options.stopEarlyOnFailures && !succeeded && earlyFailureCount >= EARLY_STOP_FAILURES && !interrupted
       ? { count: earlyFailureCount, reasons: [...earlyFailures].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count) }
       : undefined;
     return { windows, summaries, stability, interrupted, ...(failedEarly ? { failedEarly } : {}) };

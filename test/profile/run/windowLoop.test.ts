@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRunEventBus, type RunEvent, type RunEventOf } from '../../../src/profile/events.js';
-import { runWindowLoop, type WindowLoopOptions, type WindowLoopResult } from '../../../src/profile/run/windowLoop.js';
+import { EARLY_STOP_FAILURES, runWindowLoop, type WindowLoopOptions, type WindowLoopResult } from '../../../src/profile/run/windowLoop.js';
 import type { LoadModel } from '../../../src/schema/loadModel.js';
 import { MeasurementWindow } from '../../../src/schema/profileResult.js';
 import type { ProfileSpec } from '../../../src/schema/profileSpec.js';
@@ -28,7 +28,7 @@ interface Run {
 
 async function loop(
   options: { load?: LoadModel; measurement?: Partial<ProfileSpec['measurement']>; target?: FakeTargetOptions; slots?: (WireRequest | string)[] } & Partial<
-    Pick<WindowLoopOptions, 'signal' | 'tickMs'>
+    Pick<WindowLoopOptions, 'signal' | 'tickMs' | 'stopEarlyOnFailures'>
   > = {},
 ): Promise<Run> {
   const clock = new ManualClock(5_000);
@@ -47,6 +47,7 @@ async function loop(
       telemetry: { summarize: () => ({}) },
       events: bus,
       tickMs: options.tickMs,
+      stopEarlyOnFailures: options.stopEarlyOnFailures,
     }),
   );
   return { result, events, target, clock };
@@ -209,5 +210,19 @@ describe('runWindowLoop events', () => {
     expect(last.throughputRps).toBeGreaterThan(140);
     expect(last.throughputRps).toBeLessThan(160);
     expect(events.findIndex((e) => e.type === 'tick' && e.atMs > drainAt)).toBe(-1);
+  });
+
+  it('stops early when the first 32 requests all fail, with the reasons; not when asked not to (a sweep point)', async () => {
+    // Every request fails after 10 ms on the clock (a model that refuses every input).
+    const stopped = await loop({ target: { fails: () => true }, stopEarlyOnFailures: true });
+    expect(stopped.result.failedEarly?.count).toBe(EARLY_STOP_FAILURES);
+    expect(stopped.result.failedEarly?.reasons.reduce((n, r) => n + r.count, 0)).toBe(EARLY_STOP_FAILURES);
+    expect(stopped.result.summaries).toEqual([]);
+    const measured = await loop({ target: { fails: () => true }, stopEarlyOnFailures: false, measurement: { durationS: 0.5 } });
+    expect(measured.result.failedEarly).toBeUndefined();
+    expect(measured.result.summaries.length).toBeGreaterThan(0);
+    // A success before the 32nd failure keeps the run going.
+    const mixed = await loop({ target: { fails: (n) => n !== 5 }, stopEarlyOnFailures: true, measurement: { durationS: 0.5 } });
+    expect(mixed.result.failedEarly).toBeUndefined();
   });
 });

@@ -71,7 +71,7 @@ export class RightsizingStack extends Stack {
         minify: true,
         sourceMap: false,
         metafile: props.metafile ?? false,
-        // ESM output still meets CommonJS packages (yaml, zod are ESM; the SDK is the runtime's).
+        // NODEJS_LATEST bundles our pinned SDK rather than the runtime's; some of its dependencies are CommonJS.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });

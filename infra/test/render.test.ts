@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { AGENT_METRICS } from '../../src/schema/wire/metricNames.js';
+import { REPO_ROOT } from '../../test/support/repoRoot.js';
+import { agentMetricSelectors, GPU_MEASUREMENTS, renderCloudWatchAgentConfig } from '../lib/render/cloudwatch-agent.js';
+import { renderPrometheusYaml } from '../lib/render/prometheus-yaml.js';
+import { renderFleetAgentUserData, renderProfilingUserData, shellQuote } from '../lib/render/user-data.js';
+
+/** `bash -n`: parses the script without running it; throws with bash's message on a syntax error. */
+function bashSyntax(script: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-userdata-'));
+  const file = join(dir, 'script.sh');
+  writeFileSync(file, script);
+  execFileSync('bash', ['-n', file], { stdio: 'pipe' });
+}
+
+const profiling = {
+  bucketName: "results-bucket-with-'quote",
+  region: 'us-east-1',
+  toolPackage: 'capacity-plan@0.1.0',
+  nodeVersion: '20.19.5',
+  maxRunMinutes: 180,
+};
+
+describe('CloudWatch agent configuration', () => {
+  const config = renderCloudWatchAgentConfig({
+    prometheusConfigPath: '/opt/aws/amazon-cloudwatch-agent/etc/prometheus.yaml',
+    prometheusLogGroupName: '/capacity-plan/prometheus',
+    emfNamespace: 'CapacityPlan/Agent',
+    scrapeJobName: 'capacity-plan-agent',
+  }) as any;
+
+  it('round-trips through JSON and collects only known nvidia_gpu measurements', () => {
+    expect(JSON.parse(JSON.stringify(config))).toEqual(config);
+    // The documented nvidia_gpu measurement names (CloudWatch-Agent-NVIDIA-GPU).
+    const known = ['utilization_gpu', 'utilization_memory', 'memory_total', 'memory_used', 'memory_free', 'pcie_link_gen_current', 'pcie_link_width_current', 'encoder_stats_session_count', 'encoder_stats_average_fps', 'encoder_stats_average_latency', 'clocks_current_graphics', 'clocks_current_sm', 'clocks_current_memory', 'clocks_current_video', 'temperature_gpu', 'power_draw', 'fan_speed'];
+    for (const m of config.metrics.metrics_collected.nvidia_gpu.measurement) expect(known).toContain(m);
+    expect(config.metrics.metrics_collected.nvidia_gpu.measurement).toEqual([...GPU_MEASUREMENTS]);
+  });
+
+  it('appends the instance and group and aggregates by AutoScalingGroupName, as the watcher queries', () => {
+    expect(config.metrics.namespace).toBe('CWAgent');
+    expect(config.metrics.append_dimensions).toEqual({ InstanceId: '${aws:InstanceId}', InstanceType: '${aws:InstanceType}', AutoScalingGroupName: '${aws:AutoScalingGroupName}' });
+    expect(config.metrics.aggregation_dimensions).toEqual([['AutoScalingGroupName']]);
+  });
+
+  it("scrapes the agent's counter and latency summary (not its histograms) through EMF", () => {
+    const prometheus = config.logs.metrics_collected.prometheus;
+    expect(prometheus.emf_processor.metric_namespace).toBe('CapacityPlan/Agent');
+    const [declaration] = prometheus.emf_processor.metric_declaration;
+    expect(declaration.label_matcher).toBe('^capacity-plan-agent$');
+    const selectors = agentMetricSelectors().map((s) => new RegExp(s));
+    const matches = (name: string) => selectors.some((r) => r.test(name));
+    expect(matches(AGENT_METRICS.requestsTotal)).toBe(true);
+    expect(matches(`${AGENT_METRICS.requestLatencySummarySeconds}_count`)).toBe(true);
+    // The CloudWatch agent drops histograms: selecting one would be a promise it cannot keep.
+    expect(matches(`${AGENT_METRICS.requestDurationSeconds}_bucket`)).toBe(false);
+    expect(declaration.metric_selectors).toEqual(agentMetricSelectors());
+  });
+});
+
+describe('prometheus.yaml', () => {
+  it('parses, with one static job on the local agent port', () => {
+    const doc = parseYaml(renderPrometheusYaml({ jobName: 'capacity-plan-agent', port: 9400 }));
+    expect(doc.scrape_configs).toEqual([expect.objectContaining({ job_name: 'capacity-plan-agent', metrics_path: '/metrics', static_configs: [{ targets: ['127.0.0.1:9400'] }] })]);
+    expect(doc.global.scrape_interval).toBe('60s');
+  });
+
+  it('refuses a port that is not one', () => {
+    expect(() => renderPrometheusYaml({ jobName: 'x', port: 70000 })).toThrow(/not a TCP port/);
+  });
+});
+
+describe('user data', () => {
+  it('quotes values for bash', () => {
+    expect(execFileSync('bash', ['-c', `printf %s ${shellQuote("it's $HOME `x`")}`]).toString()).toBe("it's $HOME `x`");
+  });
+
+  it('the profiling script passes bash -n and does what it must, in order', () => {
+    const script = renderProfilingUserData(profiling);
+    bashSyntax(script);
+    const at = (text: string) => {
+      const i = script.indexOf(text);
+      expect(i, text).toBeGreaterThan(-1);
+      return i;
+    };
+    // Dead-man timer and trap before anything that can hang or fail.
+    expect(at("shutdown -h +180")).toBeLessThan(at('trap finish EXIT'));
+    expect(at('trap finish EXIT')).toBeLessThan(at('npm install --global'));
+    expect(at('libcudnn.so.9')).toBeLessThan(at('npm install --global'));
+    expect(at('/usr/local/cuda-12.')).toBeLessThan(at('npm install --global'));
+    expect(at('export ONNXRUNTIME_NODE_INSTALL=cuda12')).toBeLessThan(at('npm install --global'));
+    expect(at('s3://$BUCKET/$SPEC_KEY')).toBeLessThan(at('capacity-plan "${ARGS[@]}"'));
+    at('s3://$BUCKET/results/$RUN/$INSTANCE_TYPE/');
+    at('shutdown -h now');
+    at(`BUCKET=${shellQuote(profiling.bucketName)}`);
+  });
+
+  it('refuses a dead-man timer too short to install anything', () => {
+    expect(() => renderProfilingUserData({ ...profiling, maxRunMinutes: 5 })).toThrow(/at least 10/);
+  });
+
+  it('the fleet script passes bash -n and starts the agent on the SSM configuration', () => {
+    const script = renderFleetAgentUserData({ agentConfigParameter: 'AmazonCloudWatch-capacity-plan', prometheusParameter: 'p', prometheusConfigPath: '/etc/p.yaml', region: 'us-east-1' });
+    bashSyntax(script);
+    expect(script).toContain("-a fetch-config -m ec2 -s -c 'ssm:AmazonCloudWatch-capacity-plan'");
+  });
+
+  it("the Batch image's job script passes bash -n", () => {
+    execFileSync('bash', ['-n', join(REPO_ROOT, 'infra/images/profiler/run-job.sh')]);
+  });
+});

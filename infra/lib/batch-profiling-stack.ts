@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { batchResourceName, JOB_PARAMETERS, RESULTS_PREFIX, SPECS_PREFIX } from '../../src/batch/names.js';
-import type { GpuHostSpec } from './gpuSpecs.js';
+import type { GpuHostSpec } from '../../src/batch/hosts.js';
 import { acknowledge, iam5, PREFIX_REASON, RESULTS_BUCKET_NAG_ARN } from './nag.js';
 import { PublicOnlyVpc } from './network.js';
 

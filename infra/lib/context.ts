@@ -7,7 +7,7 @@ import { Fleet } from '../../src/schema/fleet.js';
 import { PLAN_SCHEMA_VERSION, Plan } from '../../src/schema/plan.js';
 import { InputError } from '../../src/util/errors.js';
 import { describeZodError } from '../../src/util/zodErrors.js';
-import { gpuHostSpec, type GpuHostSpec } from './gpuSpecs.js';
+import { gpuHostSpec, type GpuHostSpec } from '../../src/batch/hosts.js';
 
 /**
  * What `cdk synth -c ...` decides, read and checked once before any stack is built:

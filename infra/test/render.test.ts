@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../../test/support/repoRoot.js';
 import { agentMetricSelectors, GPU_MEASUREMENTS, renderCloudWatchAgentConfig } from '../lib/render/cloudwatch-agent.js';
 import { renderPrometheusYaml } from '../lib/render/prometheus-yaml.js';
 import { renderFleetAgentUserData, renderProfilingUserData, shellQuote } from '../lib/render/user-data.js';
+import type { Json } from './helpers.js';
 
 /** `bash -n`: parses the script without running it; throws with bash's message on a syntax error. */
 function bashSyntax(script: string): void {
@@ -32,7 +33,7 @@ describe('CloudWatch agent configuration', () => {
     prometheusLogGroupName: '/capacity-plan/prometheus',
     emfNamespace: 'CapacityPlan/Agent',
     scrapeJobName: 'capacity-plan-agent',
-  }) as any;
+  }) as Json;
 
   it('round-trips through JSON and collects only known nvidia_gpu measurements', () => {
     expect(JSON.parse(JSON.stringify(config))).toEqual(config);

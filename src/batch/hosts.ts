@@ -1,6 +1,6 @@
-import { snapshotCatalog } from '../../src/pricing/catalog.js';
-import type { CatalogInstance } from '../../src/schema/priceCatalog.js';
-import { InputError } from '../../src/util/errors.js';
+import { snapshotCatalog } from '../pricing/catalog.js';
+import type { CatalogInstance } from '../schema/priceCatalog.js';
+import { InputError } from '../util/errors.js';
 
 /** What a whole-host job on one instance type may ask for, from the embedded catalog. */
 export interface GpuHostSpec {

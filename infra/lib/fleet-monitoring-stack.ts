@@ -17,7 +17,7 @@ export const AGENT_EMF_NAMESPACE = 'CapacityPlan/Agent';
 export const SCRAPE_JOB = 'capacity-plan-agent';
 
 export interface FleetMonitoringStackProps extends StackProps {
-  /** The port `capacity-plan agent` serves /metrics on. */
+  /** The port `capacity-plan agent` serves /metrics on (default 8000, its DEFAULT_AGENT_PORT). */
   agentPort?: number;
 }
 
@@ -52,7 +52,7 @@ export class FleetMonitoringStack extends Stack {
     const prometheus = new ssm.StringParameter(this, 'PrometheusConfig', {
       parameterName: PROMETHEUS_PARAMETER,
       description: 'prometheus.yaml for the CloudWatch agent on capacity-plan fleet hosts',
-      stringValue: renderPrometheusYaml({ jobName: SCRAPE_JOB, port: props.agentPort ?? 9400 }),
+      stringValue: renderPrometheusYaml({ jobName: SCRAPE_JOB, port: props.agentPort ?? 8000 }),
     });
 
     // A managed policy to attach to an existing fleet's instance role, and a role that has it.

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { AGENT_METRICS } from '../../src/schema/wire/metricNames.js';
 import { REPO_ROOT } from '../../test/support/repoRoot.js';
-import { agentMetricSelectors, GPU_MEASUREMENTS, renderCloudWatchAgentConfig } from '../lib/render/cloudwatch-agent.js';
+import { agentMetricDeclarations, GPU_MEASUREMENTS, renderCloudWatchAgentConfig } from '../lib/render/cloudwatch-agent.js';
 import { renderPrometheusYaml } from '../lib/render/prometheus-yaml.js';
 import { renderFleetAgentUserData, renderProfilingUserData, shellQuote } from '../lib/render/user-data.js';
 import type { Json } from './helpers.js';
@@ -49,18 +49,18 @@ describe('CloudWatch agent configuration', () => {
     expect(config.metrics.aggregation_dimensions).toEqual([['AutoScalingGroupName']]);
   });
 
-  it("scrapes the agent's counter and latency summary (not its histograms) through EMF", () => {
+  it("scrapes the agent's counter and latency summary (not its histograms) through EMF, by labels the agent has", () => {
     const prometheus = config.logs.metrics_collected.prometheus;
     expect(prometheus.emf_processor.metric_namespace).toBe('CapacityPlan/Agent');
-    const [declaration] = prometheus.emf_processor.metric_declaration;
-    expect(declaration.label_matcher).toBe('^capacity-plan-agent$');
-    const selectors = agentMetricSelectors().map((s) => new RegExp(s));
-    const matches = (name: string) => selectors.some((r) => r.test(name));
-    expect(matches(AGENT_METRICS.requestsTotal)).toBe(true);
-    expect(matches(`${AGENT_METRICS.requestLatencySummarySeconds}_count`)).toBe(true);
+    const declarations = prometheus.emf_processor.metric_declaration as ReturnType<typeof agentMetricDeclarations>;
+    expect(declarations).toEqual(agentMetricDeclarations('capacity-plan-agent'));
+    const selected = (name: string) => declarations.filter((d) => d.metric_selectors.some((s) => new RegExp(s).test(name)));
+    expect(selected(AGENT_METRICS.requestsTotal)).toHaveLength(1);
+    expect(selected(AGENT_METRICS.requestLatencySummarySeconds)[0]!.dimensions).toEqual([['route', 'quantile']]);
     // The CloudWatch agent drops histograms: selecting one would be a promise it cannot keep.
-    expect(matches(`${AGENT_METRICS.requestDurationSeconds}_bucket`)).toBe(false);
-    expect(declaration.metric_selectors).toEqual(agentMetricSelectors());
+    expect(selected(`${AGENT_METRICS.requestDurationSeconds}_bucket`)).toEqual([]);
+    expect(selected(AGENT_METRICS.requestDurationSeconds)).toEqual([]);
+    for (const d of declarations) expect(d.label_matcher).toBe('^capacity-plan-agent$');
   });
 });
 

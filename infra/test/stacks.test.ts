@@ -1,11 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alarmName } from '../../src/rightsize/alarms.js';
 import { snapshotCatalog } from '../../src/pricing/catalog.js';
 import { batchResourceName } from '../../src/batch/names.js';
 import { AGENT_METRICS } from '../../src/schema/wire/metricNames.js';
+import { REPO_ROOT } from '../../test/support/repoRoot.js';
 import { DLAMI_PARAMETER } from '../lib/profiling-host-stack.js';
-import { AGENT_CONFIG_PARAMETER } from '../lib/fleet-monitoring-stack.js';
+import { AGENT_CONFIG_PARAMETER, PROMETHEUS_PARAMETER } from '../lib/fleet-monitoring-stack.js';
+
+/** src/cli/agent.ts's DEFAULT_AGENT_PORT, read from its source: importing it would load the agent's server and onnxruntime. */
+const DEFAULT_AGENT_PORT = Number(/DEFAULT_AGENT_PORT = (\d+)/.exec(readFileSync(join(REPO_ROOT, 'src/cli/agent.ts'), 'utf8'))![1]);
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, MIN_REASON_LENGTH } from '../lib/nag.js';
 import { acknowledgments, FIXTURE_FLEET, FIXTURE_PLAN, grants, nagViolations, readFixtureJson, readFixtureYaml, synthApp, template, type Json, type Synth } from './helpers.js';
 
@@ -97,7 +103,9 @@ describe('fleet monitoring', () => {
     expect(config.metrics.aggregation_dimensions).toEqual([['AutoScalingGroupName']]);
     expect(config.metrics.metrics_collected.nvidia_gpu.measurement).toContain('utilization_gpu');
     const prometheus = config.logs.metrics_collected.prometheus;
-    expect(prometheus.emf_processor.metric_declaration[0].metric_selectors.join(' ')).toContain(AGENT_METRICS.requestsTotal);
+    expect(JSON.stringify(prometheus.emf_processor.metric_declaration)).toContain(AGENT_METRICS.requestsTotal);
+    const [prometheusYaml] = Object.values(t.findResources('AWS::SSM::Parameter', { Properties: { Name: PROMETHEUS_PARAMETER } }));
+    expect((prometheusYaml as Json).Properties.Value).toContain(`127.0.0.1:${DEFAULT_AGENT_PORT}`);
   });
 });
 

@@ -9,12 +9,14 @@ import { startFakeBatch, type FakeBatch } from '../support/fakeBatch.js';
 import { startFakeServiceQuotas, type FakeServiceQuotas } from '../support/fakeServiceQuotas.js';
 import { startLocalS3, S3RVER_CREDENTIALS, type LocalS3 } from '../support/localS3.js';
 import { expectOneLineError } from '../support/oneLineError.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
 
 type Json = ReturnType<typeof JSON.parse>;
 
 const BUCKET = 'capacity-plan-results-123456789012-us-east-1';
 const TYPES = ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge'];
-const SPEC = "command: sweep\nargs: ['--sla', 'p95<=100ms', '--vary', 'maxBatchSize=1,8', '--model', 'resnet50']\n";
+/** The example spec the README shows. */
+const SPEC_FILE = join(REPO_ROOT, 'profiles/examples/batch-sweep-spec.yaml');
 
 let s3: LocalS3;
 let batch: FakeBatch;
@@ -33,7 +35,7 @@ beforeAll(async () => {
     startFakeServiceQuotas({ defaults: { 'L-DB2E81BA': 0 } }),
     cliSandbox([registerBatchCommand], 'cp-batch-'),
   ]);
-  await writeFile(join(box.cwd, 'sweep.yaml'), SPEC);
+  await writeFile(join(box.cwd, 'sweep.yaml'), await readFile(SPEC_FILE));
   s3Client = new S3Client({ region: 'us-east-1', endpoint: s3.url, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
 });
 
@@ -69,7 +71,7 @@ describe('batch submit', () => {
     const jobs = batch.jobs.slice(before);
     expect(jobs.map((j) => [j.jobQueue, j.jobDefinition])).toEqual(TYPES.map((t) => [batchResourceName(t), batchResourceName(t)]));
     for (const job of jobs) expect(job.parameters).toEqual({ run: 'run-1', specKey: specKey('run-1') });
-    expect(JSON.parse(await s3Text(specKey('run-1')))).toEqual({ command: 'sweep', args: ['--sla', 'p95<=100ms', '--vary', 'maxBatchSize=1,8', '--model', 'resnet50'] });
+    expect(JSON.parse(await s3Text(specKey('run-1')))).toEqual({ command: 'sweep', args: ['--sla', 'p95<=100ms', '--model', 'resnet50', '--vary', 'maxBatchSize=1,4,8'] });
     const manifest = JSON.parse(await s3Text(runManifestKey('run-1')));
     expect(manifest).toMatchObject({ kind: 'batch-run', runId: 'run-1', bucket: BUCKET, region: 'us-east-1' });
     expect(manifest.jobs.map((j: Json) => j.jobId)).toEqual(jobs.map((j) => j.jobId));

@@ -25,9 +25,17 @@ export interface AgentConfigOptions {
   intervalS?: number;
 }
 
-/** Prometheus summaries export <name>, <name>_sum and <name>_count; histograms are dropped by the agent. */
-export function agentMetricSelectors(): string[] {
-  return [`^${AGENT_METRICS.requestsTotal}$`, `^${AGENT_METRICS.requestLatencySummarySeconds}(_sum|_count)?$`];
+/**
+ * What the EMF processor keeps, and by which labels (src/server/agent/metrics.ts): the request
+ * counter by route and status, and the latency summary's quantiles by route. Histograms are not
+ * selected: the CloudWatch agent drops them.
+ */
+export function agentMetricDeclarations(scrapeJobName: string): { source_labels: string[]; label_matcher: string; dimensions: string[][]; metric_selectors: string[] }[] {
+  const common = { source_labels: ['job'], label_matcher: `^${scrapeJobName}$` };
+  return [
+    { ...common, dimensions: [['route', 'status']], metric_selectors: [`^${AGENT_METRICS.requestsTotal}$`] },
+    { ...common, dimensions: [['route', 'quantile']], metric_selectors: [`^${AGENT_METRICS.requestLatencySummarySeconds}$`] },
+  ];
 }
 
 export function renderCloudWatchAgentConfig(options: AgentConfigOptions): Record<string, unknown> {
@@ -53,15 +61,7 @@ export function renderCloudWatchAgentConfig(options: AgentConfigOptions): Record
           prometheus_config_path: options.prometheusConfigPath,
           emf_processor: {
             metric_namespace: options.emfNamespace,
-            metric_declaration: [
-              {
-                source_labels: ['job'],
-                label_matcher: `^${options.scrapeJobName}$`,
-                // The quantile label keeps p50/p95/p99 of the summary apart.
-                dimensions: [['job', 'instance'], ['job', 'instance', 'quantile']],
-                metric_selectors: agentMetricSelectors(),
-              },
-            ],
+            metric_declaration: agentMetricDeclarations(options.scrapeJobName),
           },
         },
       },

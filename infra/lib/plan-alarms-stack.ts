@@ -1,10 +1,10 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { alarmSpecs, type AlarmSpec } from '../../src/rightsize/alarms.js';
+import { ALARM_PREFIX, alarmSpecs, type AlarmSpec } from '../../src/rightsize/alarms.js';
 import type { FleetCapacity } from '../../src/rightsize/capacity.js';
 import type { Fleet } from '../../src/schema/fleet.js';
 
@@ -42,6 +42,17 @@ export class PlanAlarmsStack extends Stack {
       masterKey: key,
       enforceSSL: true,
     });
+    // enforceSSL replaces the topic's default policy, so let CloudWatch publish explicitly, from
+    // this fleet's alarms only. Alarm ARNs put a colon, not a slash, before the name.
+    const alarmArns = Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${ALARM_PREFIX}/${props.fleet.name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': alarmArns }, StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     this.specs = alarmSpecs(props.capacity, props.fleet, { topicArn: this.topic.topicArn });
     for (const spec of this.specs) {
       const input = spec.input;

@@ -152,9 +152,26 @@ describe('alarms from the plan', () => {
         ]),
       },
     });
+    // CloudWatch may publish, from this fleet's alarms only (colon before the alarm name).
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', Match.arrayWith([`:alarm:capacity-plan/${fleet.name}/*`])] } } }),
+          }),
+        ]),
+      },
+    });
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(4);
-    for (const alarm of alarms) expect((alarm as Json).Properties.AlarmActions).toEqual([{ Ref: Match.anyValue() }].map(() => expect.objectContaining({ Ref: expect.any(String) })));
+    const [topicId] = Object.keys(t.findResources('AWS::SNS::Topic'));
+    for (const alarm of alarms) {
+      expect((alarm as Json).Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect((alarm as Json).Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
   });
 });
 

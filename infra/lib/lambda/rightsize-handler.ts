@@ -28,20 +28,51 @@ export interface ScheduledResult {
   fleets: { key: string; findings?: string; error?: string }[];
 }
 
+export interface BucketRun {
+  s3: S3Client;
+  bucket: string;
+  fleetsPrefix: string;
+  findingsPrefix: string;
+  lookbackMinutes: number;
+  now: Date;
+  /** For the CloudWatch client's endpoint variables (AWS_ENDPOINT_URL_CLOUDWATCH). */
+  env: NodeJS.ProcessEnv;
+}
+
 const LOOKBACK_MINUTES = 14 * 1440;
 
 export async function handler(event: ScheduledInput = {}): Promise<ScheduledResult> {
   const bucket = process.env.RESULTS_BUCKET;
   if (!bucket) throw new Error('RESULTS_BUCKET is not set');
-  const fleetsPrefix = process.env.FLEETS_PREFIX ?? 'fleets/';
-  const findingsPrefix = process.env.FINDINGS_PREFIX ?? 'findings/';
   const s3 = new S3Client({});
+  try {
+    const result = await rightsizeBucket({
+      s3,
+      bucket,
+      fleetsPrefix: process.env.FLEETS_PREFIX ?? 'fleets/',
+      findingsPrefix: process.env.FINDINGS_PREFIX ?? 'findings/',
+      lookbackMinutes: event.lookbackMinutes ?? LOOKBACK_MINUTES,
+      now: new Date(),
+      env: process.env,
+    });
+    // Failures make the invocation fail too, so the scheduler's retries and dead-letter queue see them.
+    const failed = result.fleets.filter((f) => f.error);
+    if (failed.length > 0) throw new Error(`rightsize failed for ${failed.map((f) => f.key).join(', ')}: ${failed[0]!.error}`);
+    return result;
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** Every fleet file under the prefix, each on its own: one broken file does not stop the others. */
+export async function rightsizeBucket(run: BucketRun): Promise<ScheduledResult> {
+  const { s3, bucket } = run;
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: fleetsPrefix, ContinuationToken: token }));
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: run.fleetsPrefix, ContinuationToken: token }));
     for (const o of page.Contents ?? []) if (o.Key && /\.ya?ml$/.test(o.Key)) keys.push(o.Key);
-    token = page.NextContinuationToken;
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 
   const result: ScheduledResult = { fleets: [] };
@@ -49,10 +80,8 @@ export async function handler(event: ScheduledInput = {}): Promise<ScheduledResu
   try {
     for (const key of keys) {
       try {
-        const findingsKey = await rightsizeOne(s3, bucket, key, findingsPrefix, scratch, event.lookbackMinutes ?? LOOKBACK_MINUTES);
-        result.fleets.push({ key, findings: findingsKey });
+        result.fleets.push({ key, findings: await rightsizeOne(run, key, scratch) });
       } catch (error) {
-        // One broken fleet file must not stop the others; the error goes to the logs and the result.
         const message = error instanceof Error ? error.message : String(error);
         console.error(`rightsize ${key}: ${message}`);
         result.fleets.push({ key, error: message });
@@ -61,9 +90,6 @@ export async function handler(event: ScheduledInput = {}): Promise<ScheduledResu
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-  // Failures make the invocation fail too, so the scheduler's retries and dead-letter queue see them.
-  const failed = result.fleets.filter((f) => f.error);
-  if (failed.length > 0) throw new Error(`rightsize failed for ${failed.map((f) => f.key).join(', ')}: ${failed[0]!.error}`);
   return result;
 }
 
@@ -72,7 +98,8 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
   return (await object.Body?.transformToString('utf8')) ?? '';
 }
 
-async function rightsizeOne(s3: S3Client, bucket: string, key: string, findingsPrefix: string, scratch: string, lookbackMinutes: number): Promise<string> {
+async function rightsizeOne(run: BucketRun, key: string, scratch: string): Promise<string> {
+  const { s3, bucket, lookbackMinutes, now } = run;
   const parsed = Fleet.safeParse(parseYaml(await getText(s3, bucket, key)));
   if (!parsed.success) throw new Error(`fleet is invalid: ${describeZodError(parsed.error)}`);
   const fleet = parsed.data;
@@ -81,9 +108,8 @@ async function rightsizeOne(s3: S3Client, bucket: string, key: string, findingsP
   await writeFile(localCapacity, await getText(s3, bucket, capacityKey));
   const capacity = capacityFromDocument(await readAnyDocument(localCapacity, `s3://${bucket}/${capacityKey}`), fleet.sla, fleet.instanceType, fleet.configuration);
 
-  const now = new Date();
   const endEpochS = Math.floor(now.getTime() / 60_000) * 60;
-  const cloudWatch = createCloudWatchClient({ region: fleet.region, env: process.env });
+  const cloudWatch = createCloudWatchClient({ region: fleet.region, env: run.env });
   try {
     const recording = await fetchFleetMetrics(cloudWatch, {
       fleet,
@@ -99,7 +125,7 @@ async function rightsizeOne(s3: S3Client, bucket: string, key: string, findingsP
       peakStat: 'max',
       metricsSource: `CloudWatch ${fleet.region} (scheduled)`,
     });
-    const findingsKey = `${findingsPrefix}${fleet.name}/${now.toISOString().slice(0, 10)}.json`;
+    const findingsKey = `${run.findingsPrefix}${fleet.name}/${now.toISOString().slice(0, 10)}.json`;
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: findingsKey, Body: `${JSON.stringify(findings, null, 2)}\n`, ContentType: 'application/json' }));
     return findingsKey;
   } finally {

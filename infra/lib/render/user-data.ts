@@ -51,8 +51,11 @@ exec > >(tee -a "$LOG") 2>&1
 shutdown -h +${o.maxRunMinutes} 'capacity-plan: dead-man timer'
 
 RUN=''
+INSTANCE_TYPE=''
 finish() {
   local rc=$?
+  # Nothing in here may stop the shutdown: no -e, no -u.
+  set +eu
   echo "capacity-plan: exit code $rc"
   echo "$rc" > "$WORK/results/exit-code"
   if [ -n "$RUN" ]; then

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,22 @@ describe('user data', () => {
     at(`BUCKET=${shellQuote(profiling.bucketName)}`);
   });
 
+  it('shuts down by the dead-man timer and the trap even when the first step fails', () => {
+    // Stubs on PATH: shutdown records its arguments, curl fails as IMDS would off EC2.
+    const dir = mkdtempSync(join(tmpdir(), 'cp-userdata-run-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const log = join(dir, 'shutdown.log');
+    writeFileSync(join(bin, 'shutdown'), `#!/bin/bash\necho "$*" >> ${shellQuote(log)}\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'curl'), '#!/bin/bash\nexit 7\n', { mode: 0o755 });
+    const script = join(dir, 'user-data.sh');
+    writeFileSync(script, renderProfilingUserData({ ...profiling, workDir: join(dir, 'work') }));
+    const run = spawnSync('bash', [script], { env: { PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+    expect(run.status).toBe(7);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['-h +180 capacity-plan: dead-man timer', '-h now capacity-plan: run finished']);
+    expect(readFileSync(join(dir, 'work/results/exit-code'), 'utf8')).toBe('7\n');
+  });
+
   it('refuses a dead-man timer too short to install anything', () => {
     expect(() => renderProfilingUserData({ ...profiling, maxRunMinutes: 5 })).toThrow(/at least 10/);
   });
@@ -111,7 +127,26 @@ describe('user data', () => {
     expect(script).toContain("-a fetch-config -m ec2 -s -c 'ssm:AmazonCloudWatch-capacity-plan'");
   });
 
-  it("the Batch image's job script passes bash -n", () => {
+  it("the Batch image's job script passes bash -n, runs the spec and uploads under results/<run>/<type>/ even when the tool fails", () => {
     execFileSync('bash', ['-n', join(REPO_ROOT, 'infra/images/profiler/run-job.sh')]);
+    const dir = mkdtempSync(join(tmpdir(), 'cp-run-job-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const calls = join(dir, 'calls.log');
+    // aws: `s3 cp <src> <dest>` of the spec writes it; every call is recorded. capacity-plan fails with 5.
+    writeFileSync(join(bin, 'aws'), `#!/bin/bash\necho "aws $*" >> ${shellQuote(calls)}\nif [ "$3" = s3://bucket/specs/r1/spec.json ]; then echo '{"command":"sweep","args":["--sla","p95<=100ms"]}' > "$4"; fi\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'capacity-plan'), `#!/bin/bash\necho "capacity-plan $*" >> ${shellQuote(calls)}\nexit 5\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'nvidia-smi'), '#!/bin/bash\n', { mode: 0o755 });
+    const run = spawnSync('bash', [join(REPO_ROOT, 'infra/images/profiler/run-job.sh'), 'r1', 'specs/r1/spec.json'], {
+      env: { PATH: `${bin}:${process.env.PATH}`, WORK_DIR: dir, RESULTS_BUCKET: 'bucket', INSTANCE_TYPE: 'g5.xlarge', AWS_BATCH_JOB_ID: 'job-1' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(5);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+      `aws s3 cp s3://bucket/specs/r1/spec.json ${dir}/spec.json`,
+      `capacity-plan sweep --sla p95<=100ms --instance-type g5.xlarge --out ${dir}/out/g5.xlarge-job-1.json`,
+      `aws s3 cp --recursive ${dir}/out s3://bucket/results/r1/g5.xlarge/`,
+    ]);
+    expect(readFileSync(join(dir, 'out/exit-code'), 'utf8')).toBe('5\n');
   });
 });

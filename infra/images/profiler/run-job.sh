@@ -8,7 +8,8 @@ SPEC_KEY="${2:?usage: run-job <run> <spec key>}"
 : "${INSTANCE_TYPE:?INSTANCE_TYPE is not set}"
 case "$RUN" in *[!A-Za-z0-9._-]*) echo "bad run id '$RUN'" >&2; exit 64;; esac
 DEST="s3://$RESULTS_BUCKET/results/$RUN/$INSTANCE_TYPE/"
-OUT=/work/out
+WORK="${WORK_DIR:-/work}"
+OUT="$WORK/out"
 mkdir -p "$OUT"
 
 upload() {
@@ -20,7 +21,7 @@ upload() {
 trap upload EXIT
 
 nvidia-smi
-aws s3 cp "s3://$RESULTS_BUCKET/$SPEC_KEY" /work/spec.json
-mapfile -t ARGS < <(node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const a of [s.command, ...s.args]) console.log(a)' /work/spec.json)
+aws s3 cp "s3://$RESULTS_BUCKET/$SPEC_KEY" "$WORK/spec.json"
+mapfile -t ARGS < <(node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const a of [s.command, ...s.args]) console.log(a)' "$WORK/spec.json")
 JOB="${AWS_BATCH_JOB_ID:-local}"
 capacity-plan "${ARGS[@]}" --instance-type "$INSTANCE_TYPE" --out "$OUT/$INSTANCE_TYPE-$JOB.json"

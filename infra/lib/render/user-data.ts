@@ -25,6 +25,8 @@ export interface ProfilingUserDataOptions {
   nodeVersion: string;
   /** The dead-man timer: the host shuts down after this many minutes whatever happens. */
   maxRunMinutes: number;
+  /** Where the run works and keeps its results (default /opt/capacity-plan). */
+  workDir?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ BUCKET=${shellQuote(o.bucketName)}
 REGION=${shellQuote(o.region)}
 TOOL_PACKAGE=${shellQuote(o.toolPackage)}
 NODE_VERSION=${shellQuote(o.nodeVersion)}
-WORK=/opt/capacity-plan
+WORK=${shellQuote(o.workDir ?? '/opt/capacity-plan')}
 LOG="$WORK/boot.log"
 mkdir -p "$WORK/results"
 exec > >(tee -a "$LOG") 2>&1

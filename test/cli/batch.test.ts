@@ -4,6 +4,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { batchResourceName, runManifestKey, specKey } from '../../src/batch/names.js';
 import { registerBatchCommand } from '../../src/cli/batch.js';
+import { stubNoCredentials } from '../support/awsEnv.js';
 import { cliSandbox, type CliSandbox } from '../support/cliRuntime.js';
 import { startFakeBatch, type FakeBatch } from '../support/fakeBatch.js';
 import { startFakeServiceQuotas, type FakeServiceQuotas } from '../support/fakeServiceQuotas.js';
@@ -141,6 +142,13 @@ describe('batch status and collect', () => {
     expect(run.stdout).toContain('downloaded 4 files of run run-1 to collected: 2 documents');
     expect(run.stdout).toContain('g6.xlarge: no document yet');
     expect(run.stdout).toContain("next: capacity-plan plan collected/g4dn.xlarge/g4dn.xlarge-job1.json collected/g5.xlarge/g5.xlarge-job1.json --sla 'p95<=100ms'");
+  });
+
+  it('says in one line when there are no credentials', async () => {
+    stubNoCredentials();
+    const run = await box.run(['batch', 'status', 'run-1', '--bucket', BUCKET], { env: env() });
+    expect(run.code).toBe(4);
+    expect(expectOneLineError(run.stderr)).toMatch(/^error: no AWS credentials for S3/);
   });
 
   it('refuses an unknown run in one line', async () => {

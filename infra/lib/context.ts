@@ -4,7 +4,7 @@ import type { App } from 'aws-cdk-lib';
 import { parse as parseYaml } from 'yaml';
 import { capacityFromDocument, type FleetCapacity } from '../../src/rightsize/capacity.js';
 import { Fleet } from '../../src/schema/fleet.js';
-import { PLAN_SCHEMA_VERSION, Plan } from '../../src/schema/plan.js';
+import { PLAN_READABLE_VERSIONS, PlanDocument, type Plan } from '../../src/schema/plan.js';
 import { InputError } from '../../src/util/errors.js';
 import { describeZodError } from '../../src/util/zodErrors.js';
 import { gpuHostSpec, type GpuHostSpec } from '../../src/batch/hosts.js';
@@ -50,8 +50,11 @@ export function readPlan(path: string): Plan {
     if (error instanceof InputError) throw error;
     throw new InputError(`-c plan: '${path}' is not JSON`, 'pass the file `capacity-plan plan --out` wrote');
   }
-  const parsed = Plan.safeParse(raw);
-  if (!parsed.success) throw new InputError(`-c plan: '${path}' is not a plan (schema ${PLAN_SCHEMA_VERSION}): ${describeZodError(parsed.error)}`);
+  // PlanDocument upgrades the plans older versions wrote.
+  const parsed = PlanDocument.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(`-c plan: '${path}' is not a plan (schema ${PLAN_READABLE_VERSIONS.join(' or ')}): ${describeZodError(parsed.error)}`);
+  }
   return parsed.data;
 }
 

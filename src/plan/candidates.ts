@@ -2,6 +2,8 @@ import type { CostExtra, ProfileResult } from '../schema/profileResult.js';
 import type { SweepResult } from '../schema/sweepResult.js';
 import { InputError } from '../util/errors.js';
 import type { CapacityPoint } from './capacity.js';
+import { measuredSide } from '../profile/formatProfile.js';
+import { bestPoint, pointSamples } from '../sweep/curve.js';
 
 /** A document the planner reads, tagged by its `kind`. */
 export type PlanDocument =
@@ -25,6 +27,13 @@ export interface CandidateInput {
   importedFrom: string | null;
   /** Notes about the figures themselves (failures, instability), added to the plan's warnings. */
   notes: string[];
+  /**
+   * The capacity's per-window (or per-repeat) throughputs, for noise-aware comparisons; empty for
+   * figures that were not measured here (imported).
+   */
+  capacitySamples?: number[];
+  /** Whether the measurement behind the capacity stabilised. */
+  stable?: boolean;
 }
 
 function instanceTypeOf(
@@ -75,11 +84,15 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
         coldStartMs: p.coldStart.modelLoadMs ?? null,
         importedFrom: p.provenance.kind === 'imported' ? p.provenance.publication : null,
         notes,
+        capacitySamples: p.provenance.kind === 'measured' ? measuredSide(p).samples : [],
+        stable: p.provenance.kind !== 'measured' || p.measurement.stable,
       },
     ];
   }
   const s = d.doc;
-  return s.configurations.map((c) => ({
+  return s.configurations.map((c) => {
+    const best = bestPoint(c.points);
+    return {
     id: `${s.name}/${c.label}`,
     profile: s.name,
     document: d.path,
@@ -97,5 +110,8 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
     coldStartMs: s.coldStartMs ?? null,
     importedFrom: null,
     notes: [...baseNotes],
-  }));
+    capacitySamples: best ? pointSamples(best) : [],
+    stable: best?.stable ?? false,
+  };
+  });
 }

@@ -8,6 +8,7 @@ import type { CandidateInput } from './candidates.js';
 import { scheduleFor } from './instances.js';
 import { formatUsd, roundCents, roundTo } from './money.js';
 import { summarizeTraffic } from './trafficWeek.js';
+import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
 
 export interface PlanRequest {
   /** The plan's timestamp, from the caller's clock: the planner reads none. */
@@ -29,6 +30,7 @@ export interface PlanRequest {
 
 interface Scored {
   doc: PlanCandidate;
+  input: CandidateInput;
   /** Unrounded, for comparisons. */
   usdPerMonth: number;
   missRatio: number;
@@ -109,7 +111,7 @@ export function buildPlan(request: PlanRequest): Plan {
       coldStartMs: c.coldStartMs,
       rank: 1,
     };
-    return { doc, usdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
+    return { doc, input: c, usdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
   });
 
   scored.sort(byRank);
@@ -186,6 +188,8 @@ function compareDocuments(documents: string[], ranked: Scored[]): ComparisonEntr
     const pct = savesPct === null ? '' : ` (${Math.round(Math.abs(savesPct))}%)`;
     const verb = saves >= 0 ? `saves ${formatUsd(roundCents(saves))}/month${pct}` : `costs ${formatUsd(roundCents(-saves))}/month more${pct}`;
     const caveat = other.doc.meetsSla ? '' : `, but ${other.doc.id} misses the SLA by ${other.doc.slaMiss?.byMs} ms`;
+    const verdict = capacityVerdict(baseline, other);
+    const noise = verdict?.kind === 'within-noise' ? `; but ${verdict.sentence.replace(/\.$/, '')}, so the difference is not a measured one` : '';
     return [
       {
         from: baseline.doc.id,
@@ -195,8 +199,26 @@ function compareDocuments(documents: string[], ranked: Scored[]): ComparisonEntr
         savesUsdPerMonth: roundCents(saves),
         savesPct: savesPct === null ? null : roundTo(savesPct, 2),
         toMeetsSla: other.doc.meetsSla,
-        sentence: `switching from ${baseline.doc.id} to ${other.doc.id} ${verb}${caveat}`,
+        ...(verdict ? { capacityVerdict: verdict.sentence } : {}),
+        sentence: `switching from ${baseline.doc.id} to ${other.doc.id} ${verb}${caveat}${noise}`,
       },
     ];
   });
+}
+
+/**
+ * Welch's verdict on two candidates' capacities when both were measured here on the same kind of
+ * instance (per-window throughputs); undefined otherwise (imported figures, or different hardware,
+ * where the price difference is not a noise question).
+ */
+function capacityVerdict(a: Scored, b: Scored): Verdict | undefined {
+  const sa = a.input.capacitySamples ?? [];
+  const sb = b.input.capacitySamples ?? [];
+  if (sa.length === 0 || sb.length === 0 || a.doc.instanceType !== b.doc.instanceType) return undefined;
+  return compareMeasured(
+    { name: a.doc.id, samples: sa, stable: a.input.stable ?? true },
+    { name: b.doc.id, samples: sb, stable: b.input.stable ?? true },
+    'capacity',
+    'req/s',
+  );
 }

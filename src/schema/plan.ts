@@ -87,6 +87,11 @@ export const ComparisonEntry = z
     /** Of the baseline's monthly cost; null when the baseline costs nothing. */
     savesPct: z.number().nullable(),
     toMeetsSla: z.boolean(),
+    /**
+     * Welch's verdict on the two capacities (per-window throughputs), when both were measured:
+     * a saving from capacities within noise is not a measured saving.
+     */
+    capacityVerdict: z.string().optional(),
     sentence: z.string(),
   })
   .strict();

@@ -23,6 +23,8 @@ export const CurvePoint = z
     dropped: z.number().int().nonnegative().default(0),
     stable: z.boolean(),
     meetsSla: z.boolean(),
+    /** Throughput of each measurement window the point's figures came from: what verdicts compare. */
+    windowThroughputsRps: z.array(z.number().nonnegative()).optional(),
   })
   .strict();
 export type CurvePoint = z.infer<typeof CurvePoint>;

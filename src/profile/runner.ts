@@ -7,7 +7,7 @@ import type { ProfileSpec } from '../schema/profileSpec.js';
 import { InterruptedError, MeasurementError } from '../util/errors.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { runLoad } from './core/loadExecutor.js';
-import { assessStability } from './core/stability.js';
+import { assessStability, stabilityLoadOf } from './core/stability.js';
 import { summarize } from './core/histogram.js';
 import { collectEnvironment } from './environment/environment.js';
 import { loadImageCorpus } from './corpus/imageCorpus.js';
@@ -200,8 +200,8 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       };
       summaries.push(summary);
       stability = assessStability(
-        summaries.map((w) => ({ throughputRps: w.throughputRps, p95Ms: w.latency.p95Ms })),
-        { stabilityPct: m.stabilityPct, stableWindows: m.stableWindows },
+        summaries.map((w) => ({ throughputRps: w.throughputRps, latencyMs: w.latency.p95Ms, completed: w.completed, durationMs: w.durationMs, dropped: w.dropped })),
+        { stabilityPct: m.stabilityPct, stableWindows: m.stableWindows, load: stabilityLoadOf(spec.load) },
       );
       emit({ type: 'window', window: summary, stable: stability.stable, note: stability.note });
       emit({

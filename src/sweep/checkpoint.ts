@@ -10,12 +10,15 @@ import { UsageError } from '../util/errors.js';
  * finished point, rewritten atomically after each point. A re-run of the same sweep replays these
  * points instead of measuring them; a sweep of another definition refuses to touch it.
  */
-export const CHECKPOINT_SCHEMA_VERSION = 1;
+export const CHECKPOINT_SCHEMA_VERSION = 2;
 
 /** One finished point, with what the final document needs from its profile run. */
 export const CheckpointPoint = z
   .object({
     configuration: z.string(),
+    /** Which repeat of its point this run was (0 when absent); a probe is the rps search's start. */
+    repeat: z.number().int().nonnegative().optional(),
+    probe: z.literal(true).optional(),
     point: CurvePoint,
     environment: Environment,
     modelLoadMs: z.number().nonnegative().optional(),

@@ -3,6 +3,7 @@ import { formatSla } from '../schema/sla.js';
 import type { CurvePoint, SweepConfiguration, SweepResult } from '../schema/sweepResult.js';
 import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
 import { bestPoint, pointSamples } from './curve.js';
+import { heldIn } from './repeats.js';
 
 /** The sweep's stdout: one table per configuration, then the best configuration at the SLA. */
 
@@ -11,6 +12,8 @@ function note(p: CurvePoint): string {
   if (p.failed > 0) notes.push(`${p.failed} failed`);
   if (p.dropped > 0) notes.push(`${p.dropped} dropped`);
   if (!p.stable) notes.push('unstable');
+  const held = heldIn(p);
+  if (held) notes.push(held);
   return notes.join(', ');
 }
 

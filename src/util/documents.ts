@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { PLAN_SCHEMA_VERSION, Plan } from '../schema/plan.js';
 import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../schema/profileResult.js';
-import { SWEEP_SCHEMA_VERSION, SweepResult } from '../schema/sweepResult.js';
+import { SWEEP_SCHEMA_VERSIONS_READ, SweepResult } from '../schema/sweepResult.js';
 import { InputError } from './errors.js';
 import { describeZodError } from './zodErrors.js';
 
@@ -62,7 +62,7 @@ export function parseDocument<S extends z.ZodType>(
   path: string,
   schema: S,
   what: string,
-  expectedVersion?: number,
+  expectedVersion?: number | readonly number[],
 ): z.infer<S> {
   let raw: unknown;
   try {
@@ -72,9 +72,10 @@ export function parseDocument<S extends z.ZodType>(
   }
   if (expectedVersion !== undefined && raw && typeof raw === 'object' && 'schemaVersion' in raw) {
     const version = (raw as { schemaVersion: unknown }).schemaVersion;
-    if (version !== expectedVersion) {
+    const readable: readonly number[] = typeof expectedVersion === 'number' ? [expectedVersion] : expectedVersion;
+    if (!readable.includes(version as number)) {
       throw new InputError(
-        `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${expectedVersion}`,
+        `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${readable.join(' or ')}`,
         'regenerate it with this version of capacity-plan',
       );
     }
@@ -111,7 +112,7 @@ export async function readAnyDocument(path: string, shownPath = path): Promise<A
     case 'profile-result':
       return { kind, path: shownPath, doc: parseDocument(text, shownPath, ProfileResult, 'profile', PROFILE_SCHEMA_VERSION) };
     case 'sweep-result':
-      return { kind, path: shownPath, doc: parseDocument(text, shownPath, SweepResult, 'sweep', SWEEP_SCHEMA_VERSION) };
+      return { kind, path: shownPath, doc: parseDocument(text, shownPath, SweepResult, 'sweep', SWEEP_SCHEMA_VERSIONS_READ) };
     case 'plan':
       return { kind, path: shownPath, doc: parseDocument(text, shownPath, Plan, 'plan', PLAN_SCHEMA_VERSION) };
     default:

@@ -34,7 +34,12 @@ export interface CandidateInput {
   capacitySamples?: number[];
   /** Whether the measurement behind the capacity stabilised. */
   stable?: boolean;
+  /** How the capacity's load was offered; undefined when not known (imported figures). */
+  load?: 'open-loop' | 'closed-loop';
 }
+
+/** Said on every candidate whose capacity comes from a closed loop. */
+export const CLOSED_LOOP_WARNING = 'closed-loop capacity overstates open traffic; sweep with the default load';
 
 function instanceTypeOf(
   d: PlanDocument,
@@ -85,6 +90,7 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
         importedFrom: p.provenance.kind === 'imported' ? p.provenance.publication : null,
         notes,
         capacitySamples: p.provenance.kind === 'measured' ? measuredSide(p).samples : [],
+        ...(p.spec ? { load: p.spec.load.kind === 'closed-loop' ? ('closed-loop' as const) : ('open-loop' as const) } : {}),
         stable: p.provenance.kind !== 'measured' || p.measurement.stable,
       },
     ];
@@ -112,6 +118,7 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
     notes: [...baseNotes],
     capacitySamples: best ? pointSamples(best) : [],
     stable: best?.stable ?? false,
+    load: c.points.some((p) => p.offered.kind === 'concurrency') ? ('closed-loop' as const) : ('open-loop' as const),
   };
   });
 }

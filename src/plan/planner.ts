@@ -4,7 +4,7 @@ import type { TrafficModel } from '../schema/traffic.js';
 import { InputError } from '../util/errors.js';
 import { describeOrigin, type PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
 import { capacityAtSla } from './capacity.js';
-import type { CandidateInput } from './candidates.js';
+import { CLOSED_LOOP_WARNING, type CandidateInput } from './candidates.js';
 import { scheduleFor } from './instances.js';
 import { formatUsd, roundCents, roundTo } from './money.js';
 import { summarizeTraffic } from './trafficWeek.js';
@@ -93,6 +93,7 @@ export function buildPlan(request: PlanRequest): Plan {
         throughputRps: cap.throughputRps,
         utilization,
         perInstanceRps,
+        ...(c.load ? { load: c.load } : {}),
       },
       meetsSla: cap.meetsSla,
       slaMiss: cap.meetsSla ? null : { byMs: roundTo(cap.missByMs, 3), byPct: roundTo((cap.missByMs / sla.maxLatencyMs) * 100, 2) },
@@ -162,6 +163,7 @@ function notesFor(
       `${c.id}: capacity is a single measured point (${cap.throughputRps} req/s at ${sla.percentile} ${cap.latencyMs} ms), not a sweep curve; a sweep finds the highest throughput that still meets the SLA`,
     );
   }
+  if (c.load === 'closed-loop') warnings.push(`${c.id}: ${CLOSED_LOOP_WARNING}`);
   if (cap.substitutedPercentile) {
     warnings.push(`${c.id}: ${sla.percentile} was not measured; ${cap.substitutedPercentile} (never lower) stands in for it`);
   }

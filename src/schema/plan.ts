@@ -43,6 +43,8 @@ export const PlanCandidate = z
         utilization: z.number().positive().max(1),
         /** throughputRps x utilization: what one instance is planned to carry. */
         perInstanceRps: z.number().positive(),
+        /** How the measured load was offered (absent for imported figures): a closed loop overstates open traffic. */
+        load: z.enum(['open-loop', 'closed-loop']).optional(),
       })
       .strict(),
     meetsSla: z.boolean(),

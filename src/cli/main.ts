@@ -9,6 +9,7 @@ import { registerPricesCommand } from './prices.js';
 import { runCli, type Register } from './program.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
+import { registerVerifyCommand } from './verify.js';
 
 const commands: Register[] = [
   registerPlanCommand,
@@ -18,6 +19,7 @@ const commands: Register[] = [
   registerModelCommand,
   registerSweepCommand,
   registerAgentCommand,
+  registerVerifyCommand,
 ];
 
 async function main(): Promise<void> {

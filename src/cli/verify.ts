@@ -1,0 +1,97 @@
+import { join, resolve } from 'node:path';
+import { openRemoteTarget } from '../profile/http/remoteTarget.js';
+import { runProfile, type OpenTarget } from '../profile/runner.js';
+import { Plan, PLAN_SCHEMA_VERSION } from '../schema/plan.js';
+import type { ProfileResult } from '../schema/profileResult.js';
+import type { ProfileSpec } from '../schema/profileSpec.js';
+import { Verification } from '../schema/verification.js';
+import { readDocument, writeJsonAtomic } from '../util/documents.js';
+import { MeasurementError, UsageError } from '../util/errors.js';
+import { runVerify } from '../verify/runVerify.js';
+import { DEFAULT_TRIAL_DURATION_S, DEFAULT_TRIALS, formatTrials } from '../verify/trials.js';
+import { positiveInt, positiveNumber } from './flags.js';
+import type { Register } from './program.js';
+import { progressReporter } from './progress.js';
+import type { Runtime } from './runtime.js';
+
+export interface VerifyFlags {
+  candidate?: string;
+  trials?: number;
+  duration?: number;
+  target?: string;
+  atCapacity?: boolean;
+  json?: boolean;
+  out?: string;
+  quiet?: boolean;
+}
+
+/** How a trial is run: runProfile by default; tests inject a fake. */
+export type TrialRunner = (spec: ProfileSpec, trial: number, openTarget: OpenTarget | undefined) => Promise<ProfileResult>;
+
+export const registerVerifyCommand: Register = (program, rt) => {
+  program
+    .command('verify')
+    .description("check that a plan holds: seeded Poisson traffic at a candidate's per-instance rate, trial after trial; exit 0 only if the SLA held in every trial")
+    .argument('<plan>', 'the plan document (capacity-plan plan --out/--json)')
+    .option('--candidate <id>', 'the candidate to verify (default: the recommended one)')
+    .option('--trials <n>', `trials, each with its own arrival seed (default ${DEFAULT_TRIALS})`, positiveInt('--trials'))
+    .option('--duration <s>', `seconds per trial, warm-up included (default ${DEFAULT_TRIAL_DURATION_S})`, positiveNumber('--duration'))
+    .option('--target <url>', 'send the trials to a server you run (raw protocol) instead of the pipeline in this process')
+    .option('--at-capacity', "drive the candidate's unscaled capacity instead of its per-instance rate (utilisation 1.0)")
+    .option('--out <file>', 'where to write the verification document (default: profiles/results/verify-<candidate>-<time>.json)')
+    .option('--json', 'print the verification document on stdout instead of the table')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (planPath: string, flags: VerifyFlags) => {
+      await verifyCommand(planPath, flags, rt);
+    });
+};
+
+export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Runtime, runTrial: TrialRunner = defaultTrialRunner(rt, flags)): Promise<Verification> {
+  const plan = await readDocument(resolve(rt.cwd, planPath), Plan, 'plan', PLAN_SCHEMA_VERSION);
+  let openTarget: OpenTarget | undefined;
+  if (flags.target !== undefined) {
+    const url = flags.target;
+    try {
+      new URL(url);
+    } catch {
+      throw new UsageError(`--target must be a URL such as http://127.0.0.1:8000, got '${url}'`);
+    }
+    openTarget = (spec, o) => openRemoteTarget({ url, protocol: 'raw', spec, clock: o.clock, warnings: [] });
+  }
+  const log = flags.quiet ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
+  const verification = await runVerify({
+    plan,
+    planPath,
+    cwd: rt.cwd,
+    candidateId: flags.candidate,
+    trials: flags.trials ?? DEFAULT_TRIALS,
+    durationS: flags.duration ?? DEFAULT_TRIAL_DURATION_S,
+    atCapacity: flags.atCapacity ?? false,
+    targetUrl: flags.target,
+    runTrial: (spec, trial) => runTrial(spec, trial, openTarget),
+    now: rt.now,
+    log,
+  });
+  const stamp = verification.createdAt.replace(/[:.]/g, '-');
+  const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `verify-${verification.candidate.replace(/[^\w.-]+/g, '_')}-${stamp}.json`);
+  await writeJsonAtomic(out, verification);
+  if (flags.json) rt.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
+  else rt.stdout.write(`${formatTrials(verification.trials)}\n${verification.verdict}\nwritten: ${out}\n`);
+  if (!verification.holds) {
+    throw new MeasurementError(verification.verdict, `the plan does not hold at this rate; sweep with the default (open-loop) load, or plan with a lower --utilization; trials in ${out}`);
+  }
+  return verification;
+}
+
+function defaultTrialRunner(rt: Runtime, flags: VerifyFlags): TrialRunner {
+  return (spec, trial, openTarget) =>
+    runProfile({
+      spec,
+      openTarget,
+      home: rt.home,
+      env: rt.env,
+      now: rt.now,
+      signal: rt.signal,
+      onEvent: progressReporter(rt, `trial ${trial + 1}`, flags.quiet || !rt.stderr.isTTY),
+    });
+}

@@ -237,10 +237,10 @@ async function measurePipeline(
   const completions: number[] = [];
   const batchSizes = new Map<number, number>();
   let failed = 0;
-  serving.onBatch = (size) => {
+  const unsubscribe = serving.onBatch((size) => {
     const now = realClock.nowMs();
     if (now >= fromMs && now <= untilMs) batchSizes.set(size, (batchSizes.get(size) ?? 0) + 1);
-  };
+  });
   await runLoad({
     load: { kind: 'closed-loop', concurrency },
     durationMs: warmMs + measureMs,
@@ -251,7 +251,7 @@ async function measurePipeline(
       else if (outcome.completedAtMs >= fromMs && outcome.completedAtMs <= untilMs) completions.push(outcome.completedAtMs);
     },
   });
-  serving.onBatch = () => {};
+  unsubscribe();
   return { imagesPerSecond: rateFromCompletions(completions), failed, batchSizes };
 }
 

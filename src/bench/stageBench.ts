@@ -1,6 +1,6 @@
 import { loadPreset } from '../profile/presets.js';
 import { runProfile } from '../profile/runner.js';
-import { ProfileSpec } from '../schema/profileSpec.js';
+import { ProfileSpec, type PreprocessWhere } from '../schema/profileSpec.js';
 
 /**
  * stageAccounting: the sum of the stage means over the mean end-to-end latency, from an in-process
@@ -29,7 +29,7 @@ export async function benchStageAccounting(options: {
   home: string;
   cwd: string;
   /** Where preprocessing runs; default: where the preset has it (the server). */
-  preprocess?: 'server' | 'client';
+  preprocess?: PreprocessWhere;
 }): Promise<StageAccountingFigures> {
   const preset = await loadPreset('triton-dynamic', options.cwd);
   const pipeline = preset.spec.pipeline ?? {};

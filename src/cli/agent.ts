@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Option } from 'commander';
 import { MAX_INPUT_PIXELS } from '../serving/images/preprocessImage.js';
 import { ProfileSpec } from '../schema/profileSpec.js';
 import { startAgent } from '../server/agent/agent.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../server/agent/options.js';
 import { InputError, UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
-import { nonNegativeInt, positiveInt } from './flags.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { nonNegativeInt, positiveInt, text } from './flags.js';
 import type { Register } from './program.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
@@ -15,31 +15,30 @@ import type { Runtime } from './runtime.js';
 /** Triton's HTTP port: what a KServe v2 client tries first. */
 export const DEFAULT_AGENT_PORT = 8000;
 
-interface AgentFlags extends SpecFlags {
-  host: string;
-  port: number;
-  maxBodyBytes: number;
-  maxPixels: number;
-  timeoutMs: number;
-  /** Internal (profile --transport http): the fully resolved spec, instead of the spec flags. */
-  specJson?: string;
-  /** Internal: shut down when stdin closes (the profiler that started this agent went away). */
-  exitWithStdin?: boolean;
-}
+const AGENT_FLAGS = {
+  host: { flag: '--host <host>', parse: text, help: 'address to bind', default: '127.0.0.1' },
+  port: { flag: '--port <n>', parse: port, help: 'port to listen on (0 picks a free one)', default: DEFAULT_AGENT_PORT },
+  maxBodyBytes: { flag: '--max-body-bytes <n>', parse: positiveInt, help: 'largest request body accepted (413 above)', default: DEFAULT_MAX_BODY_BYTES },
+  maxPixels: {
+    flag: '--max-pixels <n>',
+    parse: maxPixels,
+    help: `largest image (width x height) accepted, read from its header (413 above; at most ${MAX_INPUT_PIXELS})`,
+    default: MAX_INPUT_PIXELS,
+  },
+  timeoutMs: { flag: '--timeout-ms <n>', parse: positiveInt, help: 'per-request timeout: the client gets 504 after this long', default: DEFAULT_TIMEOUT_MS },
+  // For `profile --transport http`, which starts this command as a child process: the fully
+  // resolved spec instead of the spec flags, and shut down when the profiler that started it goes away.
+  specJson: { flag: '--spec-json <file>', parse: text, help: 'serve this resolved ProfileSpec (JSON) instead of the spec flags', hidden: true },
+  exitWithStdin: { flag: '--exit-with-stdin', help: 'shut down when stdin closes', hidden: true },
+} satisfies FlagTable;
+
+type AgentFlags = FlagValues<typeof AGENT_FLAGS> & SpecFlags;
 
 export const registerAgentCommand: Register = (program, rt) => {
   const command = program
     .command('agent')
-    .description('serve the instrumented pipeline over HTTP (POST /v1/infer, KServe v2 /v2/models/<name>/infer, /metrics) until SIGTERM')
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', port, DEFAULT_AGENT_PORT)
-    .option('--max-body-bytes <n>', 'largest request body accepted (413 above)', positiveInt('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
-    .option('--max-pixels <n>', `largest image (width x height) accepted, read from its header (413 above; at most ${MAX_INPUT_PIXELS})`, maxPixels, MAX_INPUT_PIXELS)
-    .option('--timeout-ms <n>', 'per-request timeout: the client gets 504 after this long', positiveInt('--timeout-ms'), DEFAULT_TIMEOUT_MS)
-    // For `profile --transport http`, which starts this command as a child process.
-    .addOption(new Option('--spec-json <file>', 'serve this resolved ProfileSpec (JSON) instead of the spec flags').hideHelp())
-    .addOption(new Option('--exit-with-stdin', 'shut down when stdin closes').hideHelp());
-  addSpecFlags(command).action(async (flags: AgentFlags) => {
+    .description('serve the instrumented pipeline over HTTP (POST /v1/infer, KServe v2 /v2/models/<name>/infer, /metrics) until SIGTERM');
+  addSpecFlags(addFlags(command, AGENT_FLAGS), 'agent').action(async (flags: AgentFlags) => {
     await agentCommand(flags, rt);
   });
 };
@@ -93,16 +92,20 @@ function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-function port(value: string): number {
-  const n = nonNegativeInt('--port')(value);
-  if (n > 65535) throw new UsageError(`--port must be at most 65535, got '${value}'`);
-  return n;
+function port(flag: string) {
+  return (value: string): number => {
+    const n = nonNegativeInt(flag)(value);
+    if (n > 65535) throw new UsageError(`${flag} must be at most 65535, got '${value}'`);
+    return n;
+  };
 }
 
-function maxPixels(value: string): number {
-  const n = positiveInt('--max-pixels')(value);
-  if (n > MAX_INPUT_PIXELS) {
-    throw new UsageError(`--max-pixels must be at most ${MAX_INPUT_PIXELS}, got '${value}'`, "the pipeline's preprocess stage refuses larger images anyway");
-  }
-  return n;
+function maxPixels(flag: string) {
+  return (value: string): number => {
+    const n = positiveInt(flag)(value);
+    if (n > MAX_INPUT_PIXELS) {
+      throw new UsageError(`${flag} must be at most ${MAX_INPUT_PIXELS}, got '${value}'`, "the pipeline's preprocess stage refuses larger images anyway");
+    }
+    return n;
+  };
 }

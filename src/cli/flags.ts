@@ -1,3 +1,4 @@
+import { parseSla, type Sla } from '../schema/sla.js';
 import { UsageError } from '../util/errors.js';
 
 /** Flag value parsers: each error names the flag and what it accepts. */
@@ -60,4 +61,19 @@ export function shape3(flag: string) {
     if (numbers.length !== 3) throw new UsageError(`${flag} must be C,H,W (three numbers), got '${value}'`);
     return numbers as [number, number, number];
   };
+}
+
+/** The flag's text as given: for flags that take a name, a path or a URL. */
+export function text(_flag: string) {
+  return (value: string): string => value;
+}
+
+/** oneOf for a flag table row, which names the flag itself. */
+export function enumOf<T extends string>(allowed: readonly T[]) {
+  return (flag: string) => oneOf(flag, allowed);
+}
+
+/** A latency SLA such as 'p95<=100ms'. */
+export function latencySla(flag: string) {
+  return (value: string): Sla => parseSla(value, flag);
 }

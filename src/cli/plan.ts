@@ -11,69 +11,78 @@ import { weeklyDemandRps } from '../plan/trafficWeek.js';
 import { readPriceCache } from '../pricing/cache.js';
 import { snapshotCatalog } from '../pricing/catalog.js';
 import { PriceBook } from '../pricing/priceBook.js';
-import { formatSla, parseSla } from '../schema/sla.js';
+import { formatSla } from '../schema/sla.js';
 import { isTimeZone, parseHoursRange, type TrafficModel } from '../schema/traffic.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { InputError, MeasurementError, UsageError } from '../util/errors.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { latencySla, text } from './flags.js';
 import type { Register } from './program.js';
+import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
 
-interface PlanOptions {
-  compare?: boolean;
-  sla?: string;
-  utilization: string;
-  minInstances: string;
-  region?: string;
-  traffic?: string;
-  peakRps?: string;
-  offpeakRps?: string;
-  weekendRps?: string;
-  businessHours?: string;
-  tz?: string;
-  growth?: string;
-  instanceType?: string;
-  json?: boolean;
-  explain?: boolean;
-  out?: string;
+/** Checks a number flag; the error quotes the text given and says what fits. */
+function numberFlag(ok: (x: number) => boolean, expected: string) {
+  return (flag: string) =>
+    (text: string): number => {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isFinite(value) || !ok(value)) throw new UsageError(`${flag} '${text}' must be ${expected}`);
+      return value;
+    };
 }
 
+const requestsPerSecond = numberFlag((x) => x >= 0, 'requests per second >= 0');
+
+const PLAN_FLAGS = {
+  compare: { flag: '--compare', help: 'compare the documents: "switching from A to B saves $X/month (Y%)"' },
+  sla: { flag: '--sla <sla>', parse: latencySla, help: "latency SLA, required, e.g. 'p95<=100ms'" },
+  utilization: {
+    flag: '--utilization <fraction>',
+    parse: numberFlag((x) => x > 0 && x <= 1, 'a fraction in (0, 1], e.g. 0.8'),
+    help: 'share of measured capacity each instance is planned to carry, in (0, 1]',
+    default: 0.8,
+  },
+  minInstances: {
+    flag: '--min-instances <n>',
+    parse: numberFlag((x) => Number.isInteger(x) && x >= 0, 'a whole number >= 0'),
+    help: 'never fewer instances than this in any hour',
+    default: 1,
+  },
+  region: { ...ONE_REGION_FLAG, help: 'AWS region for prices' },
+  traffic: { flag: '--traffic <file>', parse: text, help: 'traffic model: .yaml/.json (business hours or 168 hourly values) or .csv of per-minute counts' },
+  peakRps: { flag: '--peak-rps <rps>', parse: requestsPerSecond, help: 'requests per second in business hours (instead of --traffic)' },
+  offpeakRps: { flag: '--offpeak-rps <rps>', parse: requestsPerSecond, help: 'requests per second outside business hours', defaultHelp: 'the peak, i.e. flat' },
+  weekendRps: { flag: '--weekend-rps <rps>', parse: requestsPerSecond, help: 'requests per second outside business hours at weekends', defaultHelp: 'off-peak' },
+  businessHours: { flag: '--business-hours <HH-HH>', parse: businessHours, help: 'business hours, local time, Monday to Friday', default: '09-18' },
+  tz: { flag: '--tz <zone>', parse: timeZone, help: 'IANA time zone of the business hours', default: 'UTC' },
+  growth: { flag: '--growth <factor>', parse: numberFlag((x) => x > 0, 'a factor > 0, e.g. 1.2'), help: 'multiply all traffic by this factor (e.g. 1.2 for 20% growth)' },
+  instanceType: { flag: '--instance-type <type>', parse: text, help: 'instance type for documents that do not record one' },
+  json: { flag: '--json', help: 'print the plan document as JSON' },
+  explain: { flag: '--explain', help: 'print the arithmetic step by step' },
+  out: { flag: '--out <file>', parse: text, help: 'also write the plan document to this file' },
+} satisfies FlagTable;
+
+type PlanOptions = FlagValues<typeof PLAN_FLAGS>;
+
 export const registerPlanCommand: Register = (program: Command, rt: Runtime) => {
-  program
+  const command = program
     .command('plan')
     .description('Instances and monthly cost from profile/sweep documents, prices, a traffic pattern and an SLA')
-    .argument('<documents...>', 'profile-result or sweep-result JSON files (with --compare: the first is the baseline)')
-    .option('--compare', 'compare the documents: "switching from A to B saves $X/month (Y%)"')
-    .option('--sla <sla>', "latency SLA, required, e.g. 'p95<=100ms'")
-    .option('--utilization <fraction>', 'share of measured capacity each instance is planned to carry, in (0, 1]', '0.8')
-    .option('--min-instances <n>', 'never fewer instances than this in any hour', '1')
-    .option('--region <region>', 'AWS region for prices (default: $AWS_REGION, else us-east-1)')
-    .option('--traffic <file>', 'traffic model: .yaml/.json (business hours or 168 hourly values) or .csv of per-minute counts')
-    .option('--peak-rps <rps>', 'requests per second in business hours (instead of --traffic)')
-    .option('--offpeak-rps <rps>', 'requests per second outside business hours (default: the peak, i.e. flat)')
-    .option('--weekend-rps <rps>', 'requests per second outside business hours at weekends (default: off-peak)')
-    .option('--business-hours <HH-HH>', 'business hours, local time, Monday to Friday', '09-18')
-    .option('--tz <zone>', 'IANA time zone of the business hours', 'UTC')
-    .option('--growth <factor>', 'multiply all traffic by this factor (e.g. 1.2 for 20% growth)')
-    .option('--instance-type <type>', 'instance type for documents that do not record one')
-    .option('--json', 'print the plan document as JSON')
-    .option('--explain', 'print the arithmetic step by step')
-    .option('--out <file>', 'also write the plan document to this file')
-    .action(async (documents: string[], options: PlanOptions) => runPlan(documents, options, rt));
+    .argument('<documents...>', 'profile-result or sweep-result JSON files (with --compare: the first is the baseline)');
+  addFlags(command, PLAN_FLAGS).action(async (documents: string[], options: PlanOptions) => runPlan(documents, options, rt));
 };
 
 async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): Promise<void> {
   if (options.compare && documents.length < 2) {
     throw new UsageError('--compare needs at least two documents', 'e.g. plan --compare baseline.json candidate.json --peak-rps 60 --sla p95<=400ms');
   }
-  if (!options.sla) {
+  const { sla } = options;
+  if (!sla) {
     // No default: a plan at an SLA nobody chose would look authoritative and mean nothing.
     throw new UsageError('--sla is required', "e.g. --sla 'p95<=100ms' (percentiles p50, p90, p95, p99)");
   }
-  const sla = parseSla(options.sla);
-  const utilization = parseNumber(options.utilization, '--utilization', (x) => x > 0 && x <= 1, 'a fraction in (0, 1], e.g. 0.8');
-  const minInstances = parseNumber(options.minInstances, '--min-instances', (x) => Number.isInteger(x) && x >= 0, 'a whole number >= 0');
-  const region = options.region ?? (rt.env.AWS_REGION || 'us-east-1');
-  const regionFrom = options.region === undefined && rt.env.AWS_REGION ? 'AWS_REGION' : '--region';
+  const { utilization, minInstances } = options;
+  const { region, from: regionFrom } = resolveRegion(options.region, rt.env);
   const traffic = await trafficFromOptions(options, rt);
 
   const prices = new PriceBook(snapshotCatalog(), await readPriceCache(rt.home));
@@ -116,46 +125,47 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
   }
 }
 
-function parseNumber(text: string, flag: string, ok: (x: number) => boolean, expected: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || !ok(value)) throw new UsageError(`${flag} '${text}' must be ${expected}`);
-  return value;
-}
-
-const nonNegative = (x: number): boolean => x >= 0;
-
 async function trafficFromOptions(options: PlanOptions, rt: Runtime): Promise<TrafficModel> {
-  const growth = options.growth === undefined ? undefined : parseNumber(options.growth, '--growth', (x) => x > 0, 'a factor > 0, e.g. 1.2');
+  const { growth } = options;
   const rpsFlags = [options.peakRps, options.offpeakRps, options.weekendRps].some((v) => v !== undefined);
   if (options.traffic) {
     if (rpsFlags) throw new UsageError('--traffic cannot be combined with --peak-rps/--offpeak-rps/--weekend-rps', 'use one or the other');
-    let text: string;
+    let trafficText: string;
     try {
-      text = await readFile(resolve(rt.cwd, options.traffic), 'utf8');
+      trafficText = await readFile(resolve(rt.cwd, options.traffic), 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new InputError(`cannot read traffic '${options.traffic}': ${code === 'ENOENT' ? 'no such file' : String(code)}`, 'check the --traffic path');
     }
-    const model = parseTrafficText(text, options.traffic);
+    const model = parseTrafficText(trafficText, options.traffic);
     return growth === undefined ? model : { ...model, growthFactor: growth };
   }
   if (options.peakRps === undefined) {
     throw new UsageError('no traffic given', 'pass --peak-rps <rps> (with --offpeak-rps, --business-hours, --tz) or --traffic <file>');
   }
-  const peakRps = parseNumber(options.peakRps, '--peak-rps', nonNegative, 'requests per second >= 0');
-  const offPeakRps = options.offpeakRps === undefined ? peakRps : parseNumber(options.offpeakRps, '--offpeak-rps', nonNegative, 'requests per second >= 0');
-  const weekendRps = options.weekendRps === undefined ? undefined : parseNumber(options.weekendRps, '--weekend-rps', nonNegative, 'requests per second >= 0');
-  const hours = options.businessHours ?? '09-18';
-  if (!parseHoursRange(hours)) throw new UsageError(`--business-hours '${hours}' must be HH-HH with start < end <= 24`, 'e.g. --business-hours 09-18');
-  const timeZone = options.tz ?? 'UTC';
-  if (!isTimeZone(timeZone)) throw new UsageError(`--tz '${timeZone}' is not an IANA time zone`, 'e.g. --tz Europe/Berlin or --tz America/New_York');
+  const { peakRps, weekendRps } = options;
+  const offPeakRps = options.offpeakRps ?? peakRps;
   return {
     kind: 'business-hours',
     peakRps,
     offPeakRps,
     ...(weekendRps !== undefined ? { weekendRps } : {}),
-    businessHours: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours },
-    timeZone,
+    businessHours: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: options.businessHours },
+    timeZone: options.tz,
     growthFactor: growth ?? 1,
+  };
+}
+
+function businessHours(flag: string) {
+  return (hours: string): string => {
+    if (!parseHoursRange(hours)) throw new UsageError(`${flag} '${hours}' must be HH-HH with start < end <= 24`, 'e.g. --business-hours 09-18');
+    return hours;
+  };
+}
+
+function timeZone(flag: string) {
+  return (zone: string): string => {
+    if (!isTimeZone(zone)) throw new UsageError(`${flag} '${zone}' is not an IANA time zone`, 'e.g. --tz Europe/Berlin or --tz America/New_York');
+    return zone;
   };
 }

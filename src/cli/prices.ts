@@ -6,38 +6,38 @@ import { createPricingClient, fetchOnDemandPrices, pricingApiRegion, pricingEndp
 import { PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
 import type { CatalogInstance } from '../schema/priceCatalog.js';
 import { UsageError } from '../util/errors.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { text } from './flags.js';
 import type { Register } from './program.js';
+import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
 
-interface ListOptions {
-  region?: string;
-  family?: string;
-  json?: boolean;
-}
+const LIST_FLAGS = {
+  region: { flag: '--region <region>', parse: text, help: 'only this region', defaultHelp: 'every region with prices' },
+  family: { flag: '--family <family>', parse: text, help: 'only this instance family, e.g. g4dn' },
+  json: { flag: '--json', help: 'print JSON' },
+} satisfies FlagTable;
 
-interface RefreshOptions {
-  region?: string;
-  instanceTypes?: string;
-  json?: boolean;
-}
+const REFRESH_FLAGS = {
+  region: { ...ONE_REGION_FLAG, help: 'region to fetch prices for' },
+  instanceTypes: { flag: '--instance-types <list>', parse: text, help: 'comma-separated instance types', defaultHelp: 'every type in the catalog' },
+  json: { flag: '--json', help: 'print the fetched prices as JSON' },
+} satisfies FlagTable;
+
+type ListOptions = FlagValues<typeof LIST_FLAGS>;
+type RefreshOptions = FlagValues<typeof REFRESH_FLAGS>;
 
 export const registerPricesCommand: Register = (program: Command, rt: Runtime) => {
   const prices = program
     .command('prices')
-    .description('List the EC2 GPU/accelerator price catalog (embedded snapshot, overridden by live prices from `prices refresh`)')
-    .option('--region <region>', 'only this region (default: every region with prices)')
-    .option('--family <family>', 'only this instance family, e.g. g4dn')
-    .option('--json', 'print JSON')
-    .action(async (options: ListOptions) => listPrices(options, rt));
-  prices
-    .command('refresh')
-    .description('Fetch live On-Demand Linux prices from the AWS Price List API into the local cache')
-    .option('--region <region>', 'region to fetch prices for (default: $AWS_REGION, else us-east-1)')
-    .option('--instance-types <list>', 'comma-separated instance types (default: every type in the catalog)')
-    .option('--json', 'print the fetched prices as JSON')
-    // commander hands options the parent also declares (--region, --json) to the parent, wherever
-    // they appear: read them merged with the parent's.
-    .action(async (_options: RefreshOptions, command: Command) => refreshPrices(command.optsWithGlobals<RefreshOptions & ListOptions>(), rt));
+    .description('List the EC2 GPU/accelerator price catalog (embedded snapshot, overridden by live prices from `prices refresh`)');
+  addFlags(prices, LIST_FLAGS).action(async (options: ListOptions) => listPrices(options, rt));
+  const refresh = prices.command('refresh').description('Fetch live On-Demand Linux prices from the AWS Price List API into the local cache');
+  // commander hands options the parent also declares (--region, --json) to the parent, wherever
+  // they appear: read them merged with the parent's.
+  addFlags(refresh, REFRESH_FLAGS).action(async (_options: RefreshOptions, command: Command) =>
+    refreshPrices(command.optsWithGlobals<RefreshOptions & ListOptions>(), rt),
+  );
 };
 
 interface PriceRow {
@@ -147,7 +147,7 @@ const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 
 async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime): Promise<void> {
   if (options.family !== undefined) throw new UsageError('--family does not apply to prices refresh', 'use --instance-types a,b');
-  const region = options.region ?? (rt.env.AWS_REGION || 'us-east-1');
+  const { region } = resolveRegion(options.region, rt.env);
   if (!REGION_PATTERN.test(region)) throw new UsageError(`--region '${region}' is not an AWS region code`, 'e.g. --region us-east-1');
   const catalog = snapshotCatalog();
   const instanceTypes =

@@ -1,11 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { createRunEventBus } from '../profile/events.js';
 import { openAgentTarget } from '../profile/http/agentTarget.js';
 import { openRemoteTarget } from '../profile/http/remoteTarget.js';
 import { runProfile, type OpenTarget } from '../profile/runner.js';
 import { formatProfileSummary } from '../profile/formatProfile.js';
 import type { ProfileResult } from '../schema/profileResult.js';
+import { realClock } from '../util/clock.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { MeasurementError } from '../util/errors.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { text } from './flags.js';
+import { displayPath, nextPlanCommand } from './nextCommand.js';
 import type { Register } from './program.js';
 import { progressReporter } from './progress.js';
 import {
@@ -20,29 +26,32 @@ import {
 } from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
 
-interface ProfileFlags extends SpecFlags, TransportFlags {
-  out?: string;
-  json?: boolean;
-  quiet?: boolean;
-  instanceType?: string;
-}
+const PROFILE_FLAGS = {
+  out: { flag: '--out <file>', parse: text, help: 'where to write the result document', defaultHelp: 'profiles/results/<name>-<time>.json' },
+  json: { flag: '--json', help: 'print the result document on stdout instead of the summary' },
+  quiet: { flag: '--quiet', help: 'no progress on stderr' },
+  instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
+} satisfies FlagTable;
+
+type ProfileFlags = FlagValues<typeof PROFILE_FLAGS> & SpecFlags & TransportFlags;
 
 export const registerProfileCommand: Register = (program, rt) => {
-  const command = program
-    .command('profile')
-    .description('run an ONNX model through the instrumented request pipeline and measure it')
-    .option('--out <file>', 'where to write the result document (default: profiles/results/<name>-<time>.json)')
-    .option('--json', 'print the result document on stdout instead of the summary')
-    .option('--quiet', 'no progress on stderr')
-    .option('--instance-type <type>', 'the EC2 instance type these figures stand for (read from IMDS on EC2)');
-  addTransportFlags(addSpecFlags(command)).action(async (flags: ProfileFlags) => {
-    await profileCommand(flags, rt);
+  const command = program.command('profile').description('run an ONNX model through the instrumented request pipeline and measure it');
+  addTransportFlags(addSpecFlags(addFlags(command, PROFILE_FLAGS))).action(async (flags: ProfileFlags) => {
+    const result = await profileCommand(flags, rt);
+    const next = nextPlanCommand(displayPath(rt.cwd, resultPath(flags, rt, result)), undefined, result.environment.instanceType);
+    // With --json, stdout holds only the document; --json --quiet keeps stderr for errors alone.
+    if (!flags.json) rt.stdout.write(`${next}\n`);
+    else if (!flags.quiet) rt.stderr.write(`${next}\n`);
   });
 };
 
 export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<ProfileResult> {
   const transport = resolveTransport(flags);
   const { spec, warnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
+  const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+  // Progress goes to stderr; --json (a machine is reading) and --quiet silence it.
+  events.subscribe(progressReporter(rt, spec.name, flags.quiet || flags.json));
   const result = await runProfile({
     spec,
     openTarget: targetOpener(transport, rt, warnings),
@@ -51,9 +60,9 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<
     now: rt.now,
     signal: rt.signal,
     instanceType: flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE,
-    onEvent: progressReporter(rt, spec.name, flags.quiet),
+    events,
   });
-  const out = flags.out ? resolve(rt.cwd, flags.out) : defaultResultPath(rt, result);
+  const out = resultPath(flags, rt, result);
   await writeJsonAtomic(out, result);
   if (flags.json) rt.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else rt.stdout.write(`${formatProfileSummary(result)}\nwritten: ${out}\n`);
@@ -89,6 +98,10 @@ function targetOpener(transport: TransportChoice, rt: Runtime, warnings: string[
       return (spec, o) =>
         openRemoteTarget({ url: transport.url, protocol: transport.protocol, modelName: transport.modelName, spec, clock: o.clock, warnings });
   }
+}
+
+function resultPath(flags: ProfileFlags, rt: Runtime, result: ProfileResult): string {
+  return flags.out ? resolve(rt.cwd, flags.out) : defaultResultPath(rt, result);
 }
 
 export function defaultResultPath(rt: Runtime, result: ProfileResult): string {

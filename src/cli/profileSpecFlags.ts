@@ -1,80 +1,188 @@
 import type { Command } from 'commander';
-import { Device, ProfileSpec, type ProfileSpecInput } from '../schema/profileSpec.js';
-import { HTTP_PROTOCOLS, type HttpProtocol } from '../schema/transport.js';
+import { fitMeasurementToDuration } from '../profile/measurementFit.js';
 import { loadPreset } from '../profile/presets.js';
+import { ClosedLoopLoad, ConstantRateLoad, PoissonLoad } from '../schema/loadModel.js';
+import {
+  BatchingPolicy,
+  ConfigLoadMode,
+  DEFAULT_LOAD,
+  Device,
+  PayloadSpoolMode,
+  PreprocessWhere,
+  ProfileSpec,
+  RequestLogMode,
+  TritonBatching,
+} from '../schema/profileSpec.js';
+import { HTTP_PROTOCOLS, type HttpProtocol } from '../schema/transport.js';
 import { UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
-import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveIntList, positiveNumber, shape3 } from './flags.js';
+import { addFlags, flagName, type FlagRow, type FlagTable, type FlagValues } from './flagTable.js';
+import { enumOf, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveIntList, positiveNumber, shape3, text } from './flags.js';
+
+/** Batch size a batching policy gets when neither the preset nor a flag sets one. */
+const DEFAULT_BATCH_SIZE = 8;
+
+const LOAD_KINDS = [ClosedLoopLoad, ConstantRateLoad, PoissonLoad].map((load) => load.shape.kind.value);
+
+/** A flag that shapes the ProfileSpec. It has no commander default: unset, the preset's value stands. */
+interface SpecFlagRow<T> extends Omit<FlagRow<T>, 'default'> {
+  /** Where the value lands in the ProfileSpec; absent for --preset, the base the others override. */
+  path?: string;
+  /**
+   * server: configures the serving side only (`agent` takes it; `profile --target` rejects it, the
+   * target's own configuration applies). both: `agent` takes it and the client side reads it too.
+   * Unset: the load and the measurement, which only the profiler reads.
+   */
+  side?: 'server' | 'both';
+}
 
 /**
  * The flags that shape a ProfileSpec, shared by `profile`, `agent` and `sweep`.
  * Layering: defaults < preset file < environment (CAPACITY_PLAN_DEVICE) < flags.
  */
-export interface SpecFlags {
-  model?: string;
-  inputShape?: [number, number, number];
-  preset?: string;
-  name?: string;
-  device?: Device;
-  instances?: number;
-  threads?: number;
-  batching?: 'none' | 'triton' | 'torchserve';
-  maxBatchSize?: number;
-  preferredBatchSizes?: number[];
-  maxQueueDelayUs?: number;
-  batchSize?: number;
-  maxBatchDelayMs?: number;
-  configLoad?: 'per-request' | 'cached';
-  payloadSpool?: 'memory' | 'temp-file';
-  spoolThresholdBytes?: number;
-  preprocess?: 'server' | 'client';
-  requestLog?: 'off' | 'file' | 'file-fsync' | 'async' | 'http';
-  requestLogUrl?: string;
-  load?: 'closed-loop' | 'constant-rate' | 'poisson';
-  concurrency?: number;
-  rps?: number;
-  seed?: number;
-  duration?: number;
-  warmup?: number;
-  window?: number;
-  stabilityPct?: number;
-  maxWindows?: number;
-  images?: string;
-  imageCount?: number;
+const SPEC_FLAGS = {
+  model: {
+    flag: '--model <name|file>',
+    path: 'model.source',
+    parse: text,
+    help: "ONNX model: 'resnet50', 'tiny' (built on first use) or a path to an .onnx file",
+    side: 'server',
+  },
+  inputShape: {
+    flag: '--input-shape <C,H,W>',
+    path: 'model.inputShape',
+    parse: shape3,
+    help: 'input shape for models with dynamic non-batch dimensions',
+    side: 'both',
+  },
+  preset: {
+    flag: '--preset <name|file>',
+    parse: text,
+    help: 'serving preset: torchserve-default, triton-dynamic, or a .yaml file; it replaces the defaults shown here',
+    side: 'server',
+  },
+  name: { flag: '--name <name>', path: 'name', parse: text, help: 'name of the result document', side: 'both' },
+  device: {
+    flag: '--device <device>',
+    path: 'engine.device',
+    parse: enumOf(Device.options),
+    help: 'execution provider: cpu, cuda, tensorrt',
+    defaultHelp: 'cpu, or $CAPACITY_PLAN_DEVICE',
+    side: 'server',
+  },
+  instances: { flag: '--instances <n>', path: 'engine.instances', parse: positiveInt, help: 'model instances (workers), each its own session', side: 'server' },
+  threads: { flag: '--threads <n>', path: 'engine.intraOpNumThreads', parse: nonNegativeInt, help: 'intra-op threads per instance (0 = share the cores)', side: 'server' },
+  batching: { flag: '--batching <policy>', path: 'batching.policy', parse: enumOf(BatchingPolicy.options), help: 'batching policy: none, triton, torchserve', side: 'server' },
+  maxBatchSize: {
+    flag: '--max-batch-size <n>',
+    path: 'batching.maxBatchSize',
+    parse: positiveInt,
+    help: 'triton: max batch size',
+    defaultHelp: String(DEFAULT_BATCH_SIZE),
+    side: 'server',
+  },
+  preferredBatchSizes: {
+    flag: '--preferred-batch-sizes <list>',
+    path: 'batching.preferredBatchSizes',
+    parse: positiveIntList,
+    help: 'triton: preferred batch sizes, e.g. 4,8,16',
+    side: 'server',
+  },
+  maxQueueDelayUs: {
+    flag: '--max-queue-delay-us <us>',
+    path: 'batching.maxQueueDelayUs',
+    parse: nonNegativeInt,
+    help: 'triton: max queue delay in microseconds',
+    defaultHelp: String(TritonBatching.parse({ policy: 'triton', maxBatchSize: DEFAULT_BATCH_SIZE }).maxQueueDelayUs),
+    side: 'server',
+  },
+  batchSize: {
+    flag: '--batch-size <n>',
+    path: 'batching.batchSize',
+    parse: positiveInt,
+    help: 'torchserve: batch size',
+    defaultHelp: String(DEFAULT_BATCH_SIZE),
+    side: 'server',
+  },
+  maxBatchDelayMs: {
+    flag: '--max-batch-delay-ms <ms>',
+    path: 'batching.maxBatchDelayMs',
+    parse: nonNegativeNumber,
+    help: 'torchserve: max batch delay (unset: wait for a full batch)',
+    side: 'server',
+  },
+  configLoad: { flag: '--config-load <mode>', path: 'pipeline.configLoad', parse: enumOf(ConfigLoadMode.options), help: 'per-request or cached', side: 'server' },
+  payloadSpool: { flag: '--payload-spool <mode>', path: 'pipeline.payloadSpool.mode', parse: enumOf(PayloadSpoolMode.options), help: 'memory or temp-file', side: 'server' },
+  spoolThresholdBytes: {
+    flag: '--spool-threshold-bytes <n>',
+    path: 'pipeline.payloadSpool.thresholdBytes',
+    parse: nonNegativeInt,
+    help: 'temp-file: spool payloads larger than this',
+    side: 'server',
+  },
+  preprocess: { flag: '--preprocess <where>', path: 'pipeline.preprocess.where', parse: enumOf(PreprocessWhere.options), help: 'server or client', side: 'both' },
+  requestLog: {
+    flag: '--request-log <mode>',
+    path: 'pipeline.requestLog.mode',
+    parse: enumOf(RequestLogMode.options),
+    help: 'off, file, file-fsync, async, http',
+    side: 'server',
+  },
+  requestLogUrl: {
+    flag: '--request-log-url <url>',
+    path: 'pipeline.requestLog.url',
+    parse: text,
+    help: 'http: where to POST each record',
+    defaultHelp: 'a local sink',
+    side: 'server',
+  },
+  load: { flag: '--load <model>', path: 'load.kind', parse: enumOf(LOAD_KINDS), help: 'closed-loop, constant-rate, poisson' },
+  concurrency: { flag: '--concurrency <n>', path: 'load.concurrency', parse: positiveInt, help: 'closed-loop: concurrent clients' },
+  rps: { flag: '--rps <n>', path: 'load.rps', parse: positiveNumber, help: 'open models: requests per second' },
+  // Also load.seed for --load poisson.
+  seed: { flag: '--seed <n>', path: 'images.seed', parse: nonNegativeInt, help: 'poisson and synthetic images: seed' },
+  duration: { flag: '--duration <s>', path: 'measurement.durationS', parse: positiveNumber, help: 'bound on the whole run, warm-up included, in seconds' },
+  warmup: {
+    flag: '--warmup <s>',
+    path: 'measurement.warmupS',
+    parse: nonNegativeNumber,
+    help: 'warm-up seconds',
+    defaultHelp: '2, less to fit a short --duration',
+  },
+  window: {
+    flag: '--window <s>',
+    path: 'measurement.windowS',
+    parse: positiveNumber,
+    help: 'measurement window seconds',
+    defaultHelp: '2, less to fit a short --duration',
+  },
+  stabilityPct: { flag: '--stability-pct <p>', path: 'measurement.stabilityPct', parse: positiveNumber, help: 'windows agree within this percent' },
+  maxWindows: { flag: '--max-windows <n>', path: 'measurement.maxWindows', parse: positiveInt, help: 'bound on measurement windows' },
+  images: { flag: '--images <dir>', path: 'images.path', parse: text, help: 'your own images (.jpg, .png, .webp) instead of the synthetic corpus' },
+  imageCount: { flag: '--image-count <n>', path: 'images.count', parse: positiveInt, help: 'synthetic corpus size' },
+} satisfies Record<string, SpecFlagRow<unknown>>;
+
+export type SpecFlags = FlagValues<typeof SPEC_FLAGS>;
+type SpecFlagKey = keyof typeof SPEC_FLAGS;
+const SPEC_FLAG_ROWS = Object.entries(SPEC_FLAGS) as [SpecFlagKey, SpecFlagRow<unknown>][];
+
+/** The defaults a spec without preset or flags gets, shown in --help. */
+const SPEC_DEFAULTS = ProfileSpec.parse({});
+
+/** The spec flags as commander options; `agent` gets only those the serving side reads. */
+function specFlagTable(which: 'all' | 'agent'): FlagTable {
+  const rows = SPEC_FLAG_ROWS.filter(([, row]) => which === 'all' || row.side !== undefined);
+  return Object.fromEntries(rows.map(([key, row]) => [key, { ...row, defaultHelp: row.defaultHelp ?? shownDefault(row.path) }]));
 }
 
-export function addSpecFlags(command: Command): Command {
-  return command
-    .option('--model <name|file>', "ONNX model: 'resnet50', 'tiny' (built on first use) or a path to an .onnx file")
-    .option('--input-shape <C,H,W>', 'input shape for models with dynamic non-batch dimensions', shape3('--input-shape'))
-    .option('--preset <name|file>', 'serving preset: torchserve-default, triton-dynamic, or a .yaml file')
-    .option('--name <name>', 'name of the result document')
-    .option('--device <device>', 'execution provider: cpu, cuda, tensorrt', oneOf('--device', Device.options))
-    .option('--instances <n>', 'model instances (workers), each its own session', positiveInt('--instances'))
-    .option('--threads <n>', 'intra-op threads per instance (0 = share the cores)', nonNegativeInt('--threads'))
-    .option('--batching <policy>', 'batching policy: none, triton, torchserve', oneOf('--batching', ['none', 'triton', 'torchserve'] as const))
-    .option('--max-batch-size <n>', 'triton: max batch size', positiveInt('--max-batch-size'))
-    .option('--preferred-batch-sizes <list>', 'triton: preferred batch sizes, e.g. 4,8,16', positiveIntList('--preferred-batch-sizes'))
-    .option('--max-queue-delay-us <us>', 'triton: max queue delay in microseconds', nonNegativeInt('--max-queue-delay-us'))
-    .option('--batch-size <n>', 'torchserve: batch size', positiveInt('--batch-size'))
-    .option('--max-batch-delay-ms <ms>', 'torchserve: max batch delay (unset: wait for a full batch)', nonNegativeNumber('--max-batch-delay-ms'))
-    .option('--config-load <mode>', 'per-request or cached', oneOf('--config-load', ['per-request', 'cached'] as const))
-    .option('--payload-spool <mode>', 'memory or temp-file', oneOf('--payload-spool', ['memory', 'temp-file'] as const))
-    .option('--spool-threshold-bytes <n>', 'temp-file: spool payloads larger than this', nonNegativeInt('--spool-threshold-bytes'))
-    .option('--preprocess <where>', 'server or client', oneOf('--preprocess', ['server', 'client'] as const))
-    .option('--request-log <mode>', 'off, file, file-fsync, async, http', oneOf('--request-log', ['off', 'file', 'file-fsync', 'async', 'http'] as const))
-    .option('--request-log-url <url>', 'http: where to POST each record (default: a local sink)')
-    .option('--load <model>', 'closed-loop, constant-rate, poisson', oneOf('--load', ['closed-loop', 'constant-rate', 'poisson'] as const))
-    .option('--concurrency <n>', 'closed-loop: concurrent clients', positiveInt('--concurrency'))
-    .option('--rps <n>', 'open models: requests per second', positiveNumber('--rps'))
-    .option('--seed <n>', 'poisson and synthetic images: seed', nonNegativeInt('--seed'))
-    .option('--duration <s>', 'bound on the whole run, warm-up included, in seconds', positiveNumber('--duration'))
-    .option('--warmup <s>', 'warm-up seconds', nonNegativeNumber('--warmup'))
-    .option('--window <s>', 'measurement window seconds', positiveNumber('--window'))
-    .option('--stability-pct <p>', 'windows agree within this percent', positiveNumber('--stability-pct'))
-    .option('--max-windows <n>', 'bound on measurement windows', positiveInt('--max-windows'))
-    .option('--images <dir>', 'your own images (.jpg, .png, .webp) instead of the synthetic corpus')
-    .option('--image-count <n>', 'synthetic corpus size', positiveInt('--image-count'));
+function shownDefault(path: string | undefined): string | undefined {
+  const value = path === undefined ? undefined : getPath(SPEC_DEFAULTS, path);
+  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return undefined;
+  return String(value);
+}
+
+export function addSpecFlags(command: Command, which: 'all' | 'agent' = 'all'): Command {
+  return addFlags(command, specFlagTable(which));
 }
 
 type Obj = Record<string, unknown>;
@@ -86,6 +194,16 @@ const obj = (parent: Obj, key: string): Obj => {
   return fresh;
 };
 
+function getPath(root: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Obj)[key] : undefined), root);
+}
+
+function setPath(root: Obj, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop()!;
+  keys.reduce(obj, root)[last] = value;
+}
+
 export async function resolveSpec(flags: SpecFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<ProfileSpec> {
   const base: Obj = flags.preset ? structuredClone((await loadPreset(flags.preset, cwd)).spec as Obj) : {};
   const envDevice = env.CAPACITY_PLAN_DEVICE;
@@ -96,47 +214,30 @@ export async function resolveSpec(flags: SpecFlags, env: NodeJS.ProcessEnv, cwd:
   return parsed.data;
 }
 
+/**
+ * Batching, load and images are each one of several shapes (a discriminated union): their rules
+ * below pick the shape from the flags given, then place the values. Every other flag lands at its
+ * path as it is.
+ */
+const RULED = ['batching.', 'load.', 'images.'];
+
 function applyFlags(spec: Obj, f: SpecFlags): void {
-  if (f.name) spec.name = f.name;
-  if (f.model) obj(spec, 'model').source = f.model;
-  if (f.inputShape) obj(spec, 'model').inputShape = f.inputShape;
-  const engine = (): Obj => obj(spec, 'engine');
-  if (f.device) engine().device = f.device;
-  if (f.instances !== undefined) engine().instances = f.instances;
-  if (f.threads !== undefined) engine().intraOpNumThreads = f.threads;
-
-  applyBatching(spec, f);
-
-  const pipeline = (): Obj => obj(spec, 'pipeline');
-  if (f.configLoad) pipeline().configLoad = f.configLoad;
-  if (f.payloadSpool) obj(pipeline(), 'payloadSpool').mode = f.payloadSpool;
-  if (f.spoolThresholdBytes !== undefined) obj(pipeline(), 'payloadSpool').thresholdBytes = f.spoolThresholdBytes;
-  if (f.preprocess) obj(pipeline(), 'preprocess').where = f.preprocess;
-  if (f.requestLog) obj(pipeline(), 'requestLog').mode = f.requestLog;
-  if (f.requestLogUrl) obj(pipeline(), 'requestLog').url = f.requestLogUrl;
-
-  applyLoad(spec, f);
-
-  const m = (): Obj => obj(spec, 'measurement');
-  if (f.duration !== undefined) {
-    m().durationS = f.duration;
-    // A short --duration alone still gets a warm-up and three windows: scale the defaults to fit.
-    const stableWindows = 3;
-    if (f.warmup === undefined && (m().warmupS === undefined || (m().warmupS as number) + stableWindows * 2 > f.duration)) {
-      m().warmupS = Math.min(2, Math.round(f.duration * 20) / 100);
-    }
-    if (f.window === undefined && (m().windowS === undefined || (m().warmupS as number) + stableWindows * ((m().windowS as number) ?? 2) > f.duration)) {
-      // 0.9: leave room for the cold-start request and the drain inside the bound.
-      const fit = ((f.duration - (m().warmupS as number)) * 0.9) / stableWindows;
-      m().windowS = Math.min(2, Math.max(0.1, Math.floor(fit * 100) / 100));
-    }
+  for (const [key, row] of SPEC_FLAG_ROWS) {
+    const { path } = row;
+    const value = f[key];
+    if (value === undefined || path === undefined || RULED.some((prefix) => path.startsWith(prefix))) continue;
+    setPath(spec, path, value);
   }
-  if (f.warmup !== undefined) m().warmupS = f.warmup;
-  if (f.window !== undefined) m().windowS = f.window;
-  if (f.stabilityPct !== undefined) m().stabilityPct = f.stabilityPct;
-  if (f.maxWindows !== undefined) m().maxWindows = f.maxWindows;
+  applyBatching(spec, f);
+  applyLoad(spec, f);
+  applyImages(spec, f);
+  if (f.duration !== undefined) {
+    spec.measurement = fitMeasurementToDuration(obj(spec, 'measurement'), f.duration, { warmupS: f.warmup !== undefined, windowS: f.window !== undefined });
+  }
+}
 
-  if (f.images) spec.images = { kind: 'dir', path: f.images };
+function applyImages(spec: Obj, f: SpecFlags): void {
+  if (f.images !== undefined) spec.images = { kind: 'dir', path: f.images };
   else if (f.imageCount !== undefined || f.seed !== undefined) {
     const images = obj(spec, 'images');
     if (images.kind === undefined) images.kind = 'synthetic';
@@ -159,7 +260,7 @@ function applyBatching(spec: Obj, f: SpecFlags): void {
   if (!policy) return;
   const batching: Obj = policy === current ? (spec.batching as Obj) : { policy };
   if (policy === 'triton') {
-    batching.maxBatchSize = f.maxBatchSize ?? batching.maxBatchSize ?? 8;
+    batching.maxBatchSize = f.maxBatchSize ?? batching.maxBatchSize ?? DEFAULT_BATCH_SIZE;
     if (f.preferredBatchSizes) batching.preferredBatchSizes = f.preferredBatchSizes;
     if (f.maxQueueDelayUs !== undefined) batching.maxQueueDelayUs = f.maxQueueDelayUs;
     if (f.maxBatchSize !== undefined && !f.preferredBatchSizes && Array.isArray(batching.preferredBatchSizes)) {
@@ -167,7 +268,7 @@ function applyBatching(spec: Obj, f: SpecFlags): void {
     }
   }
   if (policy === 'torchserve') {
-    batching.batchSize = f.batchSize ?? batching.batchSize ?? 8;
+    batching.batchSize = f.batchSize ?? batching.batchSize ?? DEFAULT_BATCH_SIZE;
     if (f.maxBatchDelayMs !== undefined) batching.maxBatchDelayMs = f.maxBatchDelayMs;
   }
   spec.batching = batching;
@@ -182,7 +283,7 @@ function applyLoad(spec: Obj, f: SpecFlags): void {
   if (f.rps !== undefined && kind === 'closed-loop') throw new UsageError('--rps applies to --load constant-rate or poisson');
   if (kind === current.kind && f.rps === undefined && f.concurrency === undefined && f.seed === undefined) return;
   const load: Obj = kind === current.kind ? { ...current } : { kind };
-  if (kind === 'closed-loop') load.concurrency = f.concurrency ?? load.concurrency ?? 8;
+  if (kind === 'closed-loop') load.concurrency = f.concurrency ?? load.concurrency ?? DEFAULT_LOAD.concurrency;
   else {
     const rps = f.rps ?? (load.rps as number | undefined);
     if (rps === undefined) throw new UsageError(`--load ${kind} needs --rps <requests per second>`);
@@ -192,13 +293,29 @@ function applyLoad(spec: Obj, f: SpecFlags): void {
   spec.load = load;
 }
 
-/** How `profile` reaches the model: `--transport`, `--target`, `--protocol`, `--model-name`. */
-export interface TransportFlags {
-  transport?: 'inprocess' | 'http';
-  target?: string;
-  protocol?: HttpProtocol;
-  modelName?: string;
-}
+/** How `profile` reaches the model. */
+const TRANSPORT_FLAGS = {
+  transport: {
+    flag: '--transport <kind>',
+    parse: enumOf(['inprocess', 'http'] as const),
+    help: 'inprocess (the pipeline in this process) or http (start the agent and drive it over loopback)',
+    defaultHelp: 'inprocess',
+  },
+  target: {
+    flag: '--target <url>',
+    parse: text,
+    help: 'profile a server you already run (Triton, TorchServe, KServe, a capacity-plan agent) at this base URL',
+  },
+  protocol: {
+    flag: '--protocol <protocol>',
+    parse: enumOf(HTTP_PROTOCOLS),
+    help: 'over HTTP: raw (POST /v1/infer), kserve-v2 (POST /v2/models/<name>/infer, JSON tensors) or torchserve (POST /predictions/<name>)',
+    defaultHelp: 'raw',
+  },
+  modelName: { flag: '--model-name <name>', parse: text, help: '--target: the model name in the protocol paths (kserve-v2, torchserve)' },
+} satisfies FlagTable;
+
+export type TransportFlags = FlagValues<typeof TRANSPORT_FLAGS>;
 
 export type TransportChoice =
   | { kind: 'inprocess' }
@@ -208,40 +325,11 @@ export type TransportChoice =
   | { kind: 'remote'; url: string; protocol: HttpProtocol; modelName?: string };
 
 export function addTransportFlags(command: Command): Command {
-  return command
-    .option(
-      '--transport <kind>',
-      'inprocess (the pipeline in this process, default) or http (start the agent and drive it over loopback)',
-      oneOf('--transport', ['inprocess', 'http'] as const),
-    )
-    .option('--target <url>', 'profile a server you already run (Triton, TorchServe, KServe, a capacity-plan agent) at this base URL')
-    .option(
-      '--protocol <protocol>',
-      'over HTTP: raw (POST /v1/infer), kserve-v2 (POST /v2/models/<name>/infer, JSON tensors) or torchserve (POST /predictions/<name>); default raw',
-      oneOf('--protocol', HTTP_PROTOCOLS),
-    )
-    .option('--model-name <name>', '--target: the model name in the protocol paths (kserve-v2, torchserve)');
+  return addFlags(command, TRANSPORT_FLAGS);
 }
 
 /** Flags that configure the server: with --target the server's own configuration applies. */
-const SERVER_FLAGS: readonly (readonly [keyof SpecFlags, string])[] = [
-  ['model', '--model'],
-  ['preset', '--preset'],
-  ['device', '--device'],
-  ['instances', '--instances'],
-  ['threads', '--threads'],
-  ['batching', '--batching'],
-  ['maxBatchSize', '--max-batch-size'],
-  ['preferredBatchSizes', '--preferred-batch-sizes'],
-  ['maxQueueDelayUs', '--max-queue-delay-us'],
-  ['batchSize', '--batch-size'],
-  ['maxBatchDelayMs', '--max-batch-delay-ms'],
-  ['configLoad', '--config-load'],
-  ['payloadSpool', '--payload-spool'],
-  ['spoolThresholdBytes', '--spool-threshold-bytes'],
-  ['requestLog', '--request-log'],
-  ['requestLogUrl', '--request-log-url'],
-];
+const SERVER_FLAGS = SPEC_FLAG_ROWS.filter(([, row]) => row.side === 'server');
 
 /** Checks the transport flags together; every invalid combination is a one-line UsageError. */
 export function resolveTransport(flags: TransportFlags & SpecFlags): TransportChoice {
@@ -274,7 +362,7 @@ export function resolveTransport(flags: TransportFlags & SpecFlags): TransportCh
   const server = SERVER_FLAGS.find(([key]) => flags[key] !== undefined);
   if (server) {
     throw new UsageError(
-      `${server[1]} does not apply with --target: the target server's own configuration applies`,
+      `${flagName(server[1])} does not apply with --target: the target server's own configuration applies`,
       server[0] === 'model' ? 'name the served model with --model-name' : 'shape the load with --load, --concurrency, --rps, --duration',
     );
   }
@@ -303,6 +391,6 @@ export function specForTransport(spec: ProfileSpec, choice: TransportChoice, fla
   return { spec, warnings: [] };
 }
 
-function withPreprocess(spec: ProfileSpec, where: 'server' | 'client'): ProfileSpec {
+function withPreprocess(spec: ProfileSpec, where: PreprocessWhere): ProfileSpec {
   return { ...spec, pipeline: { ...spec.pipeline, preprocess: { ...spec.pipeline.preprocess, where } } };
 }

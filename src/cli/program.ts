@@ -3,14 +3,13 @@ import { CapacityPlanError, ExitCode } from '../util/errors.js';
 import type { Runtime } from './runtime.js';
 
 /**
- * Builds the `capacity-plan` command tree. Each subcommand lives in its own file and registers
- * itself here; commands write results to rt.stdout and progress to rt.stderr.
+ * Builds the `capacity-plan` command tree. Each subcommand lives in its own file and exports a
+ * Register; main.ts lists them (tests pass only the ones they drive). Commands write results to
+ * rt.stdout and progress to rt.stderr.
  */
 export type Register = (program: Command, rt: Runtime) => void;
 
-const registrations: Register[] = [];
-
-export function buildProgram(rt: Runtime, commands: Register[] = registrations): Command {
+export function buildProgram(rt: Runtime, commands: Register[]): Command {
   const program = new Command('capacity-plan')
     .description('Measure how many GPU instances your model really needs, and what that costs.')
     .showHelpAfterError('(run with --help for usage)')
@@ -24,7 +23,7 @@ export function buildProgram(rt: Runtime, commands: Register[] = registrations):
 }
 
 /** Runs the CLI and returns its exit code; the single place errors become one line on stderr. */
-export async function runCli(argv: string[], rt: Runtime, commands: Register[] = registrations): Promise<number> {
+export async function runCli(argv: string[], rt: Runtime, commands: Register[]): Promise<number> {
   const program = buildProgram(rt, commands);
   program.commands.forEach((c) => c.exitOverride());
   try {

@@ -1,11 +1,11 @@
-import type { ProfileEvent } from '../profile/runner.js';
+import type { RunEventListener } from '../profile/events.js';
 import type { Runtime } from './runtime.js';
 
 /**
  * Progress on stderr (results go to stdout). On a terminal, one line redrawn in place; otherwise
- * one line per phase and window, so logs stay readable.
+ * one line per phase and window, so logs stay readable. Subscribe it to the run's event bus.
  */
-export function progressReporter(rt: Runtime, label: string, quiet = false): (event: ProfileEvent) => void {
+export function progressReporter(rt: Runtime, label: string, quiet = false): RunEventListener {
   if (quiet) return () => {};
   const tty = Boolean(rt.stderr.isTTY);
   const width = 24;
@@ -43,6 +43,12 @@ export function progressReporter(rt: Runtime, label: string, quiet = false): (ev
         draw(`${lastLine.split(' |')[0]} |${'#'.repeat(filled)}${'.'.repeat(width - filled)}| ${Math.round(fraction * 100)}%`);
         return;
       }
+      case 'failed':
+        // The error line goes below the redrawn one, not onto it.
+        if (tty && lastLine) rt.stderr.write('\n');
+        return;
+      default:
+        return;
     }
   };
 }

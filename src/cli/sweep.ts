@@ -1,77 +1,100 @@
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { createRunEventBus } from '../profile/events.js';
 import { runProfile } from '../profile/runner.js';
-import { formatSla, parseSla } from '../schema/sla.js';
+import { formatSla } from '../schema/sla.js';
 import type { SweepResult } from '../schema/sweepResult.js';
 import { checkpointPathFor, removeCheckpoint } from '../sweep/checkpoint.js';
 import { curvePointFromProfile } from '../sweep/curve.js';
-import { buildDefinition } from '../sweep/definition.js';
+import { buildDefinition, DEFAULT_RPS_REPEATS } from '../sweep/definition.js';
+import { heldIn } from '../sweep/repeats.js';
 import { bestConfiguration, formatSweep } from '../sweep/format.js';
 import { runSweep, type MeasurePoint } from '../sweep/runSweep.js';
 import { DEFAULT_MAX_POINTS } from '../sweep/search.js';
 import { parseVary } from '../sweep/vary.js';
+import { realClock } from '../util/clock.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { InterruptedError, MeasurementError, UsageError } from '../util/errors.js';
-import { positiveInt } from './flags.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { latencySla, positiveInt, text } from './flags.js';
+import { displayPath, nextPlanCommand, shellQuote } from './nextCommand.js';
 import type { Register } from './program.js';
 import { progressReporter } from './progress.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
 
-interface SweepFlags extends SpecFlags {
-  vary?: string[];
-  sla?: string;
-  out?: string;
-  maxPoints?: number;
-  json?: boolean;
-  quiet?: boolean;
-  instanceType?: string;
-}
+const SWEEP_FLAGS = {
+  vary: {
+    flag: '--vary <param=values...>',
+    parse: text,
+    many: true,
+    help:
+      'what to vary: maxBatchSize, preferredBatchSizes, maxQueueDelayUs, instances, batchSize, maxBatchDelayMs (configurations, ' +
+      "cross product) and concurrency or rps (the load axis, default rps=auto: open-loop Poisson arrivals from a one-client probe; " +
+      "concurrency=auto for a closed loop). Values: 1,4,8 or 1..64 (doubling); " +
+      "concurrency/rps also 'auto' (search); preferredBatchSizes '4,8|8,16'; maxBatchDelayMs also 'none'",
+  },
+  sla: { flag: '--sla <sla>', parse: latencySla, help: "latency SLA the search aims at, required, e.g. 'p95<=100ms'" },
+  out: {
+    flag: '--out <file>',
+    parse: text,
+    help: 'where to write the sweep document; a checkpoint <file>.checkpoint.json lets the same command resume',
+    defaultHelp: 'profiles/results/sweep-<name>-<time>.json',
+  },
+  maxPoints: { flag: '--max-points <n>', parse: positiveInt, help: 'bound on points per configuration for an auto search', default: DEFAULT_MAX_POINTS },
+  repeats: {
+    flag: '--repeats <k>',
+    parse: positiveInt,
+    help: 'runs of each point, each with another arrival seed; a point meets the SLA only if it held in every one',
+    defaultHelp: `${DEFAULT_RPS_REPEATS} on an rps axis, 1 on a concurrency axis`,
+  },
+  json: { flag: '--json', help: 'print the sweep document on stdout instead of the tables' },
+  quiet: { flag: '--quiet', help: 'no progress on stderr' },
+  instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
+} satisfies FlagTable;
+
+type SweepFlags = FlagValues<typeof SWEEP_FLAGS> & SpecFlags;
 
 export const registerSweepCommand: Register = (program, rt) => {
   const command = program
     .command('sweep')
-    .description('measure capacity curves: each configuration at rising load, up to the highest throughput that meets the SLA')
-    .option(
-      '--vary <param=values...>',
-      'what to vary: maxBatchSize, preferredBatchSizes, maxQueueDelayUs, instances, batchSize, maxBatchDelayMs (configurations, ' +
-        "cross product) and concurrency or rps (the load axis, default concurrency=auto). Values: 1,4,8 or 1..64 (doubling); " +
-        "concurrency/rps also 'auto' (search); preferredBatchSizes '4,8|8,16'; maxBatchDelayMs also 'none'",
-    )
-    .option('--sla <sla>', "latency SLA the search aims at, required, e.g. 'p95<=100ms'")
-    .option('--out <file>', 'where to write the sweep document (default: profiles/results/sweep-<name>-<time>.json); a checkpoint <file>.checkpoint.json lets the same command resume')
-    .option('--max-points <n>', `bound on points per configuration for an auto search (default ${DEFAULT_MAX_POINTS})`, positiveInt('--max-points'))
-    .option('--json', 'print the sweep document on stdout instead of the tables')
-    .option('--quiet', 'no progress on stderr')
-    .option('--instance-type <type>', 'the EC2 instance type these figures stand for (read from IMDS on EC2)');
-  addSpecFlags(command).action(async (flags: SweepFlags) => {
+    .description('measure capacity curves: each configuration at rising load, up to the highest throughput that meets the SLA');
+  addSpecFlags(addFlags(command, SWEEP_FLAGS)).action(async (flags: SweepFlags) => {
     await sweepCommand(flags, rt);
   });
 };
 
 export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<SweepResult> {
-  if (!flags.sla) {
+  const { sla } = flags;
+  if (!sla) {
     // No default: the search aims at the SLA, so one nobody chose would decide what gets measured.
     throw new UsageError('--sla is required', "e.g. --sla 'p95<=100ms' (percentiles p50, p90, p95, p99)");
   }
-  const sla = parseSla(flags.sla);
   const vary = parseVary(flags.vary ?? []);
   const baseSpec = await resolveSpec(flags, rt.env, rt.cwd);
   const definition = buildDefinition({
     baseSpec,
     vary,
     sla,
-    maxPoints: flags.maxPoints ?? DEFAULT_MAX_POINTS,
+    maxPoints: flags.maxPoints,
     startConcurrency: flags.concurrency,
     startRps: flags.rps,
+    repeats: flags.repeats,
   });
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `sweep-${baseSpec.name}-${rt.now().toISOString().replace(/[:.]/g, '-')}.json`);
   const checkpointPath = checkpointPathFor(out);
-  const log = flags.quiet ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
+  const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
 
   for (const s of definition.skipped) log(`skipping ${s.label}: ${s.reason}`);
+  // One bus for the whole sweep: point-start, that point's profile run, point-done, the next point.
+  const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
 
   const measure: MeasurePoint = async (spec, context) => {
-    const label = `${context.configuration} ${context.offered.kind}=${context.offered.value}`;
+    const label = context.probe
+      ? `${context.configuration} probe`
+      : `${context.configuration} ${context.offered.kind}=${context.offered.value}${context.repeat > 0 ? ` #${context.repeat + 1}` : ''}`;
+    // Per-window lines for every point would bury the per-point lines; a terminal gets the redrawn bar.
+    const unsubscribe = events.subscribe(progressReporter(rt, label, flags.quiet || flags.json || !rt.stderr.isTTY));
     const result = await runProfile({
       spec,
       home: rt.home,
@@ -79,9 +102,8 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
       now: rt.now,
       signal: rt.signal,
       instanceType: flags.instanceType ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE,
-      // Per-window lines for every point would bury the per-point lines; a terminal gets the redrawn bar.
-      onEvent: progressReporter(rt, label, flags.quiet || !rt.stderr.isTTY),
-    });
+      events,
+    }).finally(unsubscribe);
     return {
       point: curvePointFromProfile(result, context.offered, sla),
       environment: result.environment,
@@ -96,15 +118,23 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
       definition,
       checkpointPath,
       measure,
+      events,
       now: rt.now,
       signal: rt.signal,
       log,
-      onPoint: ({ configuration, offered, point, replayed }) =>
+      onPoint: ({ configuration, offered, point, replayed, probe }) => {
+        const from = replayed ? ' (from checkpoint)' : '';
+        if (probe) {
+          log(`[${configuration}] probe, one client: ${point.throughputRps.toFixed(1)} req/s, p95 ${point.p95Ms.toFixed(1)} ms: the search starts at ${point.throughputRps.toFixed(2)} req/s${from}`);
+          return;
+        }
+        const held = heldIn(point);
         log(
           `[${configuration}] ${offered.kind} ${offered.value}: ${point.throughputRps.toFixed(1)} req/s, ` +
             `p95 ${point.p95Ms.toFixed(1)} ms, p99 ${point.p99Ms.toFixed(1)} ms, ` +
-            `${point.meetsSla ? 'meets' : 'misses'} the SLA${replayed ? ' (from checkpoint)' : ''}`,
-        ),
+            `${point.meetsSla ? 'meets' : 'misses'} the SLA${held ? ` (${held})` : ''}${from}`,
+        );
+      },
     });
   } catch (error) {
     if (error instanceof InterruptedError) {
@@ -122,19 +152,8 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
   if (!bestConfiguration(result)) {
     throw new MeasurementError(`no configuration met ${formatSla(sla)} at any load measured`, `relax --sla or vary other settings; the curves are in ${shownOut}`);
   }
-  const next =
-    `next: capacity-plan plan ${shellQuote(shownOut)} --sla '${formatSla(sla)}' --peak-rps <peak req/s>` +
-    (result.environment.instanceType ? '' : ' --instance-type <type>');
+  const next = nextPlanCommand(shownOut, sla, result.environment.instanceType);
   // With --json, stdout holds only the document.
   (flags.json ? rt.stderr : rt.stdout).write(`${next}\n`);
   return result;
-}
-
-function displayPath(cwd: string, path: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
-function shellQuote(text: string): string {
-  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -9,39 +9,37 @@ import { readDocument, writeJsonAtomic } from '../util/documents.js';
 import { MeasurementError, UsageError } from '../util/errors.js';
 import { runVerify } from '../verify/runVerify.js';
 import { DEFAULT_TRIAL_DURATION_S, DEFAULT_TRIALS, formatTrials } from '../verify/trials.js';
-import { positiveInt, positiveNumber } from './flags.js';
+import { randomUUID } from 'node:crypto';
+import { createRunEventBus } from '../profile/events.js';
+import { realClock } from '../util/clock.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { positiveInt, positiveNumber, text } from './flags.js';
 import type { Register } from './program.js';
 import { progressReporter } from './progress.js';
 import type { Runtime } from './runtime.js';
 
-export interface VerifyFlags {
-  candidate?: string;
-  trials?: number;
-  duration?: number;
-  target?: string;
-  atCapacity?: boolean;
-  json?: boolean;
-  out?: string;
-  quiet?: boolean;
-}
+const VERIFY_FLAGS = {
+  candidate: { flag: '--candidate <id>', parse: text, help: 'the candidate to verify', defaultHelp: 'the recommended one' },
+  trials: { flag: '--trials <n>', parse: positiveInt, help: 'trials, each with its own arrival seed', defaultHelp: String(DEFAULT_TRIALS) },
+  duration: { flag: '--duration <s>', parse: positiveNumber, help: 'seconds per trial, warm-up included', defaultHelp: String(DEFAULT_TRIAL_DURATION_S) },
+  target: { flag: '--target <url>', parse: text, help: 'send the trials to a server you run (raw protocol) instead of the pipeline in this process' },
+  atCapacity: { flag: '--at-capacity', help: "drive the candidate's unscaled capacity instead of its per-instance rate (utilisation 1.0)" },
+  out: { flag: '--out <file>', parse: text, help: 'where to write the verification document', defaultHelp: 'profiles/results/verify-<candidate>-<time>.json' },
+  json: { flag: '--json', help: 'print the verification document on stdout instead of the table' },
+  quiet: { flag: '--quiet', help: 'no progress on stderr' },
+} satisfies FlagTable;
+
+export type VerifyFlags = FlagValues<typeof VERIFY_FLAGS>;
 
 /** How a trial is run: runProfile by default; tests inject a fake. */
 export type TrialRunner = (spec: ProfileSpec, trial: number, openTarget: OpenTarget | undefined) => Promise<ProfileResult>;
 
 export const registerVerifyCommand: Register = (program, rt) => {
-  program
+  const command = program
     .command('verify')
     .description("check that a plan holds: seeded Poisson traffic at a candidate's per-instance rate, trial after trial; exit 0 only if the SLA held in every trial")
-    .argument('<plan>', 'the plan document (capacity-plan plan --out/--json)')
-    .option('--candidate <id>', 'the candidate to verify (default: the recommended one)')
-    .option('--trials <n>', `trials, each with its own arrival seed (default ${DEFAULT_TRIALS})`, positiveInt('--trials'))
-    .option('--duration <s>', `seconds per trial, warm-up included (default ${DEFAULT_TRIAL_DURATION_S})`, positiveNumber('--duration'))
-    .option('--target <url>', 'send the trials to a server you run (raw protocol) instead of the pipeline in this process')
-    .option('--at-capacity', "drive the candidate's unscaled capacity instead of its per-instance rate (utilisation 1.0)")
-    .option('--out <file>', 'where to write the verification document (default: profiles/results/verify-<candidate>-<time>.json)')
-    .option('--json', 'print the verification document on stdout instead of the table')
-    .option('--quiet', 'no progress on stderr')
-    .action(async (planPath: string, flags: VerifyFlags) => {
+    .argument('<plan>', 'the plan document (capacity-plan plan --out/--json)');
+  addFlags(command, VERIFY_FLAGS).action(async (planPath: string, flags: VerifyFlags) => {
       await verifyCommand(planPath, flags, rt);
     });
 };
@@ -58,7 +56,7 @@ export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Ru
     }
     openTarget = (spec, o) => openRemoteTarget({ url, protocol: 'raw', spec, clock: o.clock, warnings: [] });
   }
-  const log = flags.quiet ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
+  const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
   const verification = await runVerify({
     plan,
     planPath,
@@ -84,14 +82,9 @@ export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Ru
 }
 
 function defaultTrialRunner(rt: Runtime, flags: VerifyFlags): TrialRunner {
-  return (spec, trial, openTarget) =>
-    runProfile({
-      spec,
-      openTarget,
-      home: rt.home,
-      env: rt.env,
-      now: rt.now,
-      signal: rt.signal,
-      onEvent: progressReporter(rt, `trial ${trial + 1}`, flags.quiet || !rt.stderr.isTTY),
-    });
+  return async (spec, trial, openTarget) => {
+    const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+    events.subscribe(progressReporter(rt, `trial ${trial + 1}`, flags.quiet || flags.json || !rt.stderr.isTTY));
+    return runProfile({ spec, openTarget, home: rt.home, env: rt.env, now: rt.now, signal: rt.signal, events });
+  };
 }

@@ -1,37 +1,29 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { onnxruntimeVersion } from '../model/providers.js';
-import { PROFILE_SCHEMA_VERSION, type MeasurementWindow, type ProfileResult } from '../schema/profileResult.js';
+import type { ModelInfo, ProfileResult } from '../schema/profileResult.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
-import { InterruptedError, MeasurementError } from '../util/errors.js';
+import { CapacityPlanError, ExitCode, InterruptedError, MeasurementError } from '../util/errors.js';
 import { realClock, type Clock } from '../util/clock.js';
-import { runLoad } from './core/loadExecutor.js';
-import { assessStability, stabilityLoadOf } from './core/stability.js';
-import { summarize } from './core/histogram.js';
-import { collectEnvironment } from './environment/environment.js';
+import { collectEnvironment, type CollectEnvironmentOptions, type CollectedEnvironment } from './environment/environment.js';
 import { loadImageCorpus } from './corpus/imageCorpus.js';
-import { mergeWindows, WindowRecorder } from './recorder.js';
-import type { PreprocessConfig, StageContext, WireRequest } from '../serving/stage.js';
+import { createRunEventBus, type ExitCodeName, type RunEventBus } from './events.js';
+import type { StageContext, WireRequest } from '../serving/stage.js';
 import { preprocessConfigFrom } from '../serving/stages/configLoad.js';
 import { encodeClientRequest } from '../serving/stages/preprocess.js';
 import { openServingPipeline } from '../serving/servingPipeline.js';
+import { measureColdStart } from './run/coldStart.js';
+import { runWindowLoop } from './run/windowLoop.js';
+import { assembleProfileResult } from './run/assembleProfileResult.js';
 import { inProcessTarget, type ProfileTarget } from './target.js';
-import { startTelemetry } from './telemetry/telemetry.js';
-import { median } from '../util/median.js';
+import { startTelemetry, type Telemetry } from './telemetry/telemetry.js';
 
 /**
- * Runs one profile: model -> engine -> pipeline -> load -> measurement windows -> ProfileResult.
- * Emits events (phase, window, progress) that the CLI's progress bar and the live web view follow.
+ * Runs one profile: model -> engine -> pipeline -> cold start -> load -> measurement windows ->
+ * ProfileResult. Publishes its progress on a RunEventBus (./events.ts) that the CLI's progress bar
+ * and the live web view subscribe to.
  */
-
-/** Lone requests sent after the first one, whose median is the warm figure cold start is compared with. */
-const WARM_ALONE_REQUESTS = 5;
-
-export type ProfileEvent =
-  | { type: 'phase'; phase: 'model' | 'corpus' | 'engine' | 'cold-start' | 'warmup' | 'measure' | 'drain' | 'done'; message: string }
-  | { type: 'window'; window: MeasurementWindow; stable: boolean; note: string }
-  | { type: 'progress'; elapsedMs: number; totalMs: number; completed: number; failed: number; dropped: number };
 
 export interface RunProfileOptions {
   spec: ProfileSpec;
@@ -39,13 +31,21 @@ export interface RunProfileOptions {
   env: NodeJS.ProcessEnv;
   now: () => Date;
   signal?: AbortSignal;
-  onEvent?: (event: ProfileEvent) => void;
+  /**
+   * Where the run publishes its events; default: a bus of its own (nobody listening). Pass one to
+   * subscribe before the run starts (a sweep passes the same bus to every point).
+   */
+  events?: RunEventBus;
   /** EC2 instance type the figures stand for, when not read from IMDS. */
   instanceType?: string;
   observe?: StageContext['observe'];
   clock?: Clock;
   /** Where requests go; default: the pipeline in this process. */
   openTarget?: OpenTarget;
+  /** Host and GPU sampling; default: startTelemetry (tests pass a fake). */
+  startTelemetry?: () => Telemetry;
+  /** The environment record; default: collectEnvironment (tests pass a fake). */
+  collectEnvironment?: (options: CollectEnvironmentOptions) => Promise<CollectedEnvironment>;
 }
 
 export type OpenTarget = (
@@ -62,10 +62,26 @@ export type OpenTarget = (
 const openInProcess: OpenTarget = async (spec, options) => inProcessTarget(await openServingPipeline({ spec, ...options }));
 
 export async function runProfile(options: RunProfileOptions): Promise<ProfileResult> {
-  const { spec, home, signal } = options;
   const clock = options.clock ?? realClock;
-  const emit = options.onEvent ?? (() => {});
-  const warnings: string[] = [];
+  const events = options.events ?? createRunEventBus({ runId: randomUUID(), clock });
+  let result: ProfileResult;
+  try {
+    result = await measureProfile(options, clock, events);
+  } catch (error) {
+    events.publish({ type: 'failed', ...describeFailure(error) });
+    throw error;
+  }
+  events.publish({ type: 'phase', phase: 'done', message: 'done' });
+  events.publish({ type: 'done', result });
+  return result;
+}
+
+async function measureProfile(options: RunProfileOptions, clock: Clock, events: RunEventBus): Promise<ProfileResult> {
+  const { spec, home, signal } = options;
+  const warn = (message: string): string => {
+    events.publish({ type: 'warning', message });
+    return message;
+  };
   const cleanups: (() => Promise<void> | void)[] = [];
   const checkAbort = (): void => {
     if (signal?.aborted) throw new InterruptedError('profile interrupted: no document written');
@@ -76,13 +92,13 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       home,
       clock,
       observe: options.observe,
-      onPhase: (phase, message) => emit({ type: 'phase', phase, message }),
+      onPhase: (phase, message) => events.publish({ type: 'phase', phase, message }),
       signal,
     });
     cleanups.push(() => target.close());
     checkAbort();
 
-    emit({ type: 'phase', phase: 'corpus', message: describeImages(spec) });
+    events.publish({ type: 'phase', phase: 'corpus', message: describeImages(spec) });
     const corpus = await loadImageCorpus(spec.images, home);
     const images = corpus.filter((image) => image.readError === undefined);
     const requests = await buildRequests(images, spec, target.itemShape);
@@ -91,154 +107,29 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
     let next = 0;
     for (const image of corpus) slots.push(image.readError === undefined ? requests[next++]! : `client: cannot read image file '${image.name}': ${image.readError}`);
     await target.prepare?.(requests);
-    let current: WindowRecorder | null = null;
-    target.onBatch = (size) => current?.recordBatch(size);
     checkAbort();
 
-    const telemetry = startTelemetry({ intervalMs: 250, gpu: true });
+    const telemetry = (options.startTelemetry ?? (() => startTelemetry({ intervalMs: 250, gpu: true })))();
     cleanups.push(() => telemetry.stop());
 
-    // Cold start: the first request alone, before any warm-up.
-    emit({ type: 'phase', phase: 'cold-start', message: 'first request' });
-    const first = await target.send(requests[0]!, clock.nowMs(), { alone: true });
-    if (!first.ok) warnings.push(`the first request failed (${first.failure?.stage}: ${first.failure?.reason})`);
-    // What the first request is compared with: the same kind of lone request once warm. (The
-    // median under load would mix in queueing: at 32 clients it is often slower than a cold one.)
-    const warmAloneMs: number[] = [];
-    for (let i = 1; i <= WARM_ALONE_REQUESTS; i++) {
-      const outcome = await target.send(requests[i % requests.length]!, clock.nowMs(), { alone: true });
-      if (outcome.ok) warmAloneMs.push(outcome.endToEndMs);
-    }
+    events.publish({ type: 'phase', phase: 'cold-start', message: 'first request' });
+    const coldStart = await measureColdStart(target, requests, clock);
+    if (coldStart.warning) warn(coldStart.warning);
     checkAbort();
 
+    const loop = await runWindowLoop({ target, slots, spec, clock, signal, telemetry, events });
+    if (loop.interrupted) throw new InterruptedError('profile interrupted: no document written');
     const m = spec.measurement;
-    const totalMs = m.durationS * 1000;
-    const windowMs = m.windowS * 1000;
-    const loadAbort = new AbortController();
-    const onAbort = (): void => loadAbort.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    cleanups.push(() => signal?.removeEventListener('abort', onAbort));
-
-    const startMs = clock.nowMs();
-    let inFlight = 0;
-    const send = async (intendedAtMs: number, seq: number): Promise<void> => {
-      inFlight += 1;
-      try {
-        const slot = slots[seq % slots.length]!;
-        if (typeof slot === 'string') {
-          current?.recordFailure(slot);
-        } else {
-          // Awaited first: `current?.record(await ...)` would skip the send whenever no window is open.
-          const outcome = await target.send(slot, intendedAtMs);
-          current?.record(outcome);
-        }
-      } finally {
-        inFlight -= 1;
-      }
-    };
-    const loadDone = runLoad({
-      load: spec.load,
-      durationMs: totalMs,
-      clock,
-      send,
-      signal: loadAbort.signal,
-      onDropped: () => {
-        if (current) current.dropped += 1;
-      },
-    });
-
-    emit({ type: 'phase', phase: 'warmup', message: `warming up for ${m.warmupS}s` });
-    await sleep(clock, m.warmupS * 1000, loadAbort.signal);
-
-    const windows: WindowRecorder[] = [];
-    const summaries: MeasurementWindow[] = [];
-    let stability = { stable: false, note: 'no measurement window completed' };
-    emit({ type: 'phase', phase: 'measure', message: `measuring in ${m.windowS}s windows` });
-    // A target in another process cannot call onBatch: its cumulative counts, read at each window
-    // boundary, give each window its batches (windows are back to back: one read per window, not
-    // awaited inside the window loop, chained so that each window subtracts the read before it).
-    const readBatchCounts = target.batchSizeCounts?.bind(target);
-    let batchCounts: Promise<Map<number, number>> | undefined = readBatchCounts?.().catch(() => new Map());
-    while (!loadAbort.signal.aborted) {
-      const elapsed = clock.nowMs() - startMs;
-      if (summaries.length >= m.maxWindows) {
-        stability.note = `${stability.note}; stopped at the bound of ${m.maxWindows} windows`;
-        break;
-      }
-      if (elapsed + windowMs > totalMs + 1) {
-        stability.note = `${stability.note}; stopped at the ${m.durationS}s duration bound`;
-        break;
-      }
-      const recorder = new WindowRecorder(clock.nowMs());
-      current = recorder;
-      await sleep(clock, windowMs, loadAbort.signal);
-      if (loadAbort.signal.aborted) break;
-      const endMs = clock.nowMs();
-      current = null;
-      if (batchCounts && readBatchCounts) {
-        const read = readBatchCounts().catch(() => undefined);
-        batchCounts = batchCounts.then(async (before) => {
-          const counts = (await read) ?? before;
-          for (const [size, count] of counts) {
-            for (let i = count - (before.get(size) ?? 0); i > 0; i--) recorder.recordBatch(size);
-          }
-          return counts;
-        });
-      }
-      windows.push(recorder);
-      const durationMs = endMs - recorder.startMs;
-      const summary: MeasurementWindow = {
-        index: summaries.length,
-        startMs: recorder.startMs - startMs,
-        durationMs,
-        completed: recorder.completed,
-        failed: recorder.failed,
-        dropped: recorder.dropped,
-        throughputRps: (recorder.completed * 1000) / durationMs,
-        latency: summarize(recorder.endToEnd),
-        ...telemetry.summarize(recorder.startMs, endMs),
-      };
-      summaries.push(summary);
-      stability = assessStability(
-        summaries.map((w) => ({ throughputRps: w.throughputRps, latencyMs: w.latency.p95Ms, completed: w.completed, durationMs: w.durationMs, dropped: w.dropped })),
-        { stabilityPct: m.stabilityPct, stableWindows: m.stableWindows, load: stabilityLoadOf(spec.load) },
-      );
-      emit({ type: 'window', window: summary, stable: stability.stable, note: stability.note });
-      emit({
-        type: 'progress',
-        elapsedMs: endMs - startMs,
-        totalMs,
-        completed: summaries.reduce((n, w) => n + w.completed, 0),
-        failed: summaries.reduce((n, w) => n + w.failed, 0),
-        dropped: summaries.reduce((n, w) => n + w.dropped, 0),
-      });
-      if (stability.stable) break;
-    }
-    current = null;
-    await batchCounts;
-    const interrupted = signal?.aborted ?? false;
-    emit({ type: 'phase', phase: 'drain', message: `draining ${inFlight} in-flight request(s)` });
-    loadAbort.abort();
-    target.drain();
-    await loadDone;
-    warnings.unshift(...target.warnings);
-    if (interrupted) throw new InterruptedError('profile interrupted: no document written');
-    if (windows.length === 0) {
+    if (loop.windows.length === 0) {
       throw new MeasurementError(
         `no measurement window fit in --duration ${m.durationS}s after ${m.warmupS}s of warm-up`,
         'raise --duration or lower --warmup/--window',
       );
     }
+    for (const warning of target.warnings) warn(warning);
+    const unstable = loop.stability.stable ? [] : [warn(`unstable: ${loop.stability.note}`)];
 
-    // Figures come from the stable windows when there are, else from every window measured.
-    const used = stability.stable ? windows.slice(-m.stableWindows) : windows;
-    const usedSummaries = stability.stable ? summaries.slice(-m.stableWindows) : summaries;
-    const merged = mergeWindows(used);
-    const measuredMs = usedSummaries.reduce((t, w) => t + w.durationMs, 0);
-    if (!stability.stable) warnings.push(`unstable: ${stability.note}`);
-
-    const overall = telemetry.overall();
-    const { environment, warnings: environmentWarnings } = await collectEnvironment({
+    const { environment, warnings: environmentWarnings } = await (options.collectEnvironment ?? collectEnvironment)({
       env: options.env,
       onnxruntimeVersion: onnxruntimeVersion(),
       executionProvider: spec.engine.device,
@@ -247,70 +138,21 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       instanceType: options.instanceType,
       now: options.now(),
     });
-    warnings.push(...environmentWarnings);
+    for (const warning of environmentWarnings) warn(warning);
 
-    const batchCount = [...merged.batchSizes.values()].reduce((a, b) => a + b, 0);
-    const batchItems = [...merged.batchSizes].reduce((a, [size, count]) => a + size * count, 0);
-    const e2eMean = merged.endToEnd.meanMs;
-    const result: ProfileResult = {
-      schemaVersion: PROFILE_SCHEMA_VERSION,
-      kind: 'profile-result',
-      name: spec.name,
-      createdAt: options.now().toISOString(),
-      provenance: { kind: 'measured', tool: 'capacity-plan profile' },
+    return assembleProfileResult({
       spec,
+      createdAt: options.now(),
       environment,
-      model: target.signature
-        ? {
-            source: target.modelSource ?? spec.model.source,
-            path: target.modelPath,
-            ...(target.modelPath ? await fileDigest(target.modelPath) : {}),
-            inputName: target.signature.inputName,
-            inputShape: target.signature.inputShape,
-            inputType: target.signature.inputType,
-            outputName: target.signature.outputName,
-            outputShape: target.signature.outputShape,
-          }
-        : undefined,
+      model: await modelInfo(target, spec),
       transport: target.transport,
-      measurement: {
-        stable: stability.stable,
-        stabilityNote: stability.note,
-        warmupS: m.warmupS,
-        measuredS: measuredMs / 1000,
-        windows: summaries,
-      },
-      throughputRps: (merged.completed * 1000) / measuredMs,
-      latency: { endToEnd: merged.endToEnd, server: merged.server },
-      stages: merged.stages.map(({ name, summary }) => ({
-        name,
-        ...summary,
-        sharePct: e2eMean > 0 ? (summary.meanMs / e2eMean) * 100 : 0,
-      })),
-      batches: {
-        meanBatchSize: batchCount > 0 ? batchItems / batchCount : 0,
-        sizeCounts: Object.fromEntries([...merged.batchSizes].sort((a, b) => a[0] - b[0]).map(([s, c]) => [String(s), c])),
-      },
-      requests: {
-        completed: merged.completed,
-        failed: merged.failed,
-        dropped: merged.dropped,
-        failures: merged.failures,
-      },
-      utilization: overall,
-      coldStart: {
-        modelLoadMs: target.modelLoadMs,
-        firstRequestMs: first.ok ? first.endToEndMs : undefined,
-        warmMedianMs: warmAloneMs.length > 0 ? median(warmAloneMs) : undefined,
-      },
-      costExtras:
-        spec.pipeline.requestLog.usdPerMonth !== undefined && spec.pipeline.requestLog.mode !== 'off'
-          ? [{ item: `request logging (${spec.pipeline.requestLog.mode})`, usdPerMonth: spec.pipeline.requestLog.usdPerMonth }]
-          : [],
-      warnings,
-    };
-    emit({ type: 'phase', phase: 'done', message: 'done' });
-    return result;
+      windows: loop.windows,
+      summaries: loop.summaries,
+      stability: loop.stability,
+      coldStart: { modelLoadMs: target.modelLoadMs, firstRequestMs: coldStart.firstRequestMs, warmMedianMs: coldStart.warmMedianMs },
+      utilization: telemetry.overall(),
+      warnings: [...target.warnings, ...(coldStart.warning ? [coldStart.warning] : []), ...unstable, ...environmentWarnings],
+    });
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {
@@ -320,6 +162,31 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRes
       }
     }
   }
+}
+
+/** The failed event's fields: a CapacityPlanError's exit code by name, anything else is internal. */
+function describeFailure(error: unknown): { message: string; errorName: string; exitCode: ExitCodeName } {
+  if (error instanceof CapacityPlanError) {
+    const exitCode = (Object.keys(ExitCode) as ExitCodeName[]).find((name) => ExitCode[name] === error.exitCode) ?? 'internal';
+    return { message: error.oneLine(), errorName: error.name, exitCode };
+  }
+  return error instanceof Error
+    ? { message: error.message, errorName: error.name, exitCode: 'internal' }
+    : { message: String(error), errorName: 'Error', exitCode: 'internal' };
+}
+
+async function modelInfo(target: ProfileTarget, spec: ProfileSpec): Promise<ModelInfo | undefined> {
+  if (!target.signature) return undefined;
+  return {
+    source: target.modelSource ?? spec.model.source,
+    path: target.modelPath,
+    ...(target.modelPath ? await fileDigest(target.modelPath) : {}),
+    inputName: target.signature.inputName,
+    inputShape: target.signature.inputShape,
+    inputType: target.signature.inputType,
+    outputName: target.signature.outputName,
+    outputShape: target.signature.outputShape,
+  };
 }
 
 function describeImages(spec: ProfileSpec): string {
@@ -361,19 +228,4 @@ async function fileDigest(path: string): Promise<{ sha256: string; bytes: number
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return { sha256: hash.digest('hex'), bytes: (await stat(path)).size };
-}
-
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const handle = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clock.clearTimeout(handle);
-      resolve();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

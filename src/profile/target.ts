@@ -34,15 +34,18 @@ export interface ProfileTarget {
   prepare?(requests: readonly WireRequest[]): Promise<void> | void;
   /** Batch sizes dispatched so far (cumulative), where the target can tell. */
   batchSizeCounts?(): Promise<Map<number, number>>;
-  /** Called once per dispatched batch, where the target can report it live. */
-  onBatch?: (size: number) => void;
+  /**
+   * Where the target can report batches live: calls listener once per dispatched batch with its
+   * size; returns the unsubscribe function.
+   */
+  onBatch?(listener: (size: number) => void): () => void;
   /** Stops drawing from batches' policies so nothing waits for a full batch, then waits for nothing. */
   drain(): void;
   close(): Promise<void>;
 }
 
 export function inProcessTarget(serving: ServingPipeline): ProfileTarget {
-  const target: ProfileTarget = {
+  return {
     send: (request, intendedAtMs, options) => serving.pipeline.handle(request, intendedAtMs, options),
     signature: serving.engine.signature,
     itemShape: serving.engine.signature.itemShape,
@@ -50,9 +53,8 @@ export function inProcessTarget(serving: ServingPipeline): ProfileTarget {
     modelLoadMs: serving.modelLoadMs,
     warnings: serving.warnings,
     transport: { kind: 'inprocess' },
+    onBatch: (listener) => serving.onBatch(listener),
     drain: () => serving.pipeline.drain(),
     close: () => serving.close(),
   };
-  serving.onBatch = (size) => target.onBatch?.(size);
-  return target;
 }

@@ -56,6 +56,10 @@ export const MeasurementWindow = z
     hostCpuUtilPct: z.number().nonnegative().optional(),
     rssMiB: z.number().nonnegative().optional(),
     gpu: GpuSample.optional(),
+    /** This window's stages (sharePct of this window's mean); absent in older documents. */
+    stages: z.array(StageSummary).optional(),
+    /** batch size -> batches of that size dispatched in this window, as in batches.sizeCounts; absent in older documents. */
+    batchSizeCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
   })
   .strict();
 export type MeasurementWindow = z.infer<typeof MeasurementWindow>;

@@ -57,9 +57,16 @@ function mappingWith(key: string, choice: z.ZodEnum) {
   };
 }
 
-const PreprocessWhere = z.enum(['server', 'client']);
-const RequestLogMode = z.enum(['off', 'file', 'file-fsync', 'async', 'http']);
-const PayloadSpoolMode = z.enum(['memory', 'temp-file']);
+export const PreprocessWhere = z.enum(['server', 'client']);
+export type PreprocessWhere = z.infer<typeof PreprocessWhere>;
+export const RequestLogMode = z.enum(['off', 'file', 'file-fsync', 'async', 'http']);
+export type RequestLogMode = z.infer<typeof RequestLogMode>;
+export const PayloadSpoolMode = z.enum(['memory', 'temp-file']);
+export type PayloadSpoolMode = z.infer<typeof PayloadSpoolMode>;
+export const ConfigLoadMode = z.enum(['per-request', 'cached']);
+export type ConfigLoadMode = z.infer<typeof ConfigLoadMode>;
+export const BatchingPolicy = z.enum(['none', 'triton', 'torchserve']);
+export type BatchingPolicy = z.infer<typeof BatchingPolicy>;
 
 export const PreprocessSpec = z
   .object({
@@ -88,7 +95,7 @@ export const RequestLogSpec = z
 
 export const PipelineSpec = z
   .object({
-    configLoad: z.enum(['per-request', 'cached']).default('cached'),
+    configLoad: ConfigLoadMode.default('cached'),
     payloadSpool: z
       .object({
         mode: PayloadSpoolMode.default('memory'),
@@ -126,7 +133,7 @@ export const TorchServeBatching = z
 
 export const NoBatching = z.object({ policy: z.literal('none') }).strict();
 
-export const BatchingSpec = z.discriminatedUnion('policy', [TritonBatching, TorchServeBatching, NoBatching], mappingWith('policy', z.enum(['none', 'triton', 'torchserve'])));
+export const BatchingSpec = z.discriminatedUnion('policy', [TritonBatching, TorchServeBatching, NoBatching], mappingWith('policy', BatchingPolicy));
 export type BatchingSpec = z.infer<typeof BatchingSpec>;
 
 export const MeasurementSpec = z
@@ -156,6 +163,9 @@ export const ImageSource = z.discriminatedUnion('kind', [
 ]);
 export type ImageSource = z.infer<typeof ImageSource>;
 
+/** The load a spec without one gets; switching to closed-loop without a concurrency gets its concurrency too. */
+export const DEFAULT_LOAD = { kind: 'closed-loop', concurrency: 8 } as const;
+
 export const ProfileSpec = z
   .object({
     name: z.string().min(1).default('profile'),
@@ -164,7 +174,7 @@ export const ProfileSpec = z
     engine: EngineSpec.prefault({}),
     pipeline: PipelineSpec.prefault({}),
     batching: BatchingSpec.prefault({ policy: 'none' }),
-    load: LoadModel.prefault({ kind: 'closed-loop', concurrency: 8 }),
+    load: LoadModel.prefault(DEFAULT_LOAD),
     measurement: MeasurementSpec.prefault({}),
     images: ImageSource.prefault({ kind: 'synthetic' }),
   })

@@ -5,6 +5,7 @@ import { Engine, servingDepthPerInstance, type EngineOptions } from '../model/en
 import { resolveModelPath } from '../model/modelCache.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { Clock } from '../util/clock.js';
+import { createListeners } from '../util/listeners.js';
 import { startLogSink } from './logSink.js';
 import { RequestPipeline } from './pipeline.js';
 import type { StageContext } from './stage.js';
@@ -25,8 +26,8 @@ export interface ServingPipeline {
   /** Wall time from asking for the engine to all instances being ready (cold start). */
   modelLoadMs: number;
   warnings: string[];
-  /** Called once per dispatched batch with its size. */
-  onBatch: (size: number) => void;
+  /** Calls listener once per dispatched batch with its size; returns the unsubscribe function. */
+  onBatch(listener: (size: number) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -83,25 +84,18 @@ export async function openServingPipeline(options: OpenServingOptions): Promise<
     cleanups.push(async () => {
       for (const stage of [...before, ...after]) await stage.close?.();
     });
+    const batches = createListeners<number>();
     const serving: ServingPipeline = {
-      pipeline: undefined as unknown as RequestPipeline,
+      pipeline: new RequestPipeline({ before, after, engine, batching: spec.batching, clock, onBatch: (size) => batches.emit(size) }),
       engine,
       spec: served,
       ctx,
       modelPath: model.path,
       modelLoadMs,
       warnings: batchCapWarnings(spec, engine.signature.maxBatch),
-      onBatch: () => {},
+      onBatch: (listener) => batches.add(listener),
       close,
     };
-    serving.pipeline = new RequestPipeline({
-      before,
-      after,
-      engine,
-      batching: spec.batching,
-      clock,
-      onBatch: (size) => serving.onBatch(size),
-    });
     // Stages close after the pipeline drains (cleanups run in reverse).
     cleanups.push(() => serving.pipeline.close());
     return serving;

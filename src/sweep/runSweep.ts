@@ -1,4 +1,5 @@
 import type { CostExtra, Environment } from '../schema/profileResult.js';
+import type { RunEventBus } from '../profile/events.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import { SWEEP_SCHEMA_VERSION, type CurvePoint, type SweepConfiguration, type SweepResult } from '../schema/sweepResult.js';
 import { InterruptedError } from '../util/errors.js';
@@ -43,6 +44,8 @@ export interface RunSweepOptions {
   log?: (line: string) => void;
   /** After each point (its repeats together), and after a probe. */
   onPoint?: (event: PointContext & { point: CurvePoint; replayed: boolean }) => void;
+  /** Where point-start (before a point is measured) and point-done (after each point, replayed too) go. */
+  events?: RunEventBus;
 }
 
 export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
@@ -67,6 +70,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     const replayed = entry !== undefined;
     if (!entry) {
       if (signal?.aborted) throw interrupted();
+      options.events?.publish({ type: 'point-start', configuration: context.configuration, offered: context.offered });
       let measured: MeasuredPoint;
       try {
         measured = await measure(spec, context);
@@ -110,6 +114,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       });
       const point = combineRepeats(runs, seeds, definition.repeats);
       points.push(point);
+      options.events?.publish({ type: 'point-done', configuration: config.label, offered, point, replayed: allReplayed });
       options.onPoint?.({ configuration: config.label, offered, repeat: runs.length - 1, point, replayed: allReplayed });
       return { load, throughputRps: point.throughputRps, meetsSla: point.meetsSla };
     });

@@ -82,8 +82,11 @@ describe('capacity-plan profile: a real run', () => {
     expect(doc.requests.failed).toBe(0);
     expect(doc.requests.failures).toEqual([]);
     expectEveryStageMeasured(doc);
-    // Progress went to stderr, not into the JSON.
-    expect(stderr).toContain('[triton-dynamic]');
+    // --json silences progress; the plan command to run next goes to stderr, not into the JSON.
+    expect(stderr).not.toContain('[triton-dynamic]');
+    expect(stderr).toContain(
+      'next: capacity-plan plan profiles/results/triton-dynamic-2026-03-04T05-06-07-089Z.json --sla <sla> --peak-rps <peak req/s> --instance-type <type>\n',
+    );
 
     // The same document was written (atomically) to the default path, and reads back equal.
     const results = join(cwd, 'profiles', 'results');

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProfile, type ProfileEvent, type RunProfileOptions } from '../../src/profile/runner.js';
+import { createRunEventBus, type RunEvent, type RunEventListener } from '../../src/profile/events.js';
+import { runProfile, type RunProfileOptions } from '../../src/profile/runner.js';
+import { realClock } from '../../src/util/clock.js';
 import { PREPROCESS_CONFIG_FILE } from '../../src/serving/stages/configLoad.js';
 import { ProfileResult } from '../../src/schema/profileResult.js';
 import { ProfileSpec, STAGE_NAMES, type ProfileSpecInput } from '../../src/schema/profileSpec.js';
@@ -49,8 +51,11 @@ function spec(name: string, pipeline: ProfileSpecInput['pipeline']): ProfileSpec
   });
 }
 
-async function profile(s: ProfileSpec, extra: Partial<RunProfileOptions> = {}): Promise<ProfileResult> {
+async function profile(s: ProfileSpec, { onEvent, ...extra }: Partial<RunProfileOptions> & { onEvent?: RunEventListener } = {}): Promise<ProfileResult> {
+  const events = createRunEventBus({ runId: s.name, clock: realClock });
+  if (onEvent) events.subscribe(onEvent);
   const result = await runProfile({
+    events,
     spec: s,
     home,
     env: { AWS_EC2_METADATA_DISABLED: 'true' },
@@ -153,7 +158,7 @@ describe('requestLog during a run', () => {
     it(`${mode}: the log file grows while the run goes on, one JSON record per request served`, async () => {
       const logPath = join(dir, `requests-${mode}.log`);
       const sizes: number[] = [];
-      const onEvent = (event: ProfileEvent): void => {
+      const onEvent = (event: RunEvent): void => {
         if (event.type === 'window') sizes.push(existsSync(logPath) ? statSync(logPath).size : 0);
       };
       const result = await profile(spec(`log-${mode}`, { requestLog: { mode, path: logPath, flushEveryRecords: 4, flushIntervalMs: 50 } }), { onEvent });
@@ -215,7 +220,7 @@ describe('configLoad during a run', () => {
   it('per-request: the file is read for every request; an edit mid-run shows up in the next requests', async () => {
     const reads: string[] = [];
     let edited = false;
-    const onEvent = (event: ProfileEvent): void => {
+    const onEvent = (event: RunEvent): void => {
       // After the first window, break the file on disk: per-request loading must notice.
       if (event.type === 'window' && event.window.index === 0) {
         writeFileSync(reads[0]!, '{"width": 224, ');
@@ -239,7 +244,7 @@ describe('configLoad during a run', () => {
 
   it('cached: read once when the pipeline starts; the same edit mid-run changes nothing', async () => {
     const reads: string[] = [];
-    const onEvent = (event: ProfileEvent): void => {
+    const onEvent = (event: RunEvent): void => {
       if (event.type === 'window' && event.window.index === 0) writeFileSync(reads[0]!, '{"width": 224, ');
     };
     const result = await profile(spec('config-cached', { configLoad: 'cached' }), { observe: { onConfigRead: (p) => reads.push(p) }, onEvent });

@@ -75,8 +75,7 @@ export function windowTooShort(w: StabilityWindow): string | undefined {
 export function nextWindowMs(configuredMs: number, last: StabilityWindow | undefined, load: StabilityLoad): number {
   if (!last) return configuredMs;
   const rateRps = load.kind === 'open' ? Math.min(load.offeredRps, last.throughputRps || load.offeredRps) : last.throughputRps;
-  // 10% over the bare minimum, so a window at the edge does not fall short by a request.
-  const forRequestsMs = rateRps > 0 ? ((MIN_WINDOW_REQUESTS * 1000) / rateRps) * 1.1 : configuredMs;
+  const forRequestsMs = rateRps > 0 ? (MIN_WINDOW_REQUESTS * 1000) / rateRps : configuredMs;
   return Math.max(configuredMs, forRequestsMs, MIN_WINDOW_LATENCIES * last.latencyMs);
 }
 

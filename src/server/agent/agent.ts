@@ -43,10 +43,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   try {
     const metrics = createAgentMetrics();
     const batchSizeCounts = new Map<number, number>();
-    serving.onBatch = (size) => {
+    serving.onBatch((size) => {
       batchSizeCounts.set(size, (batchSizeCounts.get(size) ?? 0) + 1);
       metrics.observeBatch(size);
-    };
+    });
 
     let draining = false;
     // Every pipeline request, including those whose client already got a 504: shutdown waits for them.

@@ -1,0 +1,92 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerAgentCommand } from '../../src/cli/agent.js';
+import { addFlags, type FlagTable } from '../../src/cli/flagTable.js';
+import { positiveInt, text } from '../../src/cli/flags.js';
+import { registerPlanCommand } from '../../src/cli/plan.js';
+import { registerProfileCommand } from '../../src/cli/profile.js';
+import { resolveSpec } from '../../src/cli/profileSpecFlags.js';
+import { runCli, type Register } from '../../src/cli/program.js';
+import type { Runtime } from '../../src/cli/runtime.js';
+import { registerSweepCommand } from '../../src/cli/sweep.js';
+
+async function help(command: string, register: Register): Promise<string> {
+  let stdout = '';
+  const rt: Runtime = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: () => true },
+    env: {},
+    cwd: process.cwd(),
+    home: '/nonexistent',
+    now: () => new Date(0),
+    signal: new AbortController().signal,
+  };
+  expect(await runCli([command, '--help'], rt, [register])).toBe(0);
+  // commander wraps long help lines: read it as one line per option.
+  return stdout.replace(/\n {20,}/g, ' ');
+}
+
+const flagsIn = (helpText: string): string[] => [...helpText.matchAll(/^ {2}(--[\w-]+)/gm)].map((m) => m[1]!);
+
+describe('flag tables', () => {
+  it('parse each value, collect <value...> flags and apply commander defaults', () => {
+    const table = {
+      count: { flag: '--count <n>', parse: positiveInt, help: 'how many', default: 2 },
+      tag: { flag: '--tag <tags...>', parse: text, many: true, help: 'tags' },
+      verbose: { flag: '--verbose', help: 'say more' },
+    } satisfies FlagTable;
+    const command = addFlags(new Command('x').exitOverride(), table);
+    command.parse(['--tag', 'a', 'b', '--tag', 'c', '--verbose'], { from: 'user' });
+    expect(command.opts()).toEqual({ count: 2, tag: ['a', 'b', 'c'], verbose: true });
+    expect(() => command.parse(['--count', '0'], { from: 'user' })).toThrow("--count must be a whole number above zero, got '0'");
+  });
+
+  it('refuse a row whose key is not the name commander reads, or a value flag without a parser', () => {
+    expect(() => addFlags(new Command('x'), { maxPoint: { flag: '--max-points <n>', parse: positiveInt, help: '' } })).toThrow(/read as 'maxPoints'/);
+    expect(() => addFlags(new Command('x'), { out: { flag: '--out <file>', help: '' } })).toThrow(/takes a value but has no parser/);
+  });
+
+  it('agent --help lists only the flags the serving side reads', async () => {
+    const flags = flagsIn(await help('agent', registerAgentCommand));
+    expect(flags).toEqual(expect.arrayContaining(['--port', '--model', '--input-shape', '--preset', '--device', '--batching', '--max-batch-size', '--preprocess', '--request-log-url']));
+    for (const clientOnly of ['--load', '--concurrency', '--rps', '--seed', '--duration', '--warmup', '--window', '--images', '--image-count', '--transport', '--target']) {
+      expect(flags).not.toContain(clientOnly);
+    }
+    expect(flags).not.toContain('--spec-json');
+  });
+
+  it('--help shows each default: from commander, the schema or the rules', async () => {
+    const profile = await help('profile', registerProfileCommand);
+    expect(profile).toMatch(/--instances <n> .*\(default: 1\)$/m);
+    expect(profile).toMatch(/--concurrency <n> .*\(default: 8\)$/m);
+    expect(profile).toMatch(/--max-batch-size <n> .*\(default: 8\)$/m);
+    expect(profile).toMatch(/--device <device> .*\(default: cpu, or \$CAPACITY_PLAN_DEVICE\)$/m);
+    expect(profile).toMatch(/--duration <s> .*\(default: 30\)$/m);
+    expect(profile).toMatch(/--protocol <protocol> .*\(default: raw\)$/m);
+    expect(await help('sweep', registerSweepCommand)).toMatch(/--max-points <n> .*\(default: \d+\)$/m);
+    const plan = await help('plan', registerPlanCommand);
+    expect(plan).toMatch(/--utilization <fraction> .*\(default: 0\.8\)$/m);
+    expect(plan).toMatch(/--region <region> .*\(default: \$AWS_REGION, else us-east-1\)$/m);
+  });
+});
+
+describe('resolveSpec', () => {
+  it('places each flag at its path in the ProfileSpec', async () => {
+    const spec = await resolveSpec(
+      { name: 'n', inputShape: [3, 8, 8], instances: 3, threads: 2, spoolThresholdBytes: 10, payloadSpool: 'temp-file', preprocess: 'client', stabilityPct: 5, maxWindows: 4 },
+      {},
+      process.cwd(),
+    );
+    expect(spec.name).toBe('n');
+    expect(spec.model.inputShape).toEqual([3, 8, 8]);
+    expect(spec.engine).toMatchObject({ instances: 3, intraOpNumThreads: 2 });
+    expect(spec.pipeline.payloadSpool).toEqual({ mode: 'temp-file', thresholdBytes: 10 });
+    expect(spec.pipeline.preprocess.where).toBe('client');
+    expect(spec.measurement).toMatchObject({ stabilityPct: 5, maxWindows: 4 });
+  });
+
+  it('--duration with --warmup fits the window around the warm-up given', async () => {
+    const spec = await resolveSpec({ duration: 5, warmup: 1 }, {}, process.cwd());
+    expect(spec.measurement).toMatchObject({ durationS: 5, warmupS: 1, windowS: 1.2 });
+  });
+});

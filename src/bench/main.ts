@@ -165,7 +165,7 @@ function usage(): string {
   ].join('\n');
 }
 
-function machine(): Record<string, unknown> {
+function machine(): { cpuModel: string; cores: number; memoryGiB: number; loadAverage1mAtStart: number; platform: string; node: string; onnxruntime: string } {
   return {
     cpuModel: cpus()[0]?.model.trim() || 'unknown',
     cores: availableParallelism(),
@@ -241,7 +241,7 @@ async function main(): Promise<number> {
   return rows.some((r) => r.error) ? 1 : 0;
 }
 
-function formatTable(rows: Row[], machineInfo: Record<string, unknown>, totalSeconds: number): string {
+function formatTable(rows: Row[], machineInfo: ReturnType<typeof machine>, totalSeconds: number): string {
   const header = ['name', 'value', 'target', 'meets'];
   const body = rows.map((r) => [r.name, r.value === null ? `error: ${r.error}` : r.value.toFixed(r.digits), r.target, r.meets === null ? '-' : r.meets ? 'yes' : 'NO']);
   return [

@@ -22,7 +22,9 @@ export interface FlagRow<T = unknown> {
   hidden?: boolean;
 }
 
-// any: each row has its own value type, which FlagValues reads back.
+// Each row has its own value type, which FlagValues reads back; `any` is the one type every
+// row's parser fits (unknown would reject them: a parser's parameter type is contravariant).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type FlagTable = Record<string, FlagRow<any>>;
 
 type FlagValue<R> = R extends { parse: FlagParser<infer V> } ? (R extends { many: true } ? V[] : V) : boolean;

@@ -178,7 +178,7 @@ function specFlagTable(which: 'all' | 'agent'): FlagTable {
 function shownDefault(path: string | undefined): string | undefined {
   const value = path === undefined ? undefined : getPath(SPEC_DEFAULTS, path);
   if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return undefined;
-  return String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 export function addSpecFlags(command: Command, which: 'all' | 'agent' = 'all'): Command {

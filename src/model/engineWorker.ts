@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     outputs: describe(session.outputMetadata),
   });
 
-  port.on('message', async (message: ToWorker) => {
+  const onMessage = async (message: ToWorker): Promise<void> => {
     if (message.type === 'close') {
       await session.release();
       port.close();
@@ -59,7 +59,10 @@ async function main(): Promise<void> {
     } catch (error) {
       post({ type: 'run-error', id, message: (error as Error).message, batch }, [batch]);
     }
-  });
+  };
+  // Not awaited: a run's failure is posted back from inside; a failed release on close is left to
+  // reject unhandled, which ends the worker, and the engine reports that.
+  port.on('message', (message: ToWorker) => void onMessage(message));
 }
 
 void main();

@@ -1,4 +1,4 @@
-import { EnvironmentError, InterruptedError, RemoteError, type CapacityPlanError } from '../util/errors.js';
+import { EnvironmentError, InterruptedError, RemoteError } from '../util/errors.js';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
@@ -19,9 +19,10 @@ function networkCode(error: unknown): string | undefined {
 /**
  * Maps an AWS SDK failure to the CLI's one-line errors: missing credentials or an unreachable
  * endpoint are the host's environment (exit 4); an answer from AWS with an error is remote (exit 6).
- * Anything unrecognised is returned unchanged: it is a bug and should show its stack.
+ * Anything unrecognised is returned unchanged: it is a bug and should show its stack. (Hence
+ * `unknown`: a CapacityPlanError or whatever was thrown.)
  */
-export function describeAwsError(error: unknown, endpoint: string): CapacityPlanError | unknown {
+export function describeAwsError(error: unknown, endpoint: string): unknown {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   // Ctrl-C during a refresh: the cache is written only after every fetch, so nothing is half-done.
   if (e?.name === 'AbortError') return new InterruptedError();

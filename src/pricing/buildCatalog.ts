@@ -63,7 +63,7 @@ const SpotEntry = z.object({ avg: z.number(), min: z.number(), max: z.number() }
 
 function convertInstance(raw: z.infer<typeof RawInstance>): CatalogInstance {
   const refs = raw.sourceRefs;
-  const str = (key: string): string | undefined => (typeof refs[key] === 'string' ? (refs[key] as string) : undefined);
+  const str = (key: string): string | undefined => (typeof refs[key] === 'string' ? refs[key] : undefined);
   let spot: CatalogInstance['spotUsdPerHour'];
   if (raw.spotUsdPerHour) {
     const { asOf, ...byRegion } = raw.spotUsdPerHour;

@@ -81,7 +81,7 @@ export function createRunEventBus(options: RunEventBusOptions): RunEventBus {
     runId,
     subscribe: (listener) => listeners.add(listener),
     publish(body) {
-      const event = { ...body, runId, atMs: clock.nowMs() - startMs } as RunEvent;
+      const event: RunEvent = { ...body, runId, atMs: clock.nowMs() - startMs };
       listeners.emit(event);
       return event;
     },

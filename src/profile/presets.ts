@@ -44,5 +44,5 @@ export async function loadPreset(nameOrPath: string, cwd: string): Promise<{ pat
   }
   const parsed = ProfileSpec.safeParse(raw);
   if (!parsed.success) throw new UsageError(`preset '${path}': ${describeZodError(parsed.error)}`, 'fix the key in the preset file');
-  return { path, spec: raw as ProfileSpecInput };
+  return { path, spec: raw };
 }

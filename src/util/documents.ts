@@ -71,9 +71,9 @@ export function parseDocument<S extends z.ZodType>(
     throw new InputError(`${what} '${path}' is not valid JSON: ${(error as Error).message}`);
   }
   if (expectedVersion !== undefined && raw && typeof raw === 'object' && 'schemaVersion' in raw) {
-    const version = (raw as { schemaVersion: unknown }).schemaVersion;
+    const version = raw.schemaVersion;
     const readable: readonly number[] = typeof expectedVersion === 'number' ? [expectedVersion] : expectedVersion;
-    if (!readable.includes(version as number)) {
+    if (typeof version !== 'number' || !readable.includes(version)) {
       throw new InputError(
         `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${readable.join(' or ')}`,
         'regenerate it with this version of capacity-plan',

@@ -7,13 +7,14 @@ import { compareMeasured } from '../../src/util/stats/verdict.js';
 import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileResult.js';
 import { readDocument } from '../../src/util/documents.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
+import { cliSandbox, type CliSandbox } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
 
 /** `capacity-plan demo`: both presets on the same model, side by side. */
 
 let box: CliSandbox;
 beforeAll(async () => {
-  box = await cliSandbox([registerDemoCommand]);
+  box = await cliSandbox([registerDemoCommand], 'cp-cli-demo-');
 });
 afterAll(async () => {
   await box.cleanup();

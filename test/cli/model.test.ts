@@ -4,38 +4,18 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerModelCommand } from '../../src/cli/model.js';
 import { runCli } from '../../src/cli/program.js';
-import type { Runtime } from '../../src/cli/runtime.js';
 import { buildTiny } from '../../src/model/tiny.js';
+import { captureRuntime, type CapturedRuntime } from '../support/cliRuntime.js';
 
-interface FakeRuntime extends Runtime {
-  out: () => string;
-  err: () => string;
-}
-
-function fakeRuntime(cwd: string): FakeRuntime {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    env: {},
-    cwd,
-    home: join(cwd, 'home'),
-    now: () => new Date('2025-01-01T00:00:00Z'),
-    signal: new AbortController().signal,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('capacity-plan model build', () => {
   let dir: string;
-  let rt: FakeRuntime;
+  let rt: CapturedRuntime;
   const run = (...argv: string[]) => runCli(argv, rt, [registerModelCommand]);
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'capacity-plan-cli-model-'));
-    rt = fakeRuntime(dir);
+    rt = captureRuntime({ home: join(dir, 'home'), cwd: dir });
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });

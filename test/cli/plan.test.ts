@@ -2,10 +2,18 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerPlanCommand } from '../../src/cli/plan.js';
+import { registerPricesCommand } from '../../src/cli/prices.js';
 import { Plan } from '../../src/schema/plan.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { REPO_ROOT, isOneLineError, makeHome, runPlanCli } from '../plan/fakeRuntime.js';
-import { profileDoc } from '../plan/samples.js';
+import { runCapturedCli, type CliRuntimeOptions } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
+import { profileDoc } from '../support/samples.js';
+import { makeTempDir } from '../support/tempDir.js';
+
+/** `plan` and `prices` in process, with a captured Runtime. */
+const runPlanCli = (argv: string[], options: CliRuntimeOptions) => runCapturedCli(argv, [registerPlanCommand, registerPricesCommand], options);
 
 const TORCHSERVE = 'profiles/imported/article-torchserve-g4dn.json';
 const TRITON = 'profiles/imported/article-triton-g4dn.json';
@@ -13,7 +21,7 @@ const GOLDEN = ['plan', '--compare', TORCHSERVE, TRITON, '--peak-rps', '60', '--
 
 let home: string;
 let cleanup: () => Promise<void>;
-beforeEach(async () => ({ home, cleanup } = await makeHome()));
+beforeEach(async () => ({ dir: home, remove: cleanup } = await makeTempDir('capacity-plan-home-')));
 afterEach(async () => cleanup());
 
 describe('capacity-plan plan: the article, golden', () => {
@@ -100,7 +108,7 @@ describe('capacity-plan plan: when no candidate meets the SLA', () => {
     const { code, stdout, stderr } = await runPlanCli(['plan', TORCHSERVE, TRITON, '--peak-rps', '60', '--sla', 'p95<=50ms'], { home });
     expect(code).toBe(ExitCode.measurement);
     expect(stdout).toContain('No candidate meets p95<=50ms; closest: article-triton-g4dn, 48 ms (96%) over');
-    expect(isOneLineError(stderr)).toBe(true);
+    expectOneLineError(stderr);
     expect(stderr).toContain('no candidate meets p95<=50ms: the closest, article-triton-g4dn, misses by 48 ms (96%)');
   });
 });
@@ -168,7 +176,7 @@ describe('capacity-plan plan: bad inputs get one line naming the field, and an e
     const { code, stdout, stderr } = await runPlanCli(await argv(), { home, cwd: REPO_ROOT, env });
     expect(code).toBe(exitCode);
     expect(stdout).toBe('');
-    expect(isOneLineError(stderr), stderr).toBe(true);
+    expectOneLineError(stderr);
     expect(stderr).toMatch(message);
   });
 });

@@ -1,10 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerPlanCommand } from '../../src/cli/plan.js';
+import { registerPricesCommand } from '../../src/cli/prices.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { isOneLineError, makeHome, runPlanCli } from '../plan/fakeRuntime.js';
+import { runCapturedCli, type CliRuntimeOptions } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
+import { makeTempDir } from '../support/tempDir.js';
+
+/** `plan` and `prices` in process, with a captured Runtime. */
+const runPlanCli = (argv: string[], options: CliRuntimeOptions) => runCapturedCli(argv, [registerPlanCommand, registerPricesCommand], options);
 
 let home: string;
 let cleanup: () => Promise<void>;
-beforeEach(async () => ({ home, cleanup } = await makeHome()));
+beforeEach(async () => ({ dir: home, remove: cleanup } = await makeTempDir('capacity-plan-home-')));
 afterEach(async () => cleanup());
 
 describe('capacity-plan prices', () => {
@@ -48,7 +55,7 @@ describe('capacity-plan prices', () => {
   ])('rejects %j with one line', async (argv, exitCode, message) => {
     const { code, stderr } = await runPlanCli(argv, { home });
     expect(code).toBe(exitCode);
-    expect(isOneLineError(stderr), stderr).toBe(true);
+    expectOneLineError(stderr);
     expect(stderr).toMatch(message);
   });
 });

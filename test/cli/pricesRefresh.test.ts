@@ -1,17 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerPlanCommand } from '../../src/cli/plan.js';
+import { registerPricesCommand } from '../../src/cli/prices.js';
 import { priceCachePath } from '../../src/pricing/cache.js';
 import { Plan } from '../../src/schema/plan.js';
 import { PriceCache } from '../../src/schema/priceCatalog.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { isOneLineError, makeHome, runPlanCli } from '../plan/fakeRuntime.js';
-import { stubFakeCredentials, stubNoCredentials } from '../pricing/awsEnv.js';
-import { M5_LARGE_ITEM, gpuItem, startFakePricingServer, type FakePricingServer } from '../pricing/fakePricingServer.js';
+import { stubFakeCredentials, stubNoCredentials } from '../support/awsEnv.js';
+import { runCapturedCli, type CliRuntimeOptions } from '../support/cliRuntime.js';
+import { M5_LARGE_ITEM, gpuItem, startFakePricingServer, type FakePricingServer } from '../support/fakePricingServer.js';
+import { expectOneLineError } from '../support/oneLineError.js';
+import { makeTempDir } from '../support/tempDir.js';
+
+/** `plan` and `prices` in process, with a captured Runtime. */
+const runPlanCli = (argv: string[], options: CliRuntimeOptions) => runCapturedCli(argv, [registerPlanCommand, registerPricesCommand], options);
 
 let home: string;
 let cleanup: () => Promise<void>;
 let server: FakePricingServer | undefined;
-beforeEach(async () => ({ home, cleanup } = await makeHome()));
+beforeEach(async () => ({ dir: home, remove: cleanup } = await makeTempDir('capacity-plan-home-')));
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -74,7 +81,7 @@ describe('capacity-plan prices refresh (real SDK over HTTP, local Price List end
     expect(refresh.code).toBe(ExitCode.environment);
     const lines = refresh.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^fetching On-Demand Linux prices/);
-    expect(isOneLineError(lines.slice(1).join('\n')), refresh.stderr).toBe(true);
+    expectOneLineError(lines.slice(1).join('\n'));
     expect(lines[1]).toMatch(/no AWS credentials for the Price List API .*plans keep using the embedded price snapshot/);
 
     const plan = await runPlanCli(['plan', TRITON, '--peak-rps', '60', '--sla', 'p95<=400ms', '--json'], { home });

@@ -13,9 +13,10 @@ import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileR
 import { readDocument } from '../../src/util/documents.js';
 import { ExitCode } from '../../src/util/errors.js';
 import { makeFixtureImages, type FixtureName } from '../fixtures/images/makeImages.js';
-import { writeCustomModel } from '../model/customModels.js';
-import { buildCli, CLI } from '../sweep/buildCli.js';
-import { cliSandbox, expectOneLineError, type CliSandbox } from './profileHarness.js';
+import { writeCustomModel } from '../support/customModels.js';
+import { cliSandbox, type CliSandbox } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
+import { BUILT_CLI } from '../support/repoRoot.js';
 
 /**
  * `capacity-plan profile` end to end, in process (runCli with a captured Runtime) and, for the
@@ -28,7 +29,7 @@ let fixtures: Record<FixtureName, string>;
 const profile = (...argv: string[]) => box.run(['profile', ...argv]);
 
 beforeAll(async () => {
-  box = await cliSandbox([registerProfileCommand]);
+  box = await cliSandbox([registerProfileCommand], 'cp-cli-profile-');
   fixtures = await makeFixtureImages(join(box.dir, 'fixtures'));
 });
 afterAll(async () => {
@@ -90,7 +91,7 @@ describe('capacity-plan profile: a real run', () => {
 
     // The same document was written (atomically) to the default path, and reads back equal.
     const results = join(cwd, 'profiles', 'results');
-    expect(readdirSync(results)).toEqual(['triton-dynamic-2026-03-04T05-06-07-089Z.json']);
+    expect(readdirSync(results)).toEqual(['triton-dynamic-2026-11-23T12-00-00-000Z.json']);
     const written = await readDocument(join(results, readdirSync(results)[0]!), ProfileResult, 'profile', PROFILE_SCHEMA_VERSION);
     expect(written).toEqual(doc);
   });
@@ -318,14 +319,10 @@ describe('capacity-plan profile: bad settings', () => {
 });
 
 describe('capacity-plan profile as a real process: no stack trace on stderr', () => {
-  beforeAll(async () => {
-    await buildCli();
-  }, 180_000);
-
   const exec = promisify(execFile);
   async function spawnCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], {
+      const { stdout, stderr } = await exec(process.execPath, [BUILT_CLI, ...args], {
         cwd: box.cwd,
         env: { ...process.env, CAPACITY_PLAN_HOME: box.home, AWS_EC2_METADATA_DISABLED: 'true' },
       });

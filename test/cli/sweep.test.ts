@@ -2,18 +2,10 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
-import type { Runtime } from '../../src/cli/runtime.js';
 import { registerSweepCommand } from '../../src/cli/sweep.js';
 import { SweepResult } from '../../src/schema/sweepResult.js';
-
-const REPO_ROOT = new URL('../../', import.meta.url).pathname;
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCapturedCli, type CliRun } from '../support/cliRuntime.js';
+import { expectOneLineError } from '../support/oneLineError.js';
 
 describe('capacity-plan sweep (in process)', () => {
   let dir: string;
@@ -24,39 +16,18 @@ describe('capacity-plan sweep (in process)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(...argv: string[]): Promise<Captured> {
-    let stdout = '';
-    let stderr = '';
-    const rt: Runtime = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { CAPACITY_PLAN_HOME: join(dir, 'home') },
-      cwd: REPO_ROOT,
-      home: join(dir, 'home'),
-      now: () => new Date('2026-03-04T05:06:07.000Z'),
-      signal: new AbortController().signal,
-    };
-    const code = await runCli(['sweep', ...argv], rt, [registerSweepCommand]);
-    return { code, stdout, stderr };
-  }
-
-  const oneLineError = (stderr: string): string => {
-    const lines = stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: /);
-    return lines[0]!;
-  };
+  const run = (...argv: string[]): Promise<CliRun> => runCapturedCli(['sweep', ...argv], [registerSweepCommand], { home: join(dir, 'home') });
 
   it('requires --sla', async () => {
     const r = await run('--model', 'tiny', '--out', join(dir, 's.json'));
     expect(r.code).toBe(2);
-    expect(oneLineError(r.stderr)).toContain('--sla is required');
+    expect(expectOneLineError(r.stderr)).toContain('--sla is required');
   });
 
   it('rejects a bad --vary with a one-line usage error naming the syntax', async () => {
     const r = await run('--model', 'tiny', '--sla', 'p95<=100ms', '--vary', 'maxBatchSize=4..x', '--out', join(dir, 's.json'));
     expect(r.code).toBe(2);
-    expect(oneLineError(r.stderr)).toContain("--vary maxBatchSize: '4..x' is not a list of whole numbers above zero");
+    expect(expectOneLineError(r.stderr)).toContain("--vary maxBatchSize: '4..x' is not a list of whole numbers above zero");
   });
 
   it('refuses a checkpoint of another sweep at the same --out, and leaves it in place', async () => {
@@ -65,7 +36,7 @@ describe('capacity-plan sweep (in process)', () => {
     await writeFile(`${out}.checkpoint.json`, foreign);
     const r = await run('--model', 'tiny', '--sla', 'p95<=100ms', '--vary', 'concurrency=1', '--out', out);
     expect(r.code).toBe(2);
-    expect(oneLineError(r.stderr)).toMatch(/checkpoint '.*s\.json\.checkpoint\.json' belongs to a different sweep \(another sweep\).*delete the checkpoint/);
+    expect(expectOneLineError(r.stderr)).toMatch(/checkpoint '.*s\.json\.checkpoint\.json' belongs to a different sweep \(another sweep\).*delete the checkpoint/);
     expect(await readFile(`${out}.checkpoint.json`, 'utf8')).toBe(foreign);
   });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SweepResult } from '../../src/schema/sweepResult.js';
 import { SweepCheckpoint } from '../../src/sweep/checkpoint.js';
-import { buildCli, CLI, REPO_ROOT } from '../sweep/buildCli.js';
+import { BUILT_CLI, REPO_ROOT } from '../support/repoRoot.js';
 
 /**
  * The real CLI, spawned: Ctrl-C keeps the checkpoint and exits 130; SIGKILL mid-sweep loses only
@@ -21,11 +21,11 @@ interface Exit {
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exit = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, exit };
 }
@@ -50,7 +50,6 @@ const key = (configuration: string, value: number): string => `${configuration}@
 describe('capacity-plan sweep: interrupt, kill and resume (spawned CLI, tiny model)', () => {
   let dir: string;
   beforeAll(async () => {
-    await buildCli();
     dir = await mkdtemp(join(tmpdir(), 'capacity-plan-sweep-e2e-'));
   });
   afterAll(async () => {

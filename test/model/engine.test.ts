@@ -8,7 +8,7 @@ import { EngineSpec } from '../../src/schema/profileSpec.js';
 import type { z } from 'zod';
 import { EnvironmentError, ExitCode, InputError } from '../../src/util/errors.js';
 import { normal, seededRandom } from '../../src/util/random.js';
-import { writeCustomModel } from './customModels.js';
+import { writeCustomModel } from '../support/customModels.js';
 import { ITEM, useTinyModel } from './tinyModelFixture.js';
 
 const fx = useTinyModel('cp-engine-');

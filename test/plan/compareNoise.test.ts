@@ -4,7 +4,7 @@ import { weeklyDemandRps } from '../../src/plan/trafficWeek.js';
 import { snapshotCatalog } from '../../src/pricing/catalog.js';
 import { PriceBook } from '../../src/pricing/priceBook.js';
 import { BusinessHoursTraffic } from '../../src/schema/traffic.js';
-import { curveCandidate } from './samples.js';
+import { curveCandidate } from '../support/samples.js';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const traffic = BusinessHoursTraffic.parse({ kind: 'business-hours', peakRps: 245, offPeakRps: 245 });

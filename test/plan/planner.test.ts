@@ -12,8 +12,8 @@ import { ProfileSpec } from '../../src/schema/profileSpec.js';
 import { SweepResult } from '../../src/schema/sweepResult.js';
 import { BusinessHoursTraffic, type TrafficModel } from '../../src/schema/traffic.js';
 import { InputError, UsageError } from '../../src/util/errors.js';
-import { REPO_ROOT } from './fakeRuntime.js';
-import { curveCandidate, profileDoc } from './samples.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
+import { curveCandidate, profileDoc } from '../support/samples.js';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const snapshot = new PriceBook(snapshotCatalog());

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPricingClient, fetchOnDemandPrices, onDemandFilters, pricingApiRegion, pricingEndpointFromEnv } from '../../src/pricing/livePrices.js';
 import { describeAwsError } from '../../src/pricing/awsErrors.js';
 import { EnvironmentError, InterruptedError, RemoteError } from '../../src/util/errors.js';
-import { stubFakeCredentials, stubNoCredentials } from './awsEnv.js';
-import { M5_LARGE_ITEM, gpuItem, startFakePricingServer, type FakePricingServer } from './fakePricingServer.js';
+import { stubFakeCredentials, stubNoCredentials } from '../support/awsEnv.js';
+import { M5_LARGE_ITEM, gpuItem, startFakePricingServer, type FakePricingServer } from '../support/fakePricingServer.js';
 
 let server: FakePricingServer | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePriceListElement } from '../../src/pricing/priceListItem.js';
-import { M5_LARGE_ITEM, gpuItem } from './fakePricingServer.js';
+import { M5_LARGE_ITEM, gpuItem } from '../support/fakePricingServer.js';
 
 describe('parsePriceListElement', () => {
   it('reads the On-Demand hourly USD price from a real GetProducts item', () => {
@@ -13,7 +13,6 @@ describe('parsePriceListElement', () => {
   });
 
   it('decodes the boxed String the SDK returns', () => {
-    // eslint-disable-next-line no-new-wrappers
     const boxed = new String(JSON.stringify(gpuItem('g4dn.xlarge', 'us-east-1', '0.5260000000')));
     expect(parsePriceListElement(boxed)).toMatchObject({ instanceType: 'g4dn.xlarge', regionCode: 'us-east-1', usdPerHour: 0.526 });
   });

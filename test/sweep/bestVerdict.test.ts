@@ -19,7 +19,7 @@ function sweep(a: CurvePoint, b: CurvePoint): SweepResult {
     environment: { hostname: 'h', platform: 'linux', arch: 'x64', cpuModel: 'c', cpuCores: 2, memoryGiB: 4, nodeVersion: 'v20', gpus: [], recordedAt: '2026-11-29T00:00:00.000Z' },
     configurations: [config('x', a), config('y', b)],
     costExtras: [],
-  } as SweepResult;
+  };
 }
 
 describe("sweep's best", () => {

@@ -16,7 +16,7 @@ import { SweepResult } from '../../src/schema/sweepResult.js';
 import { BusinessHoursTraffic } from '../../src/schema/traffic.js';
 import { Verification } from '../../src/schema/verification.js';
 import { ExitCode } from '../../src/util/errors.js';
-import { profileDoc } from '../plan/samples.js';
+import { profileDoc } from '../support/samples.js';
 import { FAKE_ENVIRONMENT } from '../sweep/syntheticServer.js';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');

@@ -132,7 +132,7 @@ class CollectingHandler {
 
   dispatchOn(client: Client): void {
     this.client = client;
-    client.dispatch(this.options, this as unknown as Dispatcher.DispatchHandler);
+    client.dispatch(this.options, this);
   }
 
   onConnect(): void {
@@ -194,7 +194,7 @@ export function parseRawHeaders(raw: (Buffer | string)[]): IncomingHttpHeaders {
     else if (Array.isArray(existing)) existing.push(value);
     else headers[name] = [existing, value];
   }
-  return headers as IncomingHttpHeaders;
+  return headers;
 }
 
 const latin1 = (text: Buffer | string): string => (typeof text === 'string' ? text : text.toString('latin1'));

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ModelSignature } from '../../model/signature.js';
 import { KserveModelMetadata } from '../../schema/wire/kserve.js';
 import { AgentInfoLoose } from '../../schema/wire/agentInfo.js';

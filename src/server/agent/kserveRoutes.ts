@@ -68,6 +68,6 @@ function decodeKserveBody(ctx: AgentContext, body: Buffer): ReturnType<typeof pa
 
 function requireModel(ctx: AgentContext, name: string | string[] | undefined): void {
   if (name !== ctx.modelName) {
-    throw new AgentHttpError(404, 'model_not_found', `no model '${name}': this agent serves '${ctx.modelName}'`);
+    throw new AgentHttpError(404, 'model_not_found', `no model '${String(name)}': this agent serves '${ctx.modelName}'`);
   }
 }

@@ -83,8 +83,9 @@ describe('collectEnvironment', () => {
   it('asks IMDS through the fetch it is given', async () => {
     const urls: string[] = [];
     const fakeFetch: typeof fetch = async (input) => {
-      urls.push(String(input));
-      const path = String(input).replace(/^.*\/latest\//, '');
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      urls.push(url);
+      const path = url.replace(/^.*\/latest\//, '');
       const answers: Record<string, string> = { 'api/token': 't', 'meta-data/instance-type': 'inf2.xlarge' };
       return answers[path] ? new Response(answers[path]) : new Response('', { status: 404 });
     };

@@ -78,8 +78,9 @@ describe('queryImds', () => {
   it('uses the real IMDS address by default, through the fetch it is given', async () => {
     const urls: string[] = [];
     const fakeFetch: typeof fetch = async (input, init) => {
-      urls.push(`${init?.method ?? 'GET'} ${String(input)}`);
-      const path = String(input).replace(/^.*\/latest\//, '');
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      urls.push(`${init?.method ?? 'GET'} ${url}`);
+      const path = url.replace(/^.*\/latest\//, '');
       const answers: Record<string, string> = { 'api/token': 'token', 'meta-data/instance-type': 'x1.large' };
       return answers[path] ? new Response(answers[path]) : new Response('', { status: 404 });
     };

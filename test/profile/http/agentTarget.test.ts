@@ -2,17 +2,16 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfileSpec } from '../../../src/schema/profileSpec.js';
-import { fetchJson, makeTempDir } from '../../server/agent/agentHarness.js';
+import { fetchJson } from '../../support/agentHarness.js';
+import { REPO_ROOT } from '../../support/repoRoot.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 /**
  * The agent as `profile --transport http` starts it: the internal --spec-json (the resolved spec,
  * served as is) and --exit-with-stdin (the agent goes when the profiler that started it goes).
  */
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => {
   temp = await makeTempDir('cp-agent-child-');

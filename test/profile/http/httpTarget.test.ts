@@ -43,7 +43,7 @@ async function serve(reply: (req: http.IncomingMessage) => Reply): Promise<{ url
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, seen };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
 function open(url: string, extra: Partial<Parameters<typeof createHttpTarget>[0]> = {}): ProfileTarget {

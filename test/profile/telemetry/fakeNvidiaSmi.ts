@@ -23,7 +23,7 @@ export interface FakeNvidiaSmi {
   args(): Promise<string[]>;
   /** Its pid (after it started). */
   pid(): Promise<number>;
-  remove(): Promise<void>;
+  remove: () => Promise<void>;
 }
 
 export async function writeFakeNvidiaSmi(script: FakeNvidiaSmiScript): Promise<FakeNvidiaSmi> {

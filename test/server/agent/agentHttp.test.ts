@@ -6,7 +6,8 @@ import { TENSOR_CONTENT_TYPE } from '../../../src/serving/stage.js';
 import type { RunningAgent } from '../../../src/server/agent/agent.js';
 import { AgentInfo } from '../../../src/schema/wire/agentInfo.js';
 import { parseServerTiming } from '../../../src/server/agent/serverTiming.js';
-import { fetchJson, makeTempDir, photoJpeg, photoPng, pngBomb, postImage, sampleValue, startTinyAgent, type JsonResponse } from './agentHarness.js';
+import { fetchJson, photoJpeg, photoPng, pngBomb, postImage, sampleValue, startTinyAgent, type JsonResponse } from '../../support/agentHarness.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 const MIB = 1024 * 1024;
 const PIPELINE_STAGES = ['deserialize', 'configLoad', 'payloadSpool', 'preprocess', 'queueWait', 'infer', 'postprocess', 'requestLog', 'serialize'];
@@ -164,7 +165,7 @@ describe('bad inputs get their status and a JSON error, and the next request sti
         controller.enqueue(chunk);
       },
     });
-    const response = await fetchJson(`${agent.url}/v1/infer`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body, duplex: 'half' } as RequestInit);
+    const response = await fetchJson(`${agent.url}/v1/infer`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body, duplex: 'half' });
     expectError(response, 413, 'body_too_large');
     // Had the server read (or drained) the whole body, the client would have sent all 50 MB; it
     // could send only the limit plus what socket buffers hold.

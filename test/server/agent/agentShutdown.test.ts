@@ -11,7 +11,8 @@ import type { AgentContext } from '../../../src/server/agent/context.js';
 import { createAgentMetrics } from '../../../src/server/agent/metrics.js';
 import { AgentSettings } from '../../../src/server/agent/options.js';
 import { parseServerTiming } from '../../../src/server/agent/serverTiming.js';
-import { fetchJson, makeTempDir, photoJpeg, postImage, sampleValue } from './agentHarness.js';
+import { fetchJson, photoJpeg, postImage, sampleValue } from '../../support/agentHarness.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let jpeg: Buffer;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentInfo } from '../../../src/schema/wire/agentInfo.js';
-import { fetchJson, makeTempDir, photoJpeg, postImage, sampleValue, startTinyAgent } from './agentHarness.js';
+import { fetchJson, photoJpeg, postImage, sampleValue, startTinyAgent } from '../../support/agentHarness.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 /**
  * The serving pipeline's batches go to every subscriber: the agent's own (/v1/info counts and the

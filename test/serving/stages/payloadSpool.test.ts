@@ -60,7 +60,7 @@ describe('payloadSpool stage', () => {
   it('temp-file: concurrent requests get distinct files', async () => {
     const stage = createPayloadSpoolStage(context({ mode: 'temp-file', thresholdBytes: 0 }));
     const states = [1, 2, 3, 4].map((n) => request(Buffer.alloc(10, n)));
-    await Promise.all(states.map((s) => stage.run(s)));
+    await Promise.all(states.map(async (s) => stage.run(s)));
     expect(new Set(seen.map((s) => s.path)).size).toBe(4);
     expect(states.map((s) => s.payload![0])).toEqual([1, 2, 3, 4]);
     expect(await readdir(scratchDir)).toEqual([]);

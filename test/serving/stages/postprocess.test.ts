@@ -11,7 +11,8 @@ describe('postprocess stage', () => {
     // Logits ln(1..7) in shuffled order: softmax gives k/28 for logit ln(k) (1+2+...+7 = 28).
     const k = [3, 7, 1, 5, 2, 6, 4];
     const state: RequestState = { id: 1, request: { contentType: 'x', body: Buffer.alloc(0) }, output: Float32Array.from(k.map(Math.log)) };
-    createPostprocessStage(ctx).run(state);
+    // Synchronous (run returns void): were it not, state.prediction would be unset and this fails.
+    void createPostprocessStage(ctx).run(state);
     const p = state.prediction!;
     expect(p.classIndex).toBe(1);
     expect(p.score).toBeCloseTo(7 / 28, 6);
@@ -38,7 +39,8 @@ describe('serialize stage', () => {
   it('writes { id, prediction } as JSON', () => {
     const prediction = { classIndex: 2, score: 0.9, top: [{ classIndex: 2, score: 0.9 }] };
     const state: RequestState = { id: 42, request: { contentType: 'x', body: Buffer.alloc(0) }, prediction };
-    createSerializeStage(ctx).run(state);
+    // Synchronous (run returns void): were it not, state.response would be unset and this fails.
+    void createSerializeStage(ctx).run(state);
     expect(JSON.parse(state.response!.toString('utf8'))).toEqual({ id: 42, prediction });
   });
 

@@ -164,7 +164,8 @@ describe('preprocess stage', () => {
     expect(wire.contentType).toBe(TENSOR_CONTENT_TYPE);
     expect(wire.body.byteLength).toBe(4 * 3 * 12 * 16);
     const s: RequestState = { id: 1, request: wire };
-    createDeserializeStage(context('client')).run(s);
+    // Synchronous (run returns void): were it not, s.tensor would be unset and this fails.
+    void createDeserializeStage(context('client')).run(s);
     expect(Array.from(s.tensor!)).toEqual(Array.from(await preprocessImage(image, IMAGENET)));
   });
 });

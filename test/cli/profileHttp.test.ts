@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerProfileCommand } from '../../../src/cli/profile.js';
-import { runCli } from '../../../src/cli/program.js';
-import type { Runtime } from '../../../src/cli/runtime.js';
-import { ProfileResult } from '../../../src/schema/profileResult.js';
-import type { StageName } from '../../../src/schema/profileSpec.js';
-import { makeTempDir, startTinyAgent } from '../../server/agent/agentHarness.js';
+import { registerProfileCommand } from '../../src/cli/profile.js';
+import { ProfileResult } from '../../src/schema/profileResult.js';
+import type { StageName } from '../../src/schema/profileSpec.js';
+import { startTinyAgent } from '../support/agentHarness.js';
+import { runCapturedCli, type CliRun } from '../support/cliRuntime.js';
+import { makeTempDir } from '../support/tempDir.js';
 
 /**
  * `capacity-plan profile` over HTTP, end to end: `--transport http` starts the agent as a child
@@ -22,26 +22,8 @@ afterAll(async () => {
   await temp?.remove();
 });
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function profile(...argv: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const rt: Runtime = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { CAPACITY_PLAN_HOME: temp.dir },
-    cwd: temp.dir,
-    home: temp.dir,
-    now: () => new Date('2026-01-02T03:04:05.000Z'),
-    signal: new AbortController().signal,
-  };
-  const code = await runCli(['profile', ...argv], rt, [registerProfileCommand]);
-  return { code, stdout, stderr };
+function profile(...argv: string[]): Promise<CliRun> {
+  return runCapturedCli(['profile', ...argv], [registerProfileCommand], { home: temp.dir, cwd: temp.dir });
 }
 
 async function readDoc(path: string): Promise<ProfileResult> {

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
  */
 
 export const M5_LARGE_ITEM: Record<string, unknown> = JSON.parse(
-  readFileSync(new URL('./fixtures/m5_large.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../pricing/fixtures/m5_large.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 
 /** The m5.large item re-dressed as a GPU instance with another price (see fixtures/README.md). */
@@ -33,7 +33,7 @@ export function gpuItem(instanceType: string, regionCode: string, usdPerHour: st
   for (const term of Object.values(item.terms.OnDemand)) {
     for (const dimension of Object.values(term.priceDimensions)) dimension.pricePerUnit.USD = usdPerHour;
   }
-  return item as unknown as Record<string, unknown>;
+  return item;
 }
 
 export interface RecordedRequest {

@@ -1,22 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { ProfileSpec, type ProfileSpecInput } from '../../../src/schema/profileSpec.js';
-import { startAgent, type RunningAgent } from '../../../src/server/agent/agent.js';
-import type { AgentOptions } from '../../../src/server/agent/options.js';
-import { seededRandom } from '../../../src/util/random.js';
+import { ProfileSpec, type ProfileSpecInput } from '../../src/schema/profileSpec.js';
+import { startAgent, type RunningAgent } from '../../src/server/agent/agent.js';
+import type { AgentOptions } from '../../src/server/agent/options.js';
+import { seededRandom } from '../../src/util/random.js';
 
 /**
  * Shared by the agent tests: a temp $CAPACITY_PLAN_HOME (the tiny model is built into it on first
  * use, in milliseconds), an agent on 127.0.0.1:0, and real images made with sharp.
  */
-
-export async function makeTempDir(prefix: string): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
-}
 
 export async function startTinyAgent(
   home: string,
@@ -86,6 +78,8 @@ export function pngBomb(side = 20_000): Buffer {
 export interface JsonResponse {
   status: number;
   headers: Headers;
+  // Tests read answers loosely and check them with expect(), which fails on a wrong shape.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 

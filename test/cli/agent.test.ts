@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAgentCommand } from '../../../src/cli/agent.js';
-import { runCli } from '../../../src/cli/program.js';
-import type { Runtime } from '../../../src/cli/runtime.js';
-import { fetchJson, makeTempDir, photoJpeg, postImage } from './agentHarness.js';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { registerAgentCommand } from '../../src/cli/agent.js';
+import { runCli } from '../../src/cli/program.js';
+import { fetchJson, photoJpeg, postImage } from '../support/agentHarness.js';
+import { captureRuntime, type CapturedRuntime } from '../support/cliRuntime.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
+import { makeTempDir } from '../support/tempDir.js';
 const LISTENING = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/;
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -20,21 +19,7 @@ afterAll(async () => {
   await temp?.remove();
 });
 
-function fakeRuntime(signal: AbortSignal): Runtime & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    env: {},
-    cwd: temp.dir,
-    home: temp.dir,
-    now: () => new Date('2025-01-01T00:00:00Z'),
-    signal,
-    out: () => out,
-    err: () => err,
-  };
-}
+const fakeRuntime = (signal: AbortSignal): CapturedRuntime => captureRuntime({ home: temp.dir, cwd: temp.dir, signal });
 
 describe('capacity-plan agent (in process)', () => {
   it('prints one listening line, serves, and returns 0 when the signal aborts', async () => {

@@ -29,7 +29,8 @@ export type CheckpointPoint = z.infer<typeof CheckpointPoint>;
 
 export const SweepCheckpoint = z
   .object({
-    schemaVersion: z.literal(CHECKPOINT_SCHEMA_VERSION),
+    // Version 1 entries (no repeat, no probe) read as version 2 ones.
+    schemaVersion: z.union([z.literal(1), z.literal(CHECKPOINT_SCHEMA_VERSION)]),
     kind: z.literal('sweep-checkpoint'),
     definitionHash: z.string(),
     /** For people reading the file: what the sweep was. */
@@ -47,7 +48,7 @@ export function checkpointPathFor(outPath: string): string {
 export async function readCheckpoint(path: string, definitionHash: string): Promise<CheckpointPoint[]> {
   const text = await readDocumentText(path, 'sweep checkpoint', true);
   if (text === undefined) return [];
-  const checkpoint = parseDocument(text, path, SweepCheckpoint, 'sweep checkpoint', CHECKPOINT_SCHEMA_VERSION);
+  const checkpoint = parseDocument(text, path, SweepCheckpoint, 'sweep checkpoint', [1, CHECKPOINT_SCHEMA_VERSION]);
   if (checkpoint.definitionHash !== definitionHash) {
     throw new UsageError(
       `the checkpoint '${path}' belongs to a different sweep (${checkpoint.summary}): model, preset, flags, --vary or --sla differ`,

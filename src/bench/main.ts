@@ -14,6 +14,7 @@ import { benchHttpOverhead } from './httpBench.js';
 import { benchLoadgenVsAutocannon } from './loadgenBench.js';
 import { benchPlanFullCatalog } from './planBench.js';
 import { benchPlanHolds } from './planHoldsBench.js';
+import { benchRightsizeAnalysis } from './rightsizeBench.js';
 import { benchStageAccounting } from './stageBench.js';
 
 interface Target {
@@ -62,6 +63,15 @@ const BENCHES: Bench[] = [
     async run() {
       const { planFullCatalogMs } = await benchPlanFullCatalog();
       return { value: planFullCatalogMs, raw: {} };
+    },
+  },
+  {
+    name: 'rightsizeAnalysisMs',
+    target: below(1000),
+    digits: 1,
+    async run() {
+      const { rightsizeAnalysisMs, findings } = await benchRightsizeAnalysis();
+      return { value: rightsizeAnalysisMs, raw: { 'rightsize.fleets': 100, 'rightsize.minutesPerFleet': 14 * 1440, 'rightsize.findings': findings } };
     },
   },
   {

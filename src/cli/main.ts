@@ -7,6 +7,7 @@ import { registerProfileCommand } from './profile.js';
 import { registerPlanCommand } from './plan.js';
 import { registerPricesCommand } from './prices.js';
 import { runCli, type Register } from './program.js';
+import { registerRightsizeCommand } from './rightsize.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
 import { registerVerifyCommand } from './verify.js';
@@ -20,6 +21,7 @@ const commands: Register[] = [
   registerSweepCommand,
   registerAgentCommand,
   registerVerifyCommand,
+  registerRightsizeCommand,
 ];
 
 async function main(): Promise<void> {

@@ -7,13 +7,15 @@ import { renderPlan } from '../plan/formatPlan.js';
 import { buildPlan } from '../plan/planner.js';
 import { readPlanDocument } from '../plan/readPlanDocument.js';
 import { parseTrafficText } from '../plan/trafficFile.js';
+import { trafficFromFindings } from '../plan/trafficFindings.js';
 import { weeklyDemandRps } from '../plan/trafficWeek.js';
 import { readPriceCache } from '../pricing/cache.js';
 import { snapshotCatalog } from '../pricing/catalog.js';
 import { PriceBook } from '../pricing/priceBook.js';
 import { formatSla } from '../schema/sla.js';
 import { isTimeZone, parseHoursRange, type TrafficModel } from '../schema/traffic.js';
-import { writeJsonAtomic } from '../util/documents.js';
+import { FINDINGS_SCHEMA_VERSION, Findings } from '../schema/findings.js';
+import { readDocument, writeJsonAtomic } from '../util/documents.js';
 import { InputError, MeasurementError, UsageError } from '../util/errors.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { latencySla, text } from './flags.js';
@@ -50,6 +52,7 @@ const PLAN_FLAGS = {
   },
   region: { ...ONE_REGION_FLAG, help: 'AWS region for prices' },
   traffic: { flag: '--traffic <file>', parse: text, help: 'traffic model: .yaml/.json (business hours or 168 hourly values) or .csv of per-minute counts' },
+  trafficFrom: { flag: '--traffic-from <findings>', parse: text, help: "a live fleet's observed demand per hour of the week: the findings JSON `rightsize --out` wrote" },
   peakRps: { flag: '--peak-rps <rps>', parse: requestsPerSecond, help: 'requests per second in business hours (instead of --traffic)' },
   offpeakRps: { flag: '--offpeak-rps <rps>', parse: requestsPerSecond, help: 'requests per second outside business hours', defaultHelp: 'the peak, i.e. flat' },
   weekendRps: { flag: '--weekend-rps <rps>', parse: requestsPerSecond, help: 'requests per second outside business hours at weekends', defaultHelp: 'off-peak' },
@@ -128,6 +131,12 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
 async function trafficFromOptions(options: PlanOptions, rt: Runtime): Promise<TrafficModel> {
   const { growth } = options;
   const rpsFlags = [options.peakRps, options.offpeakRps, options.weekendRps].some((v) => v !== undefined);
+  if (options.trafficFrom) {
+    if (rpsFlags || options.traffic) throw new UsageError('--traffic-from cannot be combined with --traffic or --peak-rps/--offpeak-rps/--weekend-rps', 'use one of them');
+    const findings = await readDocument(resolve(rt.cwd, options.trafficFrom), Findings, 'findings', FINDINGS_SCHEMA_VERSION);
+    const model = trafficFromFindings(findings, options.trafficFrom);
+    return growth === undefined ? model : { ...model, growthFactor: growth };
+  }
   if (options.traffic) {
     if (rpsFlags) throw new UsageError('--traffic cannot be combined with --peak-rps/--offpeak-rps/--weekend-rps', 'use one or the other');
     let trafficText: string;
@@ -141,7 +150,7 @@ async function trafficFromOptions(options: PlanOptions, rt: Runtime): Promise<Tr
     return growth === undefined ? model : { ...model, growthFactor: growth };
   }
   if (options.peakRps === undefined) {
-    throw new UsageError('no traffic given', 'pass --peak-rps <rps> (with --offpeak-rps, --business-hours, --tz) or --traffic <file>');
+    throw new UsageError('no traffic given', 'pass --peak-rps <rps> (with --offpeak-rps, --business-hours, --tz), --traffic <file> or --traffic-from <findings.json>');
   }
   const { peakRps, weekendRps } = options;
   const offPeakRps = options.offpeakRps ?? peakRps;

@@ -8,7 +8,10 @@ export function roundTo(value: number, decimals: number): number {
   return Math.round(value * f) / f;
 }
 
+/** One formatter: toLocaleString builds a new one on every call, which costs ~0.2 ms each. */
+const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /** $1,234.56 */
 export function formatUsd(usd: number): string {
-  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${USD.format(usd)}`;
 }

@@ -3,7 +3,7 @@ import type { CachedPrice } from '../schema/priceCatalog.js';
 import { z } from 'zod';
 import { RemoteError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
-import { describeAwsError } from './awsErrors.js';
+import { describeAwsError, type AwsService } from '../aws/awsErrors.js';
 import { parsePriceListElement } from './priceListItem.js';
 
 /** The Price List API is served only from these regions; any other configured region gets us-east-1. */
@@ -99,9 +99,20 @@ export async function fetchOnDemandPrices(
     }
   } catch (error) {
     if (error instanceof RemoteError) throw error;
-    throw describeAwsError(error, request.endpointLabel);
+    throw describeAwsError(error, pricingService(request.endpointLabel));
   }
   return { prices, notFound, endpoint: request.endpointLabel };
+}
+
+/** Plans never need the network: every failure says so, so users know nothing else is blocked. */
+export function pricingService(endpoint: string): AwsService {
+  return {
+    name: 'the Price List API',
+    endpoint,
+    endpointVariables: 'AWS_ENDPOINT_URL_PRICING / AWS_ENDPOINT_URL',
+    permissions: 'pricing:GetProducts',
+    stillWorks: 'plans keep using the embedded price snapshot',
+  };
 }
 
 function parseElement(element: unknown, instanceType: string): ReturnType<typeof parsePriceListElement> {

@@ -37,15 +37,15 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 
 /** A file's text; undefined when it does not exist and `optional` is set (a cache, a checkpoint). */
 export async function readDocumentText(path: string, what: string, optional: true): Promise<string | undefined>;
-export async function readDocumentText(path: string, what: string, optional?: false): Promise<string>;
-export async function readDocumentText(path: string, what: string, optional = false): Promise<string | undefined> {
+export async function readDocumentText(path: string, what: string, optional?: false, shownPath?: string): Promise<string>;
+export async function readDocumentText(path: string, what: string, optional = false, shownPath = path): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (optional && code === 'ENOENT') return undefined;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code ?? error);
-    throw new InputError(`cannot read ${what} '${path}': ${reason}`, 'check the path');
+    throw new InputError(`cannot read ${what} '${shownPath}': ${reason}`, 'check the path');
   }
 }
 
@@ -93,21 +93,40 @@ export type AnyDocument =
   | { kind: 'sweep-result'; path: string; doc: SweepResult }
   | { kind: 'plan'; path: string; doc: Plan };
 
-const EXPECTED_KINDS = 'expected a profile, sweep or plan document';
+const KIND_NAMES: Readonly<Record<AnyDocument['kind'], string>> = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan' };
+const ALL_KINDS: readonly AnyDocument['kind'][] = ['profile-result', 'sweep-result', 'plan'];
+
+/** "a profile, sweep or plan document" */
+function expectedKinds(kinds: readonly AnyDocument['kind'][]): string {
+  const names = kinds.map((k) => KIND_NAMES[k]);
+  return `expected a ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names[0]} document`;
+}
 
 /**
- * Reads a profile, sweep or plan document, each parsed with its own schema and version check.
- * `shownPath` is the path as the user typed it (errors name that, not the resolved one).
+ * Reads a profile, sweep or plan document (or only the `kinds` given), each parsed with its own
+ * schema and version check. `shownPath` is the path as the user typed it: errors name that.
  */
-export async function readAnyDocument(path: string, shownPath = path): Promise<AnyDocument> {
-  const text = await readDocumentText(path, 'document');
+export async function readAnyDocument<K extends AnyDocument['kind'] = AnyDocument['kind']>(
+  path: string,
+  shownPath = path,
+  kinds: readonly K[] = ALL_KINDS as readonly K[],
+): Promise<Extract<AnyDocument, { kind: K }>> {
+  const text = await readDocumentText(path, 'document', false, shownPath);
+  const hint = 'pass a JSON file that `capacity-plan profile`, `sweep` or `plan` wrote';
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new InputError(`'${shownPath}' is not a JSON document (${EXPECTED_KINDS})`, 'pass a JSON file that `capacity-plan profile`, `sweep` or `plan` wrote');
+    throw new InputError(`'${shownPath}' is not a JSON document (${expectedKinds(kinds)})`, hint);
   }
   const kind = raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;
+  if (!(kinds as readonly unknown[]).includes(kind)) {
+    throw new InputError(`'${shownPath}' has kind ${JSON.stringify(kind ?? null)} (${expectedKinds(kinds)})`, hint);
+  }
+  return parseAnyDocument(text, shownPath, kind as K) as Extract<AnyDocument, { kind: K }>;
+}
+
+function parseAnyDocument(text: string, shownPath: string, kind: AnyDocument['kind']): AnyDocument {
   switch (kind) {
     case 'profile-result':
       return { kind, path: shownPath, doc: parseDocument(text, shownPath, ProfileResult, 'profile', PROFILE_SCHEMA_VERSION) };
@@ -115,10 +134,5 @@ export async function readAnyDocument(path: string, shownPath = path): Promise<A
       return { kind, path: shownPath, doc: parseDocument(text, shownPath, SweepResult, 'sweep', SWEEP_SCHEMA_VERSIONS_READ) };
     case 'plan':
       return { kind, path: shownPath, doc: parseDocument(text, shownPath, Plan, 'plan', PLAN_SCHEMA_VERSION) };
-    default:
-      throw new InputError(
-        `'${shownPath}' has kind ${JSON.stringify(kind ?? null)} (${EXPECTED_KINDS})`,
-        'pass a JSON file that `capacity-plan profile`, `sweep` or `plan` wrote',
-      );
   }
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPricingClient, fetchOnDemandPrices, onDemandFilters, pricingApiRegion, pricingEndpointFromEnv } from '../../src/pricing/livePrices.js';
-import { describeAwsError } from '../../src/pricing/awsErrors.js';
+import { createPricingClient, fetchOnDemandPrices, onDemandFilters, pricingApiRegion, pricingEndpointFromEnv, pricingService } from '../../src/pricing/livePrices.js';
+import { describeAwsError } from '../../src/aws/awsErrors.js';
 import { EnvironmentError, InterruptedError, RemoteError } from '../../src/util/errors.js';
 import { stubFakeCredentials, stubNoCredentials } from '../support/awsEnv.js';
 import { M5_LARGE_ITEM, gpuItem, startFakePricingServer, type FakePricingServer } from '../support/fakePricingServer.js';
@@ -97,8 +97,8 @@ describe('fetchOnDemandPrices (real SDK, local Price List endpoint)', () => {
   });
 
   it('maps an abort to an interruption and leaves unknown failures alone (they are bugs)', () => {
-    expect(describeAwsError(Object.assign(new Error('aborted'), { name: 'AbortError' }), 'x')).toBeInstanceOf(InterruptedError);
+    expect(describeAwsError(Object.assign(new Error('aborted'), { name: 'AbortError' }), pricingService('x'))).toBeInstanceOf(InterruptedError);
     const bug = new TypeError('x is undefined');
-    expect(describeAwsError(bug, 'x')).toBe(bug);
+    expect(describeAwsError(bug, pricingService('x'))).toBe(bug);
   });
 });

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry, Summary } from 'prom-client';
 import { STAGE_NAMES } from '../../schema/profileSpec.js';
 import { AGENT_METRICS } from '../../schema/wire/metricNames.js';
 import type { StageTimings } from '../../serving/pipeline.js';
@@ -38,6 +38,17 @@ export function createAgentMetrics(): AgentMetrics {
     buckets: REQUEST_BUCKETS_S,
     registers: [registry],
   });
+  // The CloudWatch agent keeps counters, gauges and summaries but drops histograms: without this,
+  // no latency figure of the agent's would survive the trip to CloudWatch.
+  const requestLatency = new Summary({
+    name: AGENT_METRICS.requestLatencySummarySeconds,
+    help: "The server's time per HTTP request (as the histogram), as p50/p95/p99 over the last minute",
+    labelNames: ['route'] as const,
+    percentiles: [0.5, 0.95, 0.99],
+    maxAgeSeconds: 60,
+    ageBuckets: 5,
+    registers: [registry],
+  });
   const stageDuration = new Histogram({
     name: AGENT_METRICS.stageDurationSeconds,
     help: 'Time per pipeline stage per request (queueWait and infer included)',
@@ -56,6 +67,7 @@ export function createAgentMetrics(): AgentMetrics {
     observeRequest(route, status, seconds) {
       requests.inc({ route, status: String(status) });
       requestDuration.observe({ route }, seconds);
+      requestLatency.observe({ route }, seconds);
     },
     observeStages(stageMs) {
       for (const stage of STAGE_NAMES) {

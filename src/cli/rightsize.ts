@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { readPriceCache } from '../pricing/cache.js';
+import { snapshotCatalog } from '../pricing/catalog.js';
+import { PriceBook } from '../pricing/priceBook.js';
+import { alarmSpecs } from '../rightsize/alarms.js';
+import { analyseFleet } from '../rightsize/analyse.js';
+import { capacityFromDocument, type CapacityDocument, type FleetCapacity } from '../rightsize/capacity.js';
+import { cloudWatchEndpointFromEnv, createCloudWatchClient, ensureAlarms, fetchFleetMetrics } from '../rightsize/cloudWatch.js';
+import { explainFindings, renderAlarms, renderFindings } from '../rightsize/formatFindings.js';
+import { metricQueries } from '../rightsize/metricQueries.js';
+import { seriesFromRecording } from '../rightsize/series.js';
+import { Fleet } from '../schema/fleet.js';
+import { FINDING_KINDS, type FindingKind, type PeakStat } from '../schema/findings.js';
+import { METRIC_RECORDING_SCHEMA_VERSION, MetricRecording } from '../schema/metricRecording.js';
+import { readAnyDocument, readDocument, writeFileAtomic, writeJsonAtomic } from '../util/documents.js';
+import { InputError, MeasurementError, UsageError } from '../util/errors.js';
+import { describeZodError } from '../util/zodErrors.js';
+import { oneOf } from './flags.js';
+import type { Register } from './program.js';
+import type { Runtime } from './runtime.js';
+
+interface RightsizeOptions {
+  fleet?: string;
+  lookback: string;
+  peak: PeakStat;
+  json?: boolean;
+  out?: string;
+  explain?: boolean;
+  failOn?: FindingKind[];
+  record?: string;
+  metricsFrom?: string;
+  createAlarms?: boolean;
+  alarmTopic?: string;
+  dryRun?: boolean;
+}
+
+/** One-minute datapoints are kept for 15 days (then 5-minute ones). */
+const MAX_LOOKBACK_MINUTES = 15 * 1440;
+
+export const registerRightsizeCommand: Register = (program: Command, rt: Runtime) => {
+  program
+    .command('rightsize')
+    .description("Compare a live fleet's CloudWatch metrics with its profiled capacity: findings, savings, alarms")
+    .option('--fleet <file>', 'the fleet file (YAML): instance type, SLA, capacity document, CloudWatch source')
+    .option('--lookback <span>', 'how far back to read 1-minute metrics, e.g. 14d or 36h (at most 15d)', '14d')
+    .option('--peak <stat>', "each hour's peak: 'max' of its minutes, or 'p99' to damp one-minute spikes", oneOf('--peak', ['max', 'p99'] as const), 'max')
+    .option('--json', 'print the findings document as JSON')
+    .option('--out <file>', 'also write the findings document to this file')
+    .option('--explain', 'print the arithmetic step by step')
+    .option('--fail-on <findings>', `exit 5 when any of these is found (comma-separated: ${FINDING_KINDS.join(', ')})`, failOnList)
+    .option('--record <file>', 'save the metric data read from CloudWatch, to replay with --metrics-from')
+    .option('--metrics-from <file>', 'analyse a recording instead of reading CloudWatch (no AWS at all)')
+    .option('--create-alarms', 'create or update the CloudWatch alarms for the fleet (only those that differ)')
+    .option('--alarm-topic <sns-arn>', 'with --create-alarms: notify this SNS topic on ALARM and OK')
+    .option('--dry-run', 'with --create-alarms: show the alarms, create nothing, call no AWS API')
+    .action(async (options: RightsizeOptions) => runRightsize(options, rt));
+};
+
+function failOnList(value: string): FindingKind[] {
+  const parts = value.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean);
+  const unknown = parts.filter((p) => !(FINDING_KINDS as readonly string[]).includes(p));
+  if (parts.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--fail-on: unknown finding ${unknown.join(', ') || "''"}`, `use any of ${FINDING_KINDS.join(', ')}`);
+  }
+  return parts as FindingKind[];
+}
+
+export function parseLookbackMinutes(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(d|h)\s*$/i.exec(text);
+  const minutes = match ? Math.round(Number(match[1]) * (match[2]!.toLowerCase() === 'd' ? 1440 : 60)) : Number.NaN;
+  if (!(minutes >= 60) || minutes > MAX_LOOKBACK_MINUTES) {
+    throw new UsageError(`--lookback '${text}' must be between 1h and 15d, e.g. 14d or 36h`, 'CloudWatch keeps 1-minute data for 15 days');
+  }
+  return minutes;
+}
+
+async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<void> {
+  if (!options.fleet) throw new UsageError('--fleet is required', 'e.g. rightsize --fleet fleet.yaml (see profiles/examples/)');
+  if (options.record && options.metricsFrom) throw new UsageError('--record and --metrics-from cannot be combined', 'a replay reads no CloudWatch data to record');
+  if ((options.alarmTopic || options.dryRun) && !options.createAlarms) throw new UsageError('--alarm-topic and --dry-run go with --create-alarms');
+  const lookbackMinutes = parseLookbackMinutes(options.lookback);
+  const fleetPath = resolve(rt.cwd, options.fleet);
+  const fleet = await readFleet(fleetPath, options.fleet);
+  const capacityPath = resolve(dirname(fleetPath), fleet.capacity);
+  const capacityLabel = relative(rt.cwd, capacityPath) || capacityPath;
+  const capacity = capacityFromDocument(await readCapacityDocument(capacityPath, capacityLabel), fleet.sla, fleet.instanceType, fleet.configuration);
+  const endpointLabel = cloudWatchEndpointFromEnv(rt.env) ?? `https://monitoring.${fleet.region}.amazonaws.com`;
+
+  if (options.createAlarms) {
+    await createAlarms(fleet, capacity, options, endpointLabel, rt);
+    return;
+  }
+
+  const prices = new PriceBook(snapshotCatalog(), await readPriceCache(rt.home));
+  prices.requireQuote(fleet.instanceType, fleet.region, `fleet '${options.fleet}' instanceType`);
+  let recording: MetricRecording;
+  let metricsSource: string;
+  if (options.metricsFrom) {
+    recording = await readDocument(resolve(rt.cwd, options.metricsFrom), MetricRecording, 'metric recording', METRIC_RECORDING_SCHEMA_VERSION);
+    metricsSource = `recording ${options.metricsFrom} (${recording.origin})`;
+    if (recording.fleet !== fleet.name) rt.stderr.write(`warning: ${options.metricsFrom} was recorded for fleet '${recording.fleet}', not '${fleet.name}'\n`);
+  } else {
+    const endEpochS = Math.floor(rt.now().getTime() / 60_000) * 60;
+    const client = createCloudWatchClient({ region: fleet.region, env: rt.env });
+    try {
+      recording = await fetchFleetMetrics(client, {
+        fleet,
+        startEpochS: endEpochS - lookbackMinutes * 60,
+        minutes: lookbackMinutes,
+        recordedAt: rt.now().toISOString(),
+        endpointLabel,
+        signal: rt.signal,
+      });
+    } finally {
+      client.destroy();
+    }
+    metricsSource = `CloudWatch ${fleet.region} (${metricQueries(fleet).length} metrics)`;
+    if (options.record) {
+      // Compact JSON: a 14-day recording holds 20,160 values a metric.
+      await writeFileAtomic(resolve(rt.cwd, options.record), `${JSON.stringify(recording)}\n`);
+      rt.stderr.write(`recorded the metrics to ${options.record}\n`);
+    }
+  }
+
+  const gpus = fleet.gpusPerInstance ?? prices.instance(fleet.instanceType)?.accelerator.count ?? 1;
+  const series = seriesFromRecording(fleet, recording, Math.max(1, gpus));
+  const findings = analyseFleet(series, capacity, fleet, prices, { createdAt: rt.now().toISOString(), peakStat: options.peak, metricsSource });
+
+  if (options.json) rt.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+  else rt.stdout.write(renderFindings(findings));
+  if (options.explain) {
+    // With --json, stdout stays one JSON document; the explanation goes to stderr.
+    (options.json ? rt.stderr : rt.stdout).write(`\n${explainFindings(findings).join('\n')}\n`);
+  }
+  if (options.out) {
+    await writeJsonAtomic(resolve(rt.cwd, options.out), findings);
+    rt.stderr.write(`wrote findings to ${options.out}\n`);
+  }
+  const matched = [...new Set(findings.findings.map((f) => f.finding).filter((f) => options.failOn?.includes(f)))];
+  if (matched.length > 0) {
+    throw new MeasurementError(`rightsize found ${matched.join(', ')} (--fail-on)`, 'see the findings above');
+  }
+}
+
+async function createAlarms(fleet: Fleet, capacity: FleetCapacity, options: RightsizeOptions, endpointLabel: string, rt: Runtime): Promise<void> {
+  const specs = alarmSpecs(capacity, fleet, options.alarmTopic ? { topicArn: options.alarmTopic } : {});
+  if (options.dryRun) {
+    if (options.json) rt.stdout.write(`${JSON.stringify(specs.map((s) => s.input), null, 2)}\n`);
+    else rt.stdout.write(`would put ${specs.length} alarms (dry run: no AWS call):\n${renderAlarms(specs, () => '  ')}`);
+    return;
+  }
+  const client = createCloudWatchClient({ region: fleet.region, env: rt.env });
+  try {
+    const result = await ensureAlarms(client, fleet, specs, { endpointLabel, signal: rt.signal });
+    if (options.json) rt.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      rt.stdout.write(renderAlarms(specs, (name) => (result.put.includes(name) ? 'put      ' : 'unchanged')));
+      rt.stdout.write(`${result.put.length} alarm(s) put, ${result.unchanged.length} unchanged, in ${fleet.region}\n`);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function readFleet(path: string, label: string): Promise<Fleet> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read fleet '${label}': ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`, 'check the --fleet path');
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new InputError(`fleet '${label}' is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = Fleet.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(`fleet '${label}' is invalid: ${describeZodError(parsed.error)}`, 'see profiles/examples/ for a complete fleet file');
+  }
+  return parsed.data;
+}
+
+/** The fleet's capacity: a profile, sweep or plan document; errors name it as the fleet file does. */
+async function readCapacityDocument(path: string, label: string): Promise<CapacityDocument> {
+  return readAnyDocument(path, label);
+}

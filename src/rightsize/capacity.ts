@@ -1,0 +1,121 @@
+import { capacityAtSla } from '../plan/capacity.js';
+import { candidatesFromDocument, type CandidateInput } from '../plan/candidates.js';
+import type { Plan } from '../schema/plan.js';
+import { formatSla, type Sla } from '../schema/sla.js';
+import type { AnyDocument } from '../util/documents.js';
+import { InputError } from '../util/errors.js';
+
+/** A capacity document as read: a profile or sweep (what plan reads), or a plan. */
+export type CapacityDocument = AnyDocument;
+
+/** What one instance of the fleet can carry at the SLA, and what the profile saw there. */
+export interface FleetCapacity {
+  document: string;
+  id: string;
+  from: 'profile-result' | 'sweep-result' | 'plan';
+  instanceType: string;
+  sla: Sla;
+  throughputRps: number;
+  latencyMs: number;
+  meetsSla: boolean;
+  /** GPU utilisation the profile reached at throughputRps; undefined when not recorded. */
+  gpuUtilPct: number | undefined;
+  topStages: { name: string; sharePct: number }[];
+  notes: string[];
+}
+
+/**
+ * Capacity at the fleet's SLA from a profile, sweep or plan document. Profiles and sweeps go
+ * through the planner's own capacityAtSla, so a fleet and a plan read the same figure; a plan
+ * already holds it (at the plan's SLA, which must be the fleet's).
+ */
+export function capacityFromDocument(d: CapacityDocument, sla: Sla, instanceType: string, configuration?: string): FleetCapacity {
+  if (d.kind === 'plan') return fromPlan(d.path, d.doc, sla, instanceType, configuration);
+  const candidates = candidatesFromDocument(d, instanceType);
+  const candidate = pick(candidates, d.path, configuration, sla);
+  const cap = capacityAtSla(candidate.points, sla);
+  if (!cap) throw new InputError(`capacity '${d.path}': ${candidate.id} has no usable measured point`, 're-run the profile or sweep');
+  const notes: string[] = [];
+  if (candidate.instanceType !== instanceType) {
+    notes.push(`capacity was measured on ${candidate.instanceType}, the fleet runs ${instanceType}`);
+  }
+  if (!cap.meetsSla) notes.push(`${candidate.id} never met ${formatSla(sla)}: the closest point (${cap.throughputRps} req/s at ${cap.latencyMs} ms) stands in`);
+  if (candidate.importedFrom) notes.push(`${candidate.id}: figures imported from "${candidate.importedFrom}", not measured by capacity-plan`);
+  let gpuUtilPct: number | undefined;
+  let topStages: FleetCapacity['topStages'] = [];
+  if (d.kind === 'profile-result') {
+    gpuUtilPct = d.doc.utilization.gpu?.utilPct;
+    topStages = [...d.doc.stages].sort((a, b) => b.sharePct - a.sharePct).slice(0, 3).map((s) => ({ name: s.name, sharePct: s.sharePct }));
+  } else {
+    const config = d.doc.configurations.find((c) => `${d.doc.name}/${c.label}` === candidate.id);
+    gpuUtilPct = config?.points.find((p) => p.throughputRps === cap.throughputRps)?.gpuUtilPct;
+  }
+  return {
+    document: d.path,
+    id: candidate.id,
+    from: d.kind,
+    instanceType: candidate.instanceType,
+    sla,
+    throughputRps: cap.throughputRps,
+    latencyMs: cap.latencyMs,
+    meetsSla: cap.meetsSla,
+    gpuUtilPct,
+    topStages,
+    notes,
+  };
+}
+
+/** The named configuration, else the one with the highest capacity at the SLA. */
+function pick(candidates: CandidateInput[], path: string, configuration: string | undefined, sla: Sla): CandidateInput {
+  if (configuration !== undefined) {
+    const named = candidates.find((c) => c.configuration === configuration || c.id === configuration);
+    if (!named) {
+      throw new InputError(
+        `fleet configuration '${configuration}' is not in '${path}'`,
+        `its configurations: ${candidates.map((c) => c.configuration ?? c.id).join(', ')}`,
+      );
+    }
+    return named;
+  }
+  const score = (c: CandidateInput): [number, number] => {
+    const cap = capacityAtSla(c.points, sla);
+    return [cap?.meetsSla ? 1 : 0, cap?.throughputRps ?? 0];
+  };
+  return [...candidates].sort((a, b) => {
+    const [ma, ta] = score(a);
+    const [mb, tb] = score(b);
+    return mb - ma || tb - ta;
+  })[0]!;
+}
+
+function fromPlan(path: string, plan: Plan, sla: Sla, instanceType: string, configuration?: string): FleetCapacity {
+  const planSla = plan.inputs.sla;
+  if (planSla.percentile !== sla.percentile || planSla.maxLatencyMs !== sla.maxLatencyMs) {
+    throw new InputError(
+      `capacity '${path}' is a plan at ${formatSla(planSla)}, the fleet's SLA is ${formatSla(sla)}`,
+      'point capacity at the profile or sweep document instead, or plan again at the fleet\'s SLA',
+    );
+  }
+  const wanted = configuration ?? plan.candidates.find((c) => c.instanceType === instanceType && c.id === plan.recommended)?.id;
+  const candidate =
+    plan.candidates.find((c) => c.id === wanted) ?? plan.candidates.filter((c) => c.instanceType === instanceType).sort((a, b) => a.rank - b.rank)[0];
+  if (!candidate) {
+    throw new InputError(
+      `capacity '${path}': the plan has no candidate${configuration ? ` '${configuration}'` : ` on ${instanceType}`}`,
+      `its candidates: ${plan.candidates.map((c) => c.id).join(', ')}`,
+    );
+  }
+  return {
+    document: path,
+    id: candidate.id,
+    from: 'plan',
+    instanceType: candidate.instanceType,
+    sla,
+    throughputRps: candidate.capacity.throughputRps,
+    latencyMs: candidate.capacity.latencyMs,
+    meetsSla: candidate.meetsSla,
+    gpuUtilPct: undefined,
+    topStages: [],
+    notes: candidate.instanceType !== instanceType ? [`capacity was measured on ${candidate.instanceType}, the fleet runs ${instanceType}`] : [],
+  };
+}

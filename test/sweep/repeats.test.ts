@@ -101,3 +101,27 @@ describe('repeat search at the edge (default sweep: rps from a probe, Poisson, 3
     expect(resumed.configurations[0]!.points.map((p) => p.repeats!.length)).toEqual([2, 2, 2, 2, 2, 2, 1, 1]);
   });
 });
+
+describe('sweep documents of version 1', () => {
+  it('are still read: no repeats, no probe, the same figures', async () => {
+    const { readAnyDocument } = await import('../../src/util/documents.js');
+    const { writeFile, mkdtemp: mk, rm: remove } = await import('node:fs/promises');
+    const dir = await mk(join(tmpdir(), 'capacity-plan-sweep-v1-'));
+    try {
+      const spec = ProfileSpec.parse({ name: 'old', model: { source: 'tiny' } });
+      const point = { offered: { kind: 'concurrency', value: 4 }, throughputRps: 120, p50Ms: 20, p95Ms: 80, p99Ms: 90, failed: 0, dropped: 0, stable: true, meetsSla: true };
+      const v1 = {
+        schemaVersion: 1, kind: 'sweep-result', name: 'old', createdAt: NOW.toISOString(), sla,
+        environment: FAKE_ENVIRONMENT, configurations: [{ label: 'default', params: {}, spec, points: [point], maxThroughputAtSlaRps: 120 }], costExtras: [],
+      };
+      await writeFile(join(dir, 'old.json'), JSON.stringify(v1));
+      const read = await readAnyDocument(join(dir, 'old.json'));
+      expect(read.kind).toBe('sweep-result');
+      if (read.kind === 'sweep-result') expect(read.doc.configurations[0]!.points[0]).toEqual(point);
+      await writeFile(join(dir, 'future.json'), JSON.stringify({ ...v1, schemaVersion: 3 }));
+      await expect(readAnyDocument(join(dir, 'future.json'))).rejects.toThrow(/has schemaVersion 3, this version of capacity-plan reads schemaVersion 1 or 2/);
+    } finally {
+      await remove(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -54,9 +54,9 @@ export async function benchPlanHolds(options: { home: string; cwd: string; log?:
     const closed = await capacityAndTrials(spec, ['concurrency=auto'], join(dir, 'closed.json'), options.home, log);
     return {
       planHolds: open.held / TRIALS,
-      openCapacityRps: open.capacityRps,
+      openCapacityRps: roundTo1(open.capacityRps),
       openHeld: open.held,
-      closedCapacityRps: closed.capacityRps,
+      closedCapacityRps: roundTo1(closed.capacityRps),
       closedHeld: closed.held,
       closedLoop: closed.held / TRIALS,
       trials: TRIALS,
@@ -96,4 +96,8 @@ async function capacityAndTrials(
     log(`planHolds: ${what}, trial ${t + 1}: p95 ${trial.p95Ms.toFixed(1)} ms, achieved ${trial.achievedRps.toFixed(1)} req/s: ${trial.held ? 'held' : trial.reason}`);
   }
   return { capacityRps, held, p95Ms };
+}
+
+function roundTo1(rps: number | null): number | null {
+  return rps === null ? null : Math.round(rps * 10) / 10;
 }

@@ -14,6 +14,7 @@ import { benchHttpOverhead } from './httpBench.js';
 import { benchLoadgenVsAutocannon } from './loadgenBench.js';
 import { benchPlanFullCatalog } from './planBench.js';
 import { benchPlanHolds } from './planHoldsBench.js';
+import { benchReport } from './reportBench.js';
 import { benchRightsizeAnalysis } from './rightsizeBench.js';
 import { benchStageAccounting } from './stageBench.js';
 
@@ -63,6 +64,24 @@ const BENCHES: Bench[] = [
     async run() {
       const { planFullCatalogMs } = await benchPlanFullCatalog();
       return { value: planFullCatalogMs, raw: {} };
+    },
+  },
+  {
+    name: 'reportRenderMs',
+    target: below(1000),
+    digits: 0,
+    async run() {
+      const f = await benchReport('render');
+      return { value: f.reportRenderMs, raw: { 'report.renderRunsMs': f.renderRunsMs, 'report.windows': 1800 } };
+    },
+  },
+  {
+    name: 'liveEventToDomMs',
+    target: below(250),
+    digits: 0,
+    async run() {
+      const f = await benchReport('live');
+      return { value: f.liveEventToDomMs, raw: { 'live.events': f.liveEvents } };
     },
   },
   {

@@ -6,6 +6,8 @@ import { registerDemoCommand } from './demo.js';
 import { registerProfileCommand } from './profile.js';
 import { registerPlanCommand } from './plan.js';
 import { registerPricesCommand } from './prices.js';
+import { registerReportCommand } from './report.js';
+import { registerServeCommand } from './serve.js';
 import { runCli, type Register } from './program.js';
 import { registerRightsizeCommand } from './rightsize.js';
 import { processRuntime } from './runtime.js';
@@ -21,6 +23,8 @@ const commands: Register[] = [
   registerSweepCommand,
   registerAgentCommand,
   registerVerifyCommand,
+  registerServeCommand,
+  registerReportCommand,
   registerRightsizeCommand,
 ];
 

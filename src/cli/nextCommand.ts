@@ -8,7 +8,9 @@ import { formatSla, type Sla } from '../schema/sla.js';
 export function nextPlanCommand(shownPath: string, sla: Sla | undefined, instanceType: string | undefined): string {
   return (
     `next: capacity-plan plan ${shellQuote(shownPath)} --sla ${sla ? `'${formatSla(sla)}'` : '<sla>'} --peak-rps <peak req/s>` +
-    (instanceType ? '' : ' --instance-type <type>')
+    (instanceType ? '' : ' --instance-type <type>') +
+    // Figures measured on a SageMaker endpoint are most likely to be priced there.
+    (instanceType?.startsWith('ml.') ? ' --platform sagemaker' : '')
   );
 }
 

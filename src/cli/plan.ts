@@ -4,21 +4,19 @@ import type { Command } from 'commander';
 import { candidatesFromDocument } from '../plan/candidates.js';
 import { explainPlan } from '../plan/explain.js';
 import { renderPlan } from '../plan/formatPlan.js';
-import { buildPlan } from '../plan/planner.js';
+import { buildPlan, type PlatformChoice } from '../plan/planner.js';
 import { readPlanDocument } from '../plan/readPlanDocument.js';
 import { parseTrafficText } from '../plan/trafficFile.js';
 import { trafficFromFindings } from '../plan/trafficFindings.js';
 import { weeklyDemandRps } from '../plan/trafficWeek.js';
-import { readPriceCache } from '../pricing/cache.js';
-import { snapshotCatalog } from '../pricing/catalog.js';
-import { PriceBook } from '../pricing/priceBook.js';
+import { loadPriceBook } from '../pricing/cache.js';
 import { formatSla } from '../schema/sla.js';
 import { isTimeZone, parseHoursRange, type TrafficModel } from '../schema/traffic.js';
 import { FINDINGS_SCHEMA_VERSION, Findings } from '../schema/findings.js';
 import { readDocument, writeJsonAtomic } from '../util/documents.js';
 import { InputError, MeasurementError, UsageError } from '../util/errors.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
-import { latencySla, text } from './flags.js';
+import { enumOf, latencySla, text } from './flags.js';
 import type { Register } from './program.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
@@ -51,6 +49,12 @@ const PLAN_FLAGS = {
     default: 1,
   },
   region: { ...ONE_REGION_FLAG, help: 'AWS region for prices' },
+  platform: {
+    flag: '--platform <platform>',
+    parse: enumOf<PlatformChoice>(['ec2', 'sagemaker', 'both']),
+    help: 'price the fleet as EC2 instances, SageMaker real-time endpoints (ml.<type>, the same hardware), or both side by side',
+    default: 'ec2',
+  },
   traffic: { flag: '--traffic <file>', parse: text, help: 'traffic model: .yaml/.json (business hours or 168 hourly values) or .csv of per-minute counts' },
   trafficFrom: { flag: '--traffic-from <findings>', parse: text, help: "a live fleet's observed demand per hour of the week: the findings JSON `rightsize --out` wrote" },
   peakRps: { flag: '--peak-rps <rps>', parse: requestsPerSecond, help: 'requests per second in business hours (instead of --traffic)' },
@@ -88,8 +92,9 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
   const { region, from: regionFrom } = resolveRegion(options.region, rt.env);
   const traffic = await trafficFromOptions(options, rt);
 
-  const prices = new PriceBook(snapshotCatalog(), await readPriceCache(rt.home));
-  prices.requireRegion(region, regionFrom);
+  const prices = await loadPriceBook(rt.home);
+  // With both, SageMaker gaps are warnings in the plan; EC2's regions decide.
+  prices.requireRegion(region, regionFrom, options.platform === 'sagemaker' ? 'sagemaker' : 'ec2');
   const candidates = [];
   for (const path of documents) {
     candidates.push(...candidatesFromDocument(await readPlanDocument(path, rt.cwd), options.instanceType));
@@ -106,6 +111,7 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     demandRps: weeklyDemandRps(traffic, now),
     candidates,
     prices,
+    platform: options.platform,
     compare: options.compare ?? false,
   });
 

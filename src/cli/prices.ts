@@ -3,22 +3,33 @@ import { textTable } from '../util/textTable.js';
 import { mergePriceCache, priceCachePath, readPriceCache, writePriceCache } from '../pricing/cache.js';
 import { snapshotCatalog } from '../pricing/catalog.js';
 import { createPricingClient, fetchOnDemandPrices, pricingApiRegion, pricingEndpointFromEnv } from '../pricing/livePrices.js';
+import { instanceTypeOn, PLATFORMS, platformOf, type Platform } from '../pricing/platform.js';
 import { PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
 import type { CatalogInstance } from '../schema/priceCatalog.js';
 import { UsageError } from '../util/errors.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
-import { text } from './flags.js';
+import { enumOf, text } from './flags.js';
+import { listHostingPrices } from './hostingPrices.js';
 import type { Register } from './program.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
 
+const PLATFORM_FLAG = {
+  flag: '--platform <platform>',
+  parse: enumOf<Platform>(PLATFORMS),
+  help: 'ec2 (instances) or sagemaker (real-time endpoint Hosting prices of ml.* types)',
+  defaultHelp: 'ec2',
+};
+
 const LIST_FLAGS = {
+  platform: PLATFORM_FLAG,
   region: { flag: '--region <region>', parse: text, help: 'only this region', defaultHelp: 'every region with prices' },
   family: { flag: '--family <family>', parse: text, help: 'only this instance family, e.g. g4dn' },
   json: { flag: '--json', help: 'print JSON' },
 } satisfies FlagTable;
 
 const REFRESH_FLAGS = {
+  platform: PLATFORM_FLAG,
   region: { ...ONE_REGION_FLAG, help: 'region to fetch prices for' },
   instanceTypes: { flag: '--instance-types <list>', parse: text, help: 'comma-separated instance types', defaultHelp: 'every type in the catalog' },
   json: { flag: '--json', help: 'print the fetched prices as JSON' },
@@ -30,9 +41,11 @@ type RefreshOptions = FlagValues<typeof REFRESH_FLAGS>;
 export const registerPricesCommand: Register = (program: Command, rt: Runtime) => {
   const prices = program
     .command('prices')
-    .description('List the EC2 GPU/accelerator price catalog (embedded snapshot, overridden by live prices from `prices refresh`)');
+    .description('List the GPU/accelerator price catalog, EC2 or SageMaker (embedded snapshot, overridden by live prices from `prices refresh`)');
   addFlags(prices, LIST_FLAGS).action(async (options: ListOptions) => listPrices(options, rt));
-  const refresh = prices.command('refresh').description('Fetch live On-Demand Linux prices from the AWS Price List API into the local cache');
+  const refresh = prices
+    .command('refresh')
+    .description('Fetch live On-Demand prices (EC2 Linux, or SageMaker Hosting) from the AWS Price List API into the local cache');
   // commander hands options the parent also declares (--region, --json) to the parent, wherever
   // they appear: read them merged with the parent's.
   addFlags(refresh, REFRESH_FLAGS).action(async (_options: RefreshOptions, command: Command) =>
@@ -62,6 +75,15 @@ function describeAccelerator(i: CatalogInstance): string {
 async function listPrices(options: ListOptions, rt: Runtime): Promise<void> {
   const catalog = snapshotCatalog();
   const cache = await readPriceCache(rt.home);
+  if (options.platform === 'sagemaker') {
+    const hostingCache = await readPriceCache(rt.home, 'sagemaker');
+    const book = new PriceBook(catalog, cache, hostingCache);
+    // Any region either platform knows may be listed: a SageMaker gap shows as a gap, with how to fill it.
+    const known = new Set([...book.regions('ec2'), ...book.regions('sagemaker')]);
+    if (options.region && !known.has(options.region)) book.requireRegion(options.region, '--region', 'sagemaker');
+    await listHostingPrices(options, book, hostingCache, rt);
+    return;
+  }
   const book = new PriceBook(catalog, cache);
   if (options.region) book.requireRegion(options.region);
   const families = [...new Set(catalog.instances.map((i) => i.family))];
@@ -143,24 +165,40 @@ async function listPrices(options: ListOptions, rt: Runtime): Promise<void> {
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+const INSTANCE_TYPE_PATTERN = /^(ml\.)?[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+
+/** What each platform's refresh fetches, as the messages name it. */
+const REFRESH_WORDS: Record<Platform, { fetching: string; missing: string }> = {
+  ec2: { fetching: 'On-Demand Linux prices', missing: 'On-Demand Linux product' },
+  sagemaker: { fetching: 'SageMaker Hosting prices', missing: 'SageMaker Hosting product' },
+};
 
 async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime): Promise<void> {
   if (options.family !== undefined) throw new UsageError('--family does not apply to prices refresh', 'use --instance-types a,b');
   const { region } = resolveRegion(options.region, rt.env);
   if (!REGION_PATTERN.test(region)) throw new UsageError(`--region '${region}' is not an AWS region code`, 'e.g. --region us-east-1');
+  const platform = options.platform ?? 'ec2';
   const catalog = snapshotCatalog();
-  const instanceTypes =
+  const given =
     options.instanceTypes === undefined
-      ? catalog.instances.map((i) => i.instanceType)
+      ? platform === 'sagemaker'
+        ? (catalog.sagemakerHosting?.instances.map((i) => i.instanceType) ?? [])
+        : catalog.instances.map((i) => i.instanceType)
       : options.instanceTypes.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  const bad = instanceTypes.find((t) => !INSTANCE_TYPE_PATTERN.test(t));
-  if (bad !== undefined || instanceTypes.length === 0) {
+  const bad = given.find((t) => !INSTANCE_TYPE_PATTERN.test(t));
+  if (bad !== undefined || given.length === 0) {
     throw new UsageError(`--instance-types '${options.instanceTypes}' must list instance types`, 'e.g. --instance-types g4dn.xlarge,g5.xlarge');
   }
+  const sagemakerType = given.find((t) => platformOf(t) === 'sagemaker');
+  if (platform === 'ec2' && sagemakerType !== undefined) {
+    throw new UsageError(`--instance-types: ${sagemakerType} is a SageMaker type`, `refresh SageMaker Hosting prices with --platform sagemaker`);
+  }
+  // On SageMaker the hardware's EC2 name is accepted for its ml. type.
+  const instanceTypes = [...new Set(given.map((t) => instanceTypeOn(platform, t)))];
+  const words = REFRESH_WORDS[platform];
   const endpoint = pricingEndpointFromEnv(rt.env);
   const endpointLabel = endpoint ?? `https://api.pricing.${pricingApiRegion(rt.env)}.amazonaws.com`;
-  rt.stderr.write(`fetching On-Demand Linux prices for ${instanceTypes.length} instance type(s) in ${region} from ${endpointLabel}\n`);
+  rt.stderr.write(`fetching ${words.fetching} for ${instanceTypes.length} instance type(s) in ${region} from ${endpointLabel}\n`);
   const client = createPricingClient({ env: rt.env });
   try {
     const result = await fetchOnDemandPrices(client, {
@@ -169,11 +207,12 @@ async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime)
       fetchedAt: rt.now().toISOString(),
       endpointLabel,
       signal: rt.signal,
+      platform,
     });
-    const existing = await readPriceCache(rt.home);
-    const path = await writePriceCache(rt.home, mergePriceCache(existing, result.prices, endpoint));
+    const existing = await readPriceCache(rt.home, platform);
+    const path = await writePriceCache(rt.home, mergePriceCache(existing, result.prices, endpoint), platform);
     if (options.json) {
-      rt.stdout.write(`${JSON.stringify({ cache: path, region, prices: result.prices, notFound: result.notFound }, null, 2)}\n`);
+      rt.stdout.write(`${JSON.stringify({ cache: path, platform, region, prices: result.prices, notFound: result.notFound }, null, 2)}\n`);
       return;
     }
     const snapshot = new PriceBook(catalog);
@@ -185,7 +224,7 @@ async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime)
     }
     const lines = [`Fetched ${result.prices.length} price(s) at ${result.prices[0]?.fetchedAt ?? rt.now().toISOString()} into ${path}; plans now prefer them to the snapshot.`];
     if (result.prices.length > 0) lines.push('', textTable(table));
-    if (result.notFound.length > 0) lines.push('', `No On-Demand Linux product in ${region} for: ${result.notFound.join(', ')}`);
+    if (result.notFound.length > 0) lines.push('', `No ${words.missing} in ${region} for: ${result.notFound.join(', ')}`);
     rt.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     client.destroy();

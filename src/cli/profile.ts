@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { createRunEventBus } from '../profile/events.js';
 import { openAgentTarget } from '../profile/http/agentTarget.js';
 import { openRemoteTarget } from '../profile/http/remoteTarget.js';
+import { openSageMakerTarget } from '../profile/sagemaker/sagemakerTarget.js';
 import { runProfile, type OpenTarget } from '../profile/runner.js';
 import { formatProfileSummary } from '../profile/formatProfile.js';
 import type { ProfileResult } from '../schema/profileResult.js';
@@ -25,20 +26,26 @@ import {
   type TransportFlags,
 } from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
+import { LIVE_FLAGS, startLiveSession, type LiveFlags, type LiveHooks } from './liveServe.js';
 
 const PROFILE_FLAGS = {
   out: { flag: '--out <file>', parse: text, help: 'where to write the result document', defaultHelp: 'profiles/results/<name>-<time>.json' },
   json: { flag: '--json', help: 'print the result document on stdout instead of the summary' },
   quiet: { flag: '--quiet', help: 'no progress on stderr' },
-  instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
+  instanceType: {
+    flag: '--instance-type <type>',
+    parse: text,
+    help: 'the instance type these figures stand for (read from IMDS on EC2; for a SageMaker endpoint, its ml.* type)',
+  },
 } satisfies FlagTable;
 
-type ProfileFlags = FlagValues<typeof PROFILE_FLAGS> & SpecFlags & TransportFlags;
+type ProfileFlags = FlagValues<typeof PROFILE_FLAGS> & SpecFlags & TransportFlags & Partial<LiveFlags>;
 
 export const registerProfileCommand: Register = (program, rt) => {
   const command = program.command('profile').description('run an ONNX model through the instrumented request pipeline and measure it');
-  addTransportFlags(addSpecFlags(addFlags(command, PROFILE_FLAGS))).action(async (flags: ProfileFlags) => {
-    const result = await profileCommand(flags, rt);
+  addTransportFlags(addSpecFlags(addFlags(addFlags(command, PROFILE_FLAGS), LIVE_FLAGS))).action(async (flags: ProfileFlags & LiveFlags) => {
+    const live = flags.serve ? await startLiveSession(rt, flags, 'profile') : undefined;
+    const result = await profileCommand(flags, rt, live).finally(() => live?.end());
     const next = nextPlanCommand(displayPath(rt.cwd, resultPath(flags, rt, result)), undefined, result.environment.instanceType);
     // With --json, stdout holds only the document; --json --quiet keeps stderr for errors alone.
     if (!flags.json) rt.stdout.write(`${next}\n`);
@@ -46,12 +53,13 @@ export const registerProfileCommand: Register = (program, rt) => {
   });
 };
 
-export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<ProfileResult> {
+export async function profileCommand(flags: ProfileFlags, rt: Runtime, live?: LiveHooks): Promise<ProfileResult> {
   const transport = resolveTransport(flags);
   const { spec, warnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
   // Progress goes to stderr; --json (a machine is reading) and --quiet silence it.
   events.subscribe(progressReporter(rt, spec.name, flags.quiet || flags.json));
+  live?.start(events, { name: spec.name });
   const result = await runProfile({
     spec,
     openTarget: targetOpener(transport, rt, warnings),
@@ -64,6 +72,7 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime): Promise<
   });
   const out = resultPath(flags, rt, result);
   await writeJsonAtomic(out, result);
+  live?.documentWritten(result, out);
   if (flags.json) rt.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else rt.stdout.write(`${formatProfileSummary(result)}\nwritten: ${out}\n`);
   if (result.requests.completed === 0) {
@@ -97,6 +106,18 @@ function targetOpener(transport: TransportChoice, rt: Runtime, warnings: string[
     case 'remote':
       return (spec, o) =>
         openRemoteTarget({ url: transport.url, protocol: transport.protocol, modelName: transport.modelName, spec, clock: o.clock, warnings });
+    case 'sagemaker':
+      return (spec, o) =>
+        openSageMakerTarget({
+          endpointName: transport.endpointName,
+          ...(transport.variant !== undefined ? { variant: transport.variant } : {}),
+          ...(transport.region !== undefined ? { region: transport.region } : {}),
+          protocol: transport.protocol,
+          spec,
+          env: rt.env,
+          clock: o.clock,
+          warnings,
+        });
   }
 }
 

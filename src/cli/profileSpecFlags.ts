@@ -13,7 +13,8 @@ import {
   RequestLogMode,
   TritonBatching,
 } from '../schema/profileSpec.js';
-import { HTTP_PROTOCOLS, type HttpProtocol } from '../schema/transport.js';
+import { isSageMakerUri, parseSageMakerUri } from '../profile/sagemaker/targetUri.js';
+import { SageMakerProtocol, type HttpProtocol } from '../schema/transport.js';
 import { UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
 import { addFlags, flagName, type FlagRow, type FlagTable, type FlagValues } from './flagTable.js';
@@ -304,15 +305,26 @@ const TRANSPORT_FLAGS = {
   target: {
     flag: '--target <url>',
     parse: text,
-    help: 'profile a server you already run (Triton, TorchServe, KServe, a capacity-plan agent) at this base URL',
+    help:
+      'profile a server you already run (Triton, TorchServe, KServe, a capacity-plan agent) at this base URL, ' +
+      'or a SageMaker real-time endpoint: sagemaker://<endpoint>[/<variant>]',
   },
   protocol: {
     flag: '--protocol <protocol>',
-    parse: enumOf(HTTP_PROTOCOLS),
-    help: 'over HTTP: raw (POST /v1/infer), kserve-v2 (POST /v2/models/<name>/infer, JSON tensors) or torchserve (POST /predictions/<name>)',
+    // json: SageMaker targets only ({"instances": [...]}, the framework containers' JSON).
+    parse: enumOf(SageMakerProtocol.options),
+    help:
+      'over HTTP: raw (POST /v1/infer), kserve-v2 (POST /v2/models/<name>/infer, JSON tensors) or torchserve (POST /predictions/<name>); ' +
+      'to a SageMaker endpoint: raw or torchserve (image bytes), kserve-v2 (Triton: KServe v2 JSON tensors) or json ({"instances": [...]} tensors)',
     defaultHelp: 'raw',
   },
   modelName: { flag: '--model-name <name>', parse: text, help: '--target: the model name in the protocol paths (kserve-v2, torchserve)' },
+  region: {
+    flag: '--region <region>',
+    parse: text,
+    help: 'sagemaker:// targets: the endpoint\'s region',
+    defaultHelp: '$AWS_REGION, else the AWS profile\'s region',
+  },
 } satisfies FlagTable;
 
 export type TransportFlags = FlagValues<typeof TRANSPORT_FLAGS>;
@@ -322,7 +334,9 @@ export type TransportChoice =
   /** --transport http: start the agent with this spec and drive it over loopback. */
   | { kind: 'agent'; protocol: 'raw' | 'kserve-v2' }
   /** --target URL: a server the user already runs. */
-  | { kind: 'remote'; url: string; protocol: HttpProtocol; modelName?: string };
+  | { kind: 'remote'; url: string; protocol: HttpProtocol; modelName?: string }
+  /** --target sagemaker://<endpoint>[/<variant>]: a SageMaker real-time endpoint, through InvokeEndpoint. */
+  | { kind: 'sagemaker'; endpointName: string; variant?: string; region?: string; protocol: SageMakerProtocol };
 
 export function addTransportFlags(command: Command): Command {
   return addFlags(command, TRANSPORT_FLAGS);
@@ -334,6 +348,13 @@ const SERVER_FLAGS = SPEC_FLAG_ROWS.filter(([, row]) => row.side === 'server');
 /** Checks the transport flags together; every invalid combination is a one-line UsageError. */
 export function resolveTransport(flags: TransportFlags & SpecFlags): TransportChoice {
   const { transport, target, protocol, modelName } = flags;
+  if (flags.region !== undefined && (target === undefined || !isSageMakerUri(target))) {
+    throw new UsageError('--region applies to --target sagemaker://<endpoint>', 'an HTTP target is reached at its URL');
+  }
+  if (protocol === 'json' && (target === undefined || !isSageMakerUri(target))) {
+    throw new UsageError('--protocol json applies to --target sagemaker://<endpoint>', 'over HTTP use raw, kserve-v2 or torchserve');
+  }
+  if (target !== undefined && isSageMakerUri(target)) return sagemakerTransport(flags, target);
   if (target === undefined) {
     if (transport !== 'http') {
       const stray = protocol !== undefined ? '--protocol' : modelName !== undefined ? '--model-name' : undefined;
@@ -346,7 +367,7 @@ export function resolveTransport(flags: TransportFlags & SpecFlags): TransportCh
     if (protocol === 'torchserve') {
       throw new UsageError('--protocol torchserve applies to --target <url>: the agent speaks raw and kserve-v2', 'use --protocol raw or kserve-v2');
     }
-    return { kind: 'agent', protocol: protocol ?? 'raw' };
+    return { kind: 'agent', protocol: (protocol as 'raw' | 'kserve-v2' | undefined) ?? 'raw' };
   }
   if (transport === 'inprocess') throw new UsageError('--target <url> profiles a server over HTTP: it cannot be combined with --transport inprocess');
   let url: URL;
@@ -359,6 +380,13 @@ export function resolveTransport(flags: TransportFlags & SpecFlags): TransportCh
   if (url.pathname !== '/' || url.search !== '') {
     throw new UsageError(`--target takes the server's base URL (scheme, host and port), got '${target}'`, `the protocol picks the path; try --target ${url.origin}`);
   }
+  rejectServerFlags(flags);
+  const chosen = (protocol as HttpProtocol | undefined) ?? 'raw';
+  if (chosen === 'torchserve' && modelName === undefined) throw new UsageError('--protocol torchserve needs --model-name <name> (the {name} in /predictions/{name})');
+  return { kind: 'remote', url: url.origin, protocol: chosen, modelName };
+}
+
+function rejectServerFlags(flags: TransportFlags & SpecFlags): void {
   const server = SERVER_FLAGS.find(([key]) => flags[key] !== undefined);
   if (server) {
     throw new UsageError(
@@ -366,9 +394,20 @@ export function resolveTransport(flags: TransportFlags & SpecFlags): TransportCh
       server[0] === 'model' ? 'name the served model with --model-name' : 'shape the load with --load, --concurrency, --rps, --duration',
     );
   }
-  const chosen = protocol ?? 'raw';
-  if (chosen === 'torchserve' && modelName === undefined) throw new UsageError('--protocol torchserve needs --model-name <name> (the {name} in /predictions/{name})');
-  return { kind: 'remote', url: url.origin, protocol: chosen, modelName };
+}
+
+/** --target sagemaker://<endpoint>[/<variant>] [--region] [--protocol]. */
+function sagemakerTransport(flags: TransportFlags & SpecFlags, target: string): TransportChoice {
+  if (flags.transport === 'inprocess') throw new UsageError('--target sagemaker://... profiles an endpoint: it cannot be combined with --transport inprocess');
+  if (flags.modelName !== undefined) {
+    throw new UsageError('--model-name does not apply to a SageMaker endpoint', 'the endpoint (and its variant) name the model: sagemaker://<endpoint>/<variant>');
+  }
+  const uri = parseSageMakerUri(target);
+  if (flags.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(flags.region)) {
+    throw new UsageError(`--region '${flags.region}' is not an AWS region code`, 'e.g. --region us-east-1');
+  }
+  rejectServerFlags(flags);
+  return { kind: 'sagemaker', ...uri, ...(flags.region !== undefined ? { region: flags.region } : {}), protocol: flags.protocol ?? 'raw' };
 }
 
 /**
@@ -378,11 +417,11 @@ export function resolveTransport(flags: TransportFlags & SpecFlags): TransportCh
 export function specForTransport(spec: ProfileSpec, choice: TransportChoice, flags: SpecFlags): { spec: ProfileSpec; warnings: string[] } {
   if (choice.kind === 'inprocess') return { spec, warnings: [] };
   const where = spec.pipeline.preprocess.where;
-  if (choice.protocol === 'kserve-v2') {
-    if (flags.preprocess === 'server') throw new UsageError('--protocol kserve-v2 sends tensors: it needs --preprocess client');
+  if (choice.protocol === 'kserve-v2' || choice.protocol === 'json') {
+    if (flags.preprocess === 'server') throw new UsageError(`--protocol ${choice.protocol} sends tensors: it needs --preprocess client`);
     if (where === 'client') return { spec, warnings: [] };
     const moved = withPreprocess(spec, 'client');
-    return { spec: moved, warnings: flags.preset ? ['--protocol kserve-v2 sends tensors: preprocessing moved to the client (the preset has it on the server)'] : [] };
+    return { spec: moved, warnings: flags.preset ? [`--protocol ${choice.protocol} sends tensors: preprocessing moved to the client (the preset has it on the server)`] : [] };
   }
   if (choice.protocol === 'torchserve' && where === 'client') {
     if (flags.preprocess === 'client') throw new UsageError('--protocol torchserve posts image files: it needs --preprocess server');

@@ -2,9 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { readPriceCache } from '../pricing/cache.js';
-import { snapshotCatalog } from '../pricing/catalog.js';
-import { PriceBook } from '../pricing/priceBook.js';
+import { loadPriceBook } from '../pricing/cache.js';
 import { alarmSpecs } from '../rightsize/alarms.js';
 import { analyseFleet } from '../rightsize/analyse.js';
 import { capacityFromDocument, type CapacityDocument, type FleetCapacity } from '../rightsize/capacity.js';
@@ -94,7 +92,8 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
     return;
   }
 
-  const prices = new PriceBook(snapshotCatalog(), await readPriceCache(rt.home));
+  // Both platforms' live caches: an ml.* fleet (a SageMaker endpoint) is priced from SageMaker Hosting prices.
+  const prices = await loadPriceBook(rt.home);
   prices.requireQuote(fleet.instanceType, fleet.region, `fleet '${options.fleet}' instanceType`);
   let recording: MetricRecording;
   let metricsSource: string;

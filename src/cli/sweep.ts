@@ -22,6 +22,7 @@ import type { Register } from './program.js';
 import { progressReporter } from './progress.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
+import { LIVE_FLAGS, startLiveSession, type LiveFlags, type LiveHooks } from './liveServe.js';
 
 const SWEEP_FLAGS = {
   vary: {
@@ -53,18 +54,19 @@ const SWEEP_FLAGS = {
   instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
 } satisfies FlagTable;
 
-type SweepFlags = FlagValues<typeof SWEEP_FLAGS> & SpecFlags;
+type SweepFlags = FlagValues<typeof SWEEP_FLAGS> & SpecFlags & Partial<LiveFlags>;
 
 export const registerSweepCommand: Register = (program, rt) => {
   const command = program
     .command('sweep')
     .description('measure capacity curves: each configuration at rising load, up to the highest throughput that meets the SLA');
-  addSpecFlags(addFlags(command, SWEEP_FLAGS)).action(async (flags: SweepFlags) => {
-    await sweepCommand(flags, rt);
+  addSpecFlags(addFlags(addFlags(command, SWEEP_FLAGS), LIVE_FLAGS)).action(async (flags: SweepFlags & LiveFlags) => {
+    const live = flags.serve ? await startLiveSession(rt, flags, 'sweep', { sla: flags.sla ?? null }) : undefined;
+    await sweepCommand(flags, rt, live).finally(() => live?.end());
   });
 };
 
-export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<SweepResult> {
+export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHooks): Promise<SweepResult> {
   const { sla } = flags;
   if (!sla) {
     // No default: the search aims at the SLA, so one nobody chose would decide what gets measured.
@@ -88,6 +90,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
   for (const s of definition.skipped) log(`skipping ${s.label}: ${s.reason}`);
   // One bus for the whole sweep: point-start, that point's profile run, point-done, the next point.
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+  live?.start(events, { name: baseSpec.name, sla });
 
   const measure: MeasurePoint = async (spec, context) => {
     const label = context.probe
@@ -144,6 +147,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime): Promise<Swee
   }
 
   await writeJsonAtomic(out, result);
+  live?.documentWritten(result, out);
   await removeCheckpoint(checkpointPath);
   const shownOut = displayPath(rt.cwd, out);
   if (flags.json) rt.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { openRemoteTarget } from '../profile/http/remoteTarget.js';
 import { runProfile, type OpenTarget } from '../profile/runner.js';
-import { Plan, PLAN_SCHEMA_VERSION } from '../schema/plan.js';
+import { PLAN_READABLE_VERSIONS, PlanDocument } from '../schema/plan.js';
 import type { ProfileResult } from '../schema/profileResult.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import { Verification } from '../schema/verification.js';
@@ -45,7 +45,7 @@ export const registerVerifyCommand: Register = (program, rt) => {
 };
 
 export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Runtime, runTrial: TrialRunner = defaultTrialRunner(rt, flags)): Promise<Verification> {
-  const plan = await readDocument(resolve(rt.cwd, planPath), Plan, 'plan', PLAN_SCHEMA_VERSION);
+  const plan = await readDocument(resolve(rt.cwd, planPath), PlanDocument, 'plan', PLAN_READABLE_VERSIONS);
   let openTarget: OpenTarget | undefined;
   if (flags.target !== undefined) {
     const url = flags.target;

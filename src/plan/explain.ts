@@ -30,7 +30,8 @@ function explainCandidate(c: PlanCandidate, plan: Plan, millions: number): strin
   const ratio = c.peakDemandRps / cap.perInstanceRps;
   const verdict = c.meetsSla ? `<= ${sla.maxLatencyMs} ms, meets` : `> ${sla.maxLatencyMs} ms, misses by ${c.slaMiss?.byMs} ms (${c.slaMiss?.byPct}%)`;
   const lines = [
-    `#${c.rank} ${c.id}: ${c.instanceType} in ${c.region} at $${c.usdPerHour}/h (${describeOrigin(c.price)})`,
+    `#${c.rank} ${c.id}: ${c.instanceType} in ${c.region} at $${c.usdPerHour}/h (${c.platform === 'sagemaker' ? 'SageMaker Hosting, ' : ''}${describeOrigin(c.price)})` +
+      (c.measuredOn ? `; measured on ${c.measuredOn}, the same hardware` : ''),
     `  capacity at SLA (${cap.from}): ${n(cap.throughputRps)} req/s at ${cap.percentile} ${n(cap.latencyMs)} ms ${verdict}`,
     `  capacity per instance = ${n(cap.throughputRps)} req/s x ${cap.utilization} = ${n(cap.perInstanceRps)} req/s`,
     `  static fleet = max(${minInstances}, ceil(${n(c.peakDemandRps)} / ${n(cap.perInstanceRps)})) = max(${minInstances}, ceil(${n(ratio)})) = ${c.peakInstances} instance(s)`,

@@ -5,11 +5,26 @@ import { formatUsd } from './money.js';
 
 const num = (x: number): string => String(Number(x.toFixed(2)));
 
+const PLATFORM_NAMES = { ec2: 'EC2', sagemaker: 'SageMaker real-time endpoints', both: 'EC2 and SageMaker real-time endpoints' } as const;
+
+/** "on EC2" / "on SageMaker real-time endpoints": plans made before platforms are EC2. */
+export function platformName(platform: keyof typeof PLATFORM_NAMES | undefined): string {
+  return PLATFORM_NAMES[platform ?? 'ec2'];
+}
+
+/** The recommendation as one sentence: which candidate, on which platform, how many of what, for how much. */
+export function recommendationSentence(plan: Plan): string | undefined {
+  const c = plan.candidates.find((x) => x.id === plan.recommended);
+  if (!c) return undefined;
+  return `${c.id} on ${platformName(c.platform)}: ${c.peakInstances} x ${c.instanceType} in ${c.region}, ${formatUsd(c.usdPerMonth)}/month static` +
+    (c.usdPerMonthScheduled < c.usdPerMonth ? ` (${formatUsd(c.usdPerMonthScheduled)} with scheduled scaling)` : '');
+}
+
 /** The plan as a table for people; --json gives the document itself. */
 export function renderPlan(plan: Plan): string {
   const { inputs } = plan;
   const lines = [
-    `Plan for ${inputs.traffic.description} (peak ${num(inputs.traffic.peakRps)} req/s) in ${inputs.region}, SLA ${formatSla(inputs.sla)}, utilisation target ${inputs.utilization}, at least ${inputs.minInstances} instance(s)`,
+    `Plan for ${inputs.traffic.description} (peak ${num(inputs.traffic.peakRps)} req/s) on ${platformName(inputs.platform)} in ${inputs.region}, SLA ${formatSla(inputs.sla)}, utilisation target ${inputs.utilization}, at least ${inputs.minInstances} instance(s)`,
     `Prices: ${plan.prices.statement}`,
     '',
   ];
@@ -38,9 +53,11 @@ export function renderPlan(plan: Plan): string {
     }
   }
   lines.push('');
-  if (plan.recommended) lines.push(`Recommended: ${plan.recommended}`);
+  const recommendation = recommendationSentence(plan);
+  if (recommendation) lines.push(`Recommended: ${recommendation}`);
   else if (plan.closest) lines.push(`No candidate meets ${formatSla(inputs.sla)}; closest: ${plan.closest.id}, ${plan.closest.byMs} ms (${plan.closest.byPct}%) over`);
   for (const entry of plan.comparison ?? []) lines.push(entry.sentence.charAt(0).toUpperCase() + entry.sentence.slice(1));
+  for (const entry of plan.platformComparison ?? []) lines.push(entry.sentence);
   if (plan.warnings.length > 0) {
     lines.push('', 'Warnings:');
     for (const w of plan.warnings) lines.push(`  - ${w}`);

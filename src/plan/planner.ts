@@ -1,11 +1,12 @@
-import { MONTH_HOURS, PLAN_SCHEMA_VERSION, Plan, type ComparisonEntry, type PlanCandidate } from '../schema/plan.js';
+import { MONTH_HOURS, PLAN_SCHEMA_VERSION, Plan, WEEK_HOURS, type ComparisonEntry, type PlanCandidate } from '../schema/plan.js';
 import type { Sla } from '../schema/sla.js';
 import type { TrafficModel } from '../schema/traffic.js';
 import { InputError } from '../util/errors.js';
-import { describeOrigin, type PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
+import { instanceTypeOn, type Platform } from '../pricing/platform.js';
+import { describeOrigin, type PriceBook, type PriceOrigin, type PriceQuote } from '../pricing/priceBook.js';
 import { capacityAtSla } from './capacity.js';
 import { CLOSED_LOOP_WARNING, type CandidateInput } from './candidates.js';
-import { scheduleFor } from './instances.js';
+import { instancesFor, scheduleFor } from './instances.js';
 import { formatUsd, roundCents, roundTo } from './money.js';
 import { summarizeTraffic } from './trafficWeek.js';
 import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
@@ -24,9 +25,22 @@ export interface PlanRequest {
   demandRps: ArrayLike<number>;
   candidates: CandidateInput[];
   prices: PriceBook;
+  /**
+   * Where the fleet runs (default ec2): 'sagemaker' prices the same capacity as `ml.<type>`
+   * endpoints; 'both' ranks each candidate on either, side by side.
+   */
+  platform?: PlatformChoice;
   /** Compare documents in `documents` order; the first is the baseline. */
   compare?: boolean;
 }
+
+export type PlatformChoice = Platform | 'both';
+
+/** How a plan names the prices of each platform. */
+const PRICE_KIND: Record<Platform, string> = {
+  ec2: 'On-Demand Linux prices',
+  sagemaker: 'SageMaker real-time endpoint (Hosting) On-Demand prices',
+};
 
 interface Scored {
   doc: PlanCandidate;
@@ -46,16 +60,37 @@ interface Scored {
  */
 export function buildPlan(request: PlanRequest): Plan {
   const { sla, utilization, minInstances, region, prices } = request;
-  prices.requireRegion(region);
+  const choice = request.platform ?? 'ec2';
+  const platforms: Platform[] = choice === 'both' ? ['ec2', 'sagemaker'] : [choice];
+  prices.requireRegion(region, '--region', platforms[0]);
   if (request.demandRps.length === 0) throw new Error('demandRps is empty');
   const traffic = summarizeTraffic(request.traffic, request.demandRps, MONTH_HOURS);
   const warnings: string[] = [];
-  const origins = new Map<string, PriceOrigin>();
+  const origins: Record<Platform, Map<string, PriceOrigin>> = { ec2: new Map(), sagemaker: new Map() };
   const ids = new Set<string>();
 
-  const scored: Scored[] = request.candidates.map((c) => {
-    const quote = prices.requireQuote(c.instanceType, region, c.instanceTypeField);
-    origins.set(JSON.stringify(quote.origin), quote.origin);
+  // Each candidate on each platform: the same measured capacity, priced as the platform's type.
+  const priced: { c: CandidateInput; platform: Platform; quote: PriceQuote; baseId: string }[] = [];
+  for (const c of request.candidates) {
+    for (const platform of platforms) {
+      const instanceType = instanceTypeOn(platform, c.instanceType);
+      const baseId = choice === 'both' ? `${c.id}@${platform}` : c.id;
+      if (choice === 'both' && platform === 'sagemaker' && !prices.quote(instanceType, region)) {
+        // Side by side, a missing SageMaker price leaves the EC2 row standing; alone, it is an error.
+        try {
+          prices.requireQuote(instanceType, region, baseId);
+        } catch (error) {
+          warnings.push(`${(error as Error).message}; ${(error as { hint?: string }).hint ?? ''}`.replace(/; $/, ''));
+          continue;
+        }
+      }
+      const field = instanceType === c.instanceType ? c.instanceTypeField : `${c.instanceTypeField} (${c.instanceType}, priced as ${instanceType})`;
+      priced.push({ c, platform, quote: prices.requireQuote(instanceType, region, field), baseId });
+    }
+  }
+
+  const scored: Scored[] = priced.map(({ c, platform, quote, baseId }) => {
+    origins[platform].set(JSON.stringify(quote.origin), quote.origin);
     const cap = capacityAtSla(c.points, sla);
     if (!cap) {
       throw new InputError(
@@ -63,8 +98,8 @@ export function buildPlan(request: PlanRequest): Plan {
         're-run the profile; there is nothing to plan from',
       );
     }
-    let id = c.id;
-    for (let n = 2; ids.has(id); n++) id = `${c.id}#${n}`;
+    let id = baseId;
+    for (let n = 2; ids.has(id); n++) id = `${baseId}#${n}`;
     ids.add(id);
 
     const perInstanceRps = cap.throughputRps * utilization;
@@ -77,13 +112,22 @@ export function buildPlan(request: PlanRequest): Plan {
     const usdPerMonthScheduled = scheduledUsd + extrasUsd;
     const millions = traffic.requestsPerMonth / 1e6;
 
-    notesFor(c, cap, schedule, sla, warnings);
+    notesFor(c, id, platform, cap, schedule, sla, warnings);
+    if (quote.instanceType !== c.instanceType) {
+      warnings.push(
+        platform === 'sagemaker'
+          ? `${id}: measured on ${c.instanceType} and priced as ${quote.instanceType}, the same hardware behind a SageMaker real-time endpoint; SageMaker's own per-request overhead (its OverheadLatency metric) is not in these figures`
+          : `${id}: measured on ${c.instanceType} and priced as ${quote.instanceType}, the same hardware on EC2`,
+      );
+    }
     const doc: PlanCandidate = {
       id,
       profile: c.profile,
       document: c.document,
       configuration: c.configuration,
-      instanceType: c.instanceType,
+      instanceType: quote.instanceType,
+      platform,
+      ...(quote.instanceType !== c.instanceType ? { measuredOn: c.instanceType } : {}),
       region,
       imported: c.importedFrom !== null,
       capacity: {
@@ -109,6 +153,7 @@ export function buildPlan(request: PlanRequest): Plan {
       usdPerMonthScheduled: roundCents(usdPerMonthScheduled),
       usdPerMillionRequests: millions > 0 ? roundTo(usdPerMonth / millions, 4) : null,
       usdPerMillionRequestsScheduled: millions > 0 ? roundTo(usdPerMonthScheduled / millions, 4) : null,
+      hourly: firstWeek(request.demandRps, perInstanceRps, minInstances),
       coldStartMs: c.coldStartMs,
       rank: 1,
     };
@@ -122,24 +167,36 @@ export function buildPlan(request: PlanRequest): Plan {
   const recommended = first.doc.meetsSla ? first.doc.id : null;
   const closest = first.doc.meetsSla || !first.doc.slaMiss ? null : { id: first.doc.id, ...first.doc.slaMiss };
 
-  const used = [...origins.values()];
+  const used = platforms.flatMap((p) => [...origins[p].values()]);
+  const statement = platforms
+    .filter((p) => origins[p].size > 0)
+    .map((p) => `${PRICE_KIND[p]} for ${region} from ${[...origins[p].values()].map(describeOrigin).join('; ')}`)
+    .join('; ');
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: 'plan',
     createdAt: request.createdAt,
-    inputs: { documents: request.documents, sla, utilization, minInstances, region, monthHours: MONTH_HOURS, traffic },
+    inputs: { documents: request.documents, sla, utilization, minInstances, region, platform: choice, monthHours: MONTH_HOURS, traffic },
     prices: {
       used,
       snapshotAssembled: prices.catalog.origin.assembled,
-      statement: `On-Demand Linux prices for ${region} from ${used.map(describeOrigin).join('; ')}; month = ${MONTH_HOURS} h`,
+      statement: `${statement}; month = ${MONTH_HOURS} h`,
     },
     warnings: [...new Set(warnings)],
     candidates: scored.map((s) => s.doc),
     recommended,
     closest,
     ...(request.compare ? { comparison: compareDocuments(request.documents, scored) } : {}),
+    ...(choice === 'both' ? { platformComparison: comparePlatforms(request.candidates, scored) } : {}),
   };
   return Plan.parse(plan);
+}
+
+/** The first 168 hours: demand (rounded to 4 decimals, as the plan rounds) and instances; null for a shorter span. */
+function firstWeek(demandRps: ArrayLike<number>, perInstanceRps: number, minInstances: number): PlanCandidate['hourly'] {
+  if (demandRps.length < WEEK_HOURS) return null;
+  const demand = Array.from({ length: WEEK_HOURS }, (_, h) => demandRps[h]!);
+  return { demandRps: demand.map((d) => roundTo(d, 4)), instances: demand.map((d) => instancesFor(d, perInstanceRps, minInstances)) };
 }
 
 /** Meeting the SLA first, cheapest first; then the misses, closest first. Ties: scheduled cost, then id. */
@@ -151,6 +208,8 @@ function byRank(a: Scored, b: Scored): number {
 
 function notesFor(
   c: CandidateInput,
+  id: string,
+  platform: Platform,
   cap: NonNullable<ReturnType<typeof capacityAtSla>>,
   schedule: ReturnType<typeof scheduleFor>,
   sla: Sla,
@@ -170,10 +229,34 @@ function notesFor(
   if (schedule.min !== schedule.max) {
     warnings.push(
       c.coldStartMs !== null
-        ? `${c.id}: scheduled scaling must start instances ahead of each step up: the profiled cold start is ${(c.coldStartMs / 1000).toFixed(1)} s (model load), plus EC2 launch time not measured here`
+        ? `${id}: scheduled scaling must start instances ahead of each step up: the profiled cold start is ${(c.coldStartMs / 1000).toFixed(1)} s (model load), plus ${platform === 'sagemaker' ? "the endpoint's instance launch" : 'EC2 launch time'} not measured here`
         : `${c.id}: scheduled scaling must start instances ahead of each step up; the cold start was not profiled`,
     );
   }
+}
+
+/** Each candidate priced on both platforms: what SageMaker's endpoints cost over EC2 for the same fleet. */
+function comparePlatforms(candidates: CandidateInput[], scored: Scored[]): NonNullable<Plan['platformComparison']> {
+  const byId = new Map(scored.map((s) => [s.doc.id, s]));
+  return candidates.flatMap((c) => {
+    const ec2 = byId.get(`${c.id}@ec2`);
+    const sagemaker = byId.get(`${c.id}@sagemaker`);
+    if (!ec2 || !sagemaker) return [];
+    const difference = sagemaker.usdPerMonth - ec2.usdPerMonth;
+    const pct = ec2.usdPerMonth > 0 ? ` (${difference >= 0 ? '+' : '-'}${Math.round(Math.abs(difference / ec2.usdPerMonth) * 100)}%)` : '';
+    const fleet = `${sagemaker.doc.peakInstances} x ${sagemaker.doc.instanceType} against ${ec2.doc.peakInstances} x ${ec2.doc.instanceType}`;
+    const verb = difference >= 0 ? `costs ${formatUsd(roundCents(difference))}/month more` : `costs ${formatUsd(roundCents(-difference))}/month less`;
+    return [
+      {
+        ec2: ec2.doc.id,
+        sagemaker: sagemaker.doc.id,
+        ec2UsdPerMonth: ec2.doc.usdPerMonth,
+        sagemakerUsdPerMonth: sagemaker.doc.usdPerMonth,
+        differenceUsdPerMonth: roundCents(difference),
+        sentence: `${c.id} on SageMaker real-time endpoints ${verb} than on EC2${pct}: ${fleet}`,
+      },
+    ];
+  });
 }
 
 /** The first document's best candidate is the baseline; each other document's best is compared with it. */

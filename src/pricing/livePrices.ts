@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { RemoteError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
 import { describeAwsError, type AwsService } from '../aws/awsErrors.js';
-import { parsePriceListElement } from './priceListItem.js';
+import type { Platform } from './platform.js';
+import { parsePriceListElement, type OnDemandPrice } from './priceListItem.js';
 
 /** The Price List API is served only from these regions; any other configured region gets us-east-1. */
 const PRICING_API_REGIONS = new Set(['us-east-1', 'ap-south-1', 'eu-central-1']);
@@ -45,6 +46,26 @@ export function onDemandFilters(region: string, instanceType: string): Filter[] 
   ];
 }
 
+/**
+ * SageMaker real-time endpoint prices: component Hosting (Training, AsyncInf, BatchTransform are
+ * other products at sometimes other rates), keyed on instanceName ('ml.g5.xlarge'; instanceType is
+ * 'ml.g5.xlarge-Hosting'). Exactly one product is expected back.
+ */
+export function hostingFilters(region: string, instanceType: string): Filter[] {
+  const match = (Field: string, Value: string): Filter => ({ Type: 'TERM_MATCH', Field, Value });
+  return [match('productFamily', 'ML Instance'), match('component', 'Hosting'), match('instanceName', instanceType), match('regionCode', region)];
+}
+
+/** What each platform asks the Price List API, and which attribute of an answer names the instance. */
+const QUERIES: Record<Platform, { serviceCode: string; filters: (region: string, instanceType: string) => Filter[]; nameOf: (p: OnDemandPrice) => string | undefined }> = {
+  ec2: { serviceCode: 'AmazonEC2', filters: onDemandFilters, nameOf: (p) => p.instanceType },
+  sagemaker: {
+    serviceCode: 'AmazonSageMaker',
+    filters: hostingFilters,
+    nameOf: (p) => (p.component === undefined || p.component === 'Hosting' ? p.instanceName : undefined),
+  },
+};
+
 export interface LiveFetchResult {
   prices: CachedPrice[];
   /** Instance types for which the API returned no hourly On-Demand price in the region. */
@@ -54,12 +75,14 @@ export interface LiveFetchResult {
 
 /**
  * Fetches On-Demand prices for each instance type in `region`, following NextToken through every
- * page. Errors become one-line CapacityPlanErrors (see awsErrors.ts).
+ * page: EC2 Linux prices, or with platform 'sagemaker' the Hosting prices of `ml.` types. Errors
+ * become one-line CapacityPlanErrors (see awsErrors.ts).
  */
 export async function fetchOnDemandPrices(
   client: PricingClient,
-  request: { region: string; instanceTypes: string[]; fetchedAt: string; endpointLabel: string; signal?: AbortSignal },
+  request: { region: string; instanceTypes: string[]; fetchedAt: string; endpointLabel: string; signal?: AbortSignal; platform?: Platform },
 ): Promise<LiveFetchResult> {
+  const query = QUERIES[request.platform ?? 'ec2'];
   const prices: CachedPrice[] = [];
   const notFound: string[] = [];
   try {
@@ -69,9 +92,9 @@ export async function fetchOnDemandPrices(
       do {
         const page = await client.send(
           new GetProductsCommand({
-            ServiceCode: 'AmazonEC2',
+            ServiceCode: query.serviceCode,
             FormatVersion: 'aws_v1',
-            Filters: onDemandFilters(request.region, instanceType),
+            Filters: query.filters(request.region, instanceType),
             MaxResults: 100,
             ...(nextToken ? { NextToken: nextToken } : {}),
           }),
@@ -79,7 +102,7 @@ export async function fetchOnDemandPrices(
         );
         for (const element of page.PriceList ?? []) {
           const price = parseElement(element, instanceType);
-          if (!price || price.instanceType !== instanceType) continue;
+          if (!price || query.nameOf(price) !== instanceType) continue;
           if (price.regionCode && price.regionCode !== request.region) continue;
           found.push({
             region: request.region,

@@ -15,7 +15,12 @@ export const PriceListItem = z.looseObject({
   product: z.looseObject({
     sku: z.string().optional(),
     attributes: z.looseObject({
+      // EC2: 'g5.xlarge'. SageMaker: 'ml.g5.xlarge-Hosting' (the component appended), or 'NA' on a few SKUs.
       instanceType: z.string(),
+      // SageMaker only: 'ml.g5.xlarge', the clean key.
+      instanceName: z.string().optional(),
+      // SageMaker only: 'Hosting' for real-time endpoints ('Training', 'AsyncInf', ... are other products).
+      component: z.string().optional(),
       regionCode: z.string().optional(),
       location: z.string().optional(),
     }),
@@ -29,6 +34,8 @@ export type PriceListItem = z.infer<typeof PriceListItem>;
 
 export interface OnDemandPrice {
   instanceType: string;
+  instanceName?: string;
+  component?: string;
   regionCode?: string;
   usdPerHour: number;
   sku?: string;
@@ -55,6 +62,8 @@ export function parsePriceListElement(element: unknown): OnDemandPrice | undefin
   const { attributes } = item.product;
   return {
     instanceType: attributes.instanceType,
+    ...(attributes.instanceName ? { instanceName: attributes.instanceName } : {}),
+    ...(attributes.component ? { component: attributes.component } : {}),
     ...(attributes.regionCode ? { regionCode: attributes.regionCode } : {}),
     // Several hourly dimensions would be unusual; take the highest so a plan never understates cost.
     usdPerHour: Math.max(...hourly),

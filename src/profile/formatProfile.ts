@@ -10,9 +10,13 @@ export function formatProfileSummary(result: ProfileResult): string {
   const lines: string[] = [];
   const spec = result.spec;
   const env = result.environment;
+  // A SageMaker endpoint's engine, instances and batching are its own, not the spec's.
+  const endpoint = result.transport?.kind === 'sagemaker';
   lines.push(
-    `${result.name}: ${result.model?.source ?? 'model'} on ${env.executionProvider ?? 'cpu'}` +
-      (spec ? `, ${spec.engine.instances} instance(s), batching ${spec.batching.policy}, load ${describeLoad(result)}` : '') +
+    (endpoint
+      ? `${result.name}: load ${describeLoad(result)}`
+      : `${result.name}: ${result.model?.source ?? 'model'} on ${env.executionProvider ?? 'cpu'}` +
+        (spec ? `, ${spec.engine.instances} instance(s), batching ${spec.batching.policy}, load ${describeLoad(result)}` : '')) +
       describeTransport(result) +
       ` — ${env.instanceType ?? env.cpuModel}`,
   );
@@ -48,6 +52,10 @@ export function formatProfileSummary(result: ProfileResult): string {
 /** Over HTTP the latency is what the client saw; say how it got there (network = client − server total). */
 function describeTransport(result: ProfileResult): string {
   const t = result.transport;
+  if (t?.kind === 'sagemaker') {
+    const variants = Object.entries(t.invokedVariants ?? {}).map(([name, n]) => `${name} ${n}`).join(', ');
+    return `, through InvokeEndpoint to SageMaker endpoint ${t.endpointName}${t.variant ? `/${t.variant}` : ''} in ${t.region} (${t.protocol}${variants ? `; served by ${variants}` : ''})`;
+  }
   if (t?.kind !== 'http') return '';
   const where = t.server === 'agent' ? `the agent at ${t.url}` : t.url;
   return `, over HTTP to ${where} (${t.protocol})`;

@@ -55,6 +55,8 @@ export class WindowRecorder {
 
 export interface MergedWindows {
   endToEnd: LatencySummary;
+  /** The merged end-to-end histogram itself: encoded into the document, and read for its distribution. */
+  endToEndHistogram: LatencyHistogram;
   server?: LatencySummary;
   stages: { name: StageName; summary: LatencySummary }[];
   completed: number;
@@ -77,8 +79,10 @@ export function mergeWindows(windows: WindowRecorder[]): MergedWindows {
     for (const [size, count] of w.batchSizes) batchSizes.set(size, (batchSizes.get(size) ?? 0) + count);
   }
   const hasServer = windows.some((w) => w.hasServer);
+  const endToEndHistogram = mergeHistograms(windows.map((w) => w.endToEnd));
   return {
-    endToEnd: summarize(mergeHistograms(windows.map((w) => w.endToEnd))),
+    endToEnd: summarize(endToEndHistogram),
+    endToEndHistogram,
     server: hasServer ? summarize(mergeHistograms(windows.map((w) => w.server))) : undefined,
     stages,
     completed: windows.reduce((n, w) => n + w.completed, 0),

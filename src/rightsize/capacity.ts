@@ -2,6 +2,7 @@ import { capacityAtSla } from '../plan/capacity.js';
 import { candidatesFromDocument, type CandidateInput } from '../plan/candidates.js';
 import type { Plan } from '../schema/plan.js';
 import { formatSla, type Sla } from '../schema/sla.js';
+import { hardwareOf } from '../pricing/platform.js';
 import type { AnyDocument } from '../util/documents.js';
 import { InputError } from '../util/errors.js';
 
@@ -36,9 +37,7 @@ export function capacityFromDocument(d: CapacityDocument, sla: Sla, instanceType
   const cap = capacityAtSla(candidate.points, sla);
   if (!cap) throw new InputError(`capacity '${d.path}': ${candidate.id} has no usable measured point`, 're-run the profile or sweep');
   const notes: string[] = [];
-  if (candidate.instanceType !== instanceType) {
-    notes.push(`capacity was measured on ${candidate.instanceType}, the fleet runs ${instanceType}`);
-  }
+  notes.push(...instanceNotes(candidate.instanceType, instanceType));
   if (!cap.meetsSla) notes.push(`${candidate.id} never met ${formatSla(sla)}: the closest point (${cap.throughputRps} req/s at ${cap.latencyMs} ms) stands in`);
   if (candidate.importedFrom) notes.push(`${candidate.id}: figures imported from "${candidate.importedFrom}", not measured by capacity-plan`);
   let gpuUtilPct: number | undefined;
@@ -96,9 +95,12 @@ function fromPlan(path: string, plan: Plan, sla: Sla, instanceType: string, conf
       'point capacity at the profile or sweep document instead, or plan again at the fleet\'s SLA',
     );
   }
-  const wanted = configuration ?? plan.candidates.find((c) => c.instanceType === instanceType && c.id === plan.recommended)?.id;
-  const candidate =
-    plan.candidates.find((c) => c.id === wanted) ?? plan.candidates.filter((c) => c.instanceType === instanceType).sort((a, b) => a.rank - b.rank)[0];
+  // A plan priced for either platform stands for the fleet's hardware (ml.g4dn.xlarge is g4dn.xlarge); the fleet's own name first.
+  const sameHardware = (c: Plan['candidates'][number]): boolean => hardwareOf(c.instanceType) === hardwareOf(instanceType);
+  const byFit = (a: Plan['candidates'][number], b: Plan['candidates'][number]): number =>
+    Number(b.instanceType === instanceType) - Number(a.instanceType === instanceType) || a.rank - b.rank;
+  const wanted = configuration ?? plan.candidates.find((c) => sameHardware(c) && c.id === plan.recommended)?.id;
+  const candidate = plan.candidates.find((c) => c.id === wanted) ?? plan.candidates.filter(sameHardware).sort(byFit)[0];
   if (!candidate) {
     throw new InputError(
       `capacity '${path}': the plan has no candidate${configuration ? ` '${configuration}'` : ` on ${instanceType}`}`,
@@ -116,6 +118,13 @@ function fromPlan(path: string, plan: Plan, sla: Sla, instanceType: string, conf
     meetsSla: candidate.meetsSla,
     gpuUtilPct: undefined,
     topStages: [],
-    notes: candidate.instanceType !== instanceType ? [`capacity was measured on ${candidate.instanceType}, the fleet runs ${instanceType}`] : [],
+    notes: instanceNotes(candidate.instanceType, instanceType),
   };
+}
+
+/** A capacity figure from other hardware is a caveat; from the same hardware on the other platform, a fact worth stating. */
+function instanceNotes(measuredOn: string, fleetRuns: string): string[] {
+  if (measuredOn === fleetRuns) return [];
+  if (hardwareOf(measuredOn) === hardwareOf(fleetRuns)) return [`capacity was measured on ${measuredOn}, the same hardware as the fleet's ${fleetRuns}`];
+  return [`capacity was measured on ${measuredOn}, the fleet runs ${fleetRuns}`];
 }

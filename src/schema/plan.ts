@@ -8,7 +8,9 @@ import { TrafficSummary } from './traffic.js';
  * their dates, warnings) so a plan read months later still says what it assumed. Money is in USD,
  * rounded to cents here (the planner computes unrounded and rounds only when it writes this).
  */
-export const PLAN_SCHEMA_VERSION = 1;
+export const PLAN_SCHEMA_VERSION = 2;
+export const PLAN_READABLE_VERSIONS: readonly number[] = [1, 2];
+export const WEEK_HOURS = 168;
 
 /** A month is 730 hours (8760 / 12), as AWS's own calculator counts it. */
 export const MONTH_HOURS = 730;
@@ -17,6 +19,10 @@ export const PriceOriginDoc = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('snapshot'), sourceId: z.string(), date: z.string().nullable() }).strict(),
   z.object({ kind: z.literal('cache'), fetchedAt: z.string() }).strict(),
 ]);
+
+/** Where the fleet runs: EC2 instances, or SageMaker real-time endpoints on the same hardware (`ml.` types). */
+export const PlanPlatform = z.enum(['ec2', 'sagemaker']);
+export type PlanPlatform = z.infer<typeof PlanPlatform>;
 
 export const PlanCandidate = z
   .object({
@@ -28,7 +34,12 @@ export const PlanCandidate = z
     document: z.string(),
     /** The sweep configuration's label; null for a profile. */
     configuration: z.string().nullable(),
+    /** The type priced: `g4dn.xlarge` on EC2, `ml.g4dn.xlarge` on SageMaker. */
     instanceType: z.string(),
+    /** Absent in plans made before platforms: EC2. */
+    platform: PlanPlatform.optional(),
+    /** The instance type the figures were measured on, when it is not `instanceType` (the same hardware on the other platform). */
+    measuredOn: z.string().optional(),
     region: z.string(),
     /** The figures come from a publication, not from a capacity-plan measurement. */
     imported: z.boolean(),
@@ -70,6 +81,17 @@ export const PlanCandidate = z
     /** null when the traffic has no requests. */
     usdPerMillionRequests: z.number().nonnegative().nullable(),
     usdPerMillionRequestsScheduled: z.number().nonnegative().nullable(),
+    /**
+     * The first week hour by hour (Monday 00:00 UTC first): the demand and the instances this
+     * candidate runs in each hour. null in plans upgraded from version 1, which kept only a summary.
+     */
+    hourly: z
+      .object({
+        demandRps: z.array(z.number().nonnegative()).length(WEEK_HOURS),
+        instances: z.array(z.number().int().nonnegative()).length(WEEK_HOURS),
+      })
+      .strict()
+      .nullable(),
     /** Profiled cold start (model load), which scheduled scale-ups must start ahead of; null if not profiled. */
     coldStartMs: z.number().nonnegative().nullable(),
     /** 1 = cheapest that meets the SLA; candidates that miss it come after, closest first. */
@@ -111,6 +133,8 @@ export const Plan = z
         utilization: z.number().positive().max(1),
         minInstances: z.number().int().nonnegative(),
         region: z.string(),
+        /** `plan --platform`; absent in plans made before platforms: EC2. */
+        platform: z.enum(['ec2', 'sagemaker', 'both']).optional(),
         monthHours: z.literal(MONTH_HOURS),
         traffic: TrafficSummary,
       })
@@ -132,6 +156,32 @@ export const Plan = z
     closest: z.object({ id: z.string(), byMs: z.number(), byPct: z.number() }).strict().nullable(),
     /** With --compare: the first document is the baseline, each other compared with it. */
     comparison: z.array(ComparisonEntry).optional(),
+    /** With --platform both: each profile or configuration on SageMaker against EC2 (same capacity, same instance count). */
+    platformComparison: z
+      .array(
+        z
+          .object({
+            ec2: z.string(),
+            sagemaker: z.string(),
+            ec2UsdPerMonth: z.number().nonnegative(),
+            sagemakerUsdPerMonth: z.number().nonnegative(),
+            /** SageMaker minus EC2: positive when SageMaker costs more. */
+            differenceUsdPerMonth: z.number(),
+            sentence: z.string(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 export type Plan = z.infer<typeof Plan>;
+
+/** Version 1 -> 2: version 1 had no hourly figures; each candidate's `hourly` becomes null. */
+export function upgradePlanDocument(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || (raw as { schemaVersion?: unknown }).schemaVersion !== 1) return raw;
+  const v1 = raw as { candidates?: unknown };
+  const candidates = Array.isArray(v1.candidates) ? v1.candidates.map((c: unknown) => (c && typeof c === 'object' ? { ...c, hourly: null } : c)) : v1.candidates;
+  return { ...v1, schemaVersion: 2, candidates };
+}
+
+export const PlanDocument = z.preprocess(upgradePlanDocument, Plan);

@@ -78,6 +78,66 @@ export const CatalogInstance = z
   .strict();
 export type CatalogInstance = z.infer<typeof CatalogInstance>;
 
+/**
+ * A source of SageMaker Hosting prices. Unlike the EC2 catalog's sources, some are issues or
+ * copies without a commit or a URL; `date` is derived the same way (dataDate, else commitDate).
+ */
+export const HostingPriceSource = z
+  .object({
+    id: z.string().min(1),
+    repo: z.string(),
+    path: z.string(),
+    commit: z.string().optional(),
+    commitDate: z.string(),
+    dataDate: z.string().optional(),
+    url: z.string().optional(),
+    kind: z.string(),
+    usedFor: z.string(),
+    date: z.string().nullable(),
+  })
+  .strict();
+export type HostingPriceSource = z.infer<typeof HostingPriceSource>;
+
+/** One SageMaker real-time inference instance type: its Hosting prices, each with its source and date. */
+export const HostingInstance = z
+  .object({
+    /** `ml.g4dn.xlarge`. */
+    instanceType: z.string().regex(/^ml\./),
+    /** The same hardware in the EC2 catalog (specs come from there). */
+    ec2InstanceType: z.string().min(1),
+    family: z.string().min(1),
+    /** region -> USD per instance-hour, On-Demand, component Hosting (billed per second while the endpoint exists). */
+    hostingUsdPerHour: z.record(z.string(), z.number().positive()),
+    /** region -> id into the hosting sources. */
+    sourceRefs: z.record(z.string(), z.string()),
+    /** region -> the date as the source states it ("2025-01-26 (fmbench file commit; ...)", "2023-12 (billing period ...)"). */
+    asOf: z.record(z.string(), z.string()),
+    corroboratedBy: z.record(z.string(), z.array(z.string())).optional(),
+    /** Sourced values known to be out of date: kept for provenance, never used as a price. */
+    superseded: z
+      .record(z.string(), z.object({ usdPerHour: z.number().positive(), sourceRef: z.string(), asOf: z.string(), reason: z.string() }).strict())
+      .optional(),
+    notes: z.string().optional(),
+  })
+  .strict();
+export type HostingInstance = z.infer<typeof HostingInstance>;
+
+/** SageMaker real-time endpoint (component Hosting) prices, generated from shared/data/sagemaker-hosting-prices.json. */
+export const HostingCatalog = z
+  .object({
+    origin: z
+      .object({ file: z.string(), schema: z.string(), assembled: z.string(), sha256: z.string(), description: z.string() })
+      .strict(),
+    component: z.literal('Hosting'),
+    regions: z.array(z.string()).min(1),
+    /** What was looked for and not found in any source: reported, never estimated. */
+    requestedButNotSourced: z.array(z.string()),
+    sources: z.array(HostingPriceSource).min(1),
+    instances: z.array(HostingInstance).min(1),
+  })
+  .strict();
+export type HostingCatalog = z.infer<typeof HostingCatalog>;
+
 export const PriceCatalog = z
   .object({
     schemaVersion: z.literal(PRICE_CATALOG_SCHEMA_VERSION),
@@ -96,6 +156,8 @@ export const PriceCatalog = z
     regions: z.array(z.string()).min(1),
     sources: z.array(CatalogSource).min(1),
     instances: z.array(CatalogInstance).min(1),
+    /** SageMaker real-time endpoint prices beside EC2's (ml.* types); absent in catalogs built before them. */
+    sagemakerHosting: HostingCatalog.optional(),
   })
   .strict();
 export type PriceCatalog = z.infer<typeof PriceCatalog>;

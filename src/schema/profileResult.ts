@@ -7,7 +7,17 @@ import { TransportInfo } from './transport.js';
  * is written beside the data). Parsed with this schema on every read; bump PROFILE_SCHEMA_VERSION on
  * any incompatible change.
  */
-export const PROFILE_SCHEMA_VERSION = 1;
+export const PROFILE_SCHEMA_VERSION = 2;
+/** Versions this build reads: version 1 documents are upgraded on read (upgradeProfileDocument). */
+export const PROFILE_READABLE_VERSIONS: readonly number[] = [1, 2];
+
+/** The percentiles of the distribution table, HdrHistogram-plotter style: room for the tail. */
+export const DISTRIBUTION_PERCENTILES: readonly number[] = [0, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99, 100];
+
+export const PercentilePoint = z
+  .object({ percentile: z.number().min(0).max(100), latencyMs: z.number().nonnegative() })
+  .strict();
+export type PercentilePoint = z.infer<typeof PercentilePoint>;
 
 /** Latency distribution summary from an HDR histogram, in milliseconds. */
 export const LatencySummary = z
@@ -169,6 +179,13 @@ export const ProfileResult = z
         endToEnd: LatencySummary,
         /** HTTP only: the server's own total per request (from Server-Timing). */
         server: LatencySummary.optional(),
+        /**
+         * The end-to-end HDR histogram of the measured windows, `<clamped>:<compressed base64>`
+         * (src/profile/core/histogram.ts encodeHistogram); null in imported and version-1 documents.
+         */
+        endToEndHistogram: z.string().nullable(),
+        /** Latency at DISTRIBUTION_PERCENTILES, read from that histogram; null where it is. */
+        distribution: z.array(PercentilePoint).nullable(),
       })
       .strict(),
     stages: z.array(StageSummary),
@@ -212,3 +229,17 @@ export const ProfileResult = z
   .strict();
 export type ProfileResult = z.infer<typeof ProfileResult>;
 export type ProfileResultInput = z.input<typeof ProfileResult>;
+
+/**
+ * Version 1 -> 2: version 1 recorded no histogram and no distribution table; they become null.
+ * Anything else is returned as is, for the schema to judge.
+ */
+export function upgradeProfileDocument(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || (raw as { schemaVersion?: unknown }).schemaVersion !== 1) return raw;
+  const v1 = raw as { latency?: unknown };
+  const latency = v1.latency && typeof v1.latency === 'object' ? v1.latency : {};
+  return { ...v1, schemaVersion: 2, latency: { ...latency, endToEndHistogram: null, distribution: null } };
+}
+
+/** What readers parse: the current schema, after upgrading an older document. */
+export const ProfileResultDocument = z.preprocess(upgradeProfileDocument, ProfileResult);

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
-import { PLAN_SCHEMA_VERSION, Plan } from '../schema/plan.js';
-import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../schema/profileResult.js';
+import { PLAN_READABLE_VERSIONS, PlanDocument, type Plan } from '../schema/plan.js';
+import { PROFILE_READABLE_VERSIONS, ProfileResultDocument, type ProfileResult } from '../schema/profileResult.js';
 import { SWEEP_SCHEMA_VERSIONS_READ, SweepResult } from '../schema/sweepResult.js';
 import { InputError } from './errors.js';
 import { describeZodError } from './zodErrors.js';
@@ -53,7 +53,7 @@ export async function readDocumentText(path: string, what: string, optional = fa
  * Reads and validates a persisted document. Errors name the file and the first bad field; a
  * document of another schemaVersion gets its own message so users know to re-run or convert.
  */
-export async function readDocument<S extends z.ZodType>(path: string, schema: S, what: string, expectedVersion?: number): Promise<z.infer<S>> {
+export async function readDocument<S extends z.ZodType>(path: string, schema: S, what: string, expectedVersion?: number | readonly number[]): Promise<z.infer<S>> {
   return parseDocument(await readDocumentText(path, what), path, schema, what, expectedVersion);
 }
 
@@ -62,6 +62,7 @@ export function parseDocument<S extends z.ZodType>(
   path: string,
   schema: S,
   what: string,
+  /** The version this build writes, or every version it reads (older ones upgraded by the schema). */
   expectedVersion?: number | readonly number[],
 ): z.infer<S> {
   let raw: unknown;
@@ -72,8 +73,8 @@ export function parseDocument<S extends z.ZodType>(
   }
   if (expectedVersion !== undefined && raw && typeof raw === 'object' && 'schemaVersion' in raw) {
     const version = raw.schemaVersion;
-    const readable: readonly number[] = typeof expectedVersion === 'number' ? [expectedVersion] : expectedVersion;
-    if (typeof version !== 'number' || !readable.includes(version)) {
+    const readable = typeof expectedVersion === 'number' ? [expectedVersion] : expectedVersion;
+    if (!readable.includes(version as number)) {
       throw new InputError(
         `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${readable.join(' or ')}`,
         'regenerate it with this version of capacity-plan',
@@ -111,7 +112,15 @@ export async function readAnyDocument<K extends AnyDocument['kind'] = AnyDocumen
   shownPath = path,
   kinds: readonly K[] = ALL_KINDS as readonly K[],
 ): Promise<Extract<AnyDocument, { kind: K }>> {
-  const text = await readDocumentText(path, 'document', false, shownPath);
+  return parseAnyDocumentText(await readDocumentText(path, 'document', false, shownPath), shownPath, kinds);
+}
+
+/** readAnyDocument for text already read (the report server hashes the same bytes it parses). */
+export function parseAnyDocumentText<K extends AnyDocument['kind'] = AnyDocument['kind']>(
+  text: string,
+  shownPath: string,
+  kinds: readonly K[] = ALL_KINDS as readonly K[],
+): Extract<AnyDocument, { kind: K }> {
   const hint = 'pass a JSON file that `capacity-plan profile`, `sweep` or `plan` wrote';
   let raw: unknown;
   try {
@@ -129,10 +138,10 @@ export async function readAnyDocument<K extends AnyDocument['kind'] = AnyDocumen
 function parseAnyDocument(text: string, shownPath: string, kind: AnyDocument['kind']): AnyDocument {
   switch (kind) {
     case 'profile-result':
-      return { kind, path: shownPath, doc: parseDocument(text, shownPath, ProfileResult, 'profile', PROFILE_SCHEMA_VERSION) };
+      return { kind, path: shownPath, doc: parseDocument(text, shownPath, ProfileResultDocument, 'profile', PROFILE_READABLE_VERSIONS) };
     case 'sweep-result':
       return { kind, path: shownPath, doc: parseDocument(text, shownPath, SweepResult, 'sweep', SWEEP_SCHEMA_VERSIONS_READ) };
     case 'plan':
-      return { kind, path: shownPath, doc: parseDocument(text, shownPath, Plan, 'plan', PLAN_SCHEMA_VERSION) };
+      return { kind, path: shownPath, doc: parseDocument(text, shownPath, PlanDocument, 'plan', PLAN_READABLE_VERSIONS) };
   }
 }

@@ -1,5 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDemoCommand } from '../../src/cli/demo.js';
 import { measuredSide } from '../../src/profile/formatProfile.js';
@@ -36,7 +36,7 @@ describe('capacity-plan demo', () => {
 
     // Both result documents were written, one per preset, both for the tiny model.
     const dir = join(box.cwd, 'profiles', 'results');
-    const files = readdirSync(dir).sort();
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
     expect(files.map((f) => f.replace(/-\d{4}-.*$/, ''))).toEqual(['torchserve-default', 'triton-dynamic']);
     const [torchserve, triton] = await Promise.all(files.map((f) => readDocument(join(dir, f), ProfileResult, 'profile', PROFILE_SCHEMA_VERSION)));
     for (const doc of [torchserve!, triton!]) {
@@ -59,6 +59,12 @@ describe('capacity-plan demo', () => {
     expect(stdout).toMatch(/^I\/O stages \(config load, spooling, request log\) took \d+\.\d% of torchserve-default's request time and \d+\.\d% of triton-dynamic's\.$/m);
     // Before the comparison, each preset's own summary and where it was written.
     expect(stdout.match(/^written: .*\.json$/gm)).toHaveLength(2);
+    // And the comparison report of the two runs, one self-contained HTML file, its path printed.
+    const report = /^report: (.*\.html)$/m.exec(stderr);
+    expect(report, stderr).not.toBeNull();
+    const html = readFileSync(report![1]!, 'utf8');
+    expect(html).toContain('<script type="application/json" id="cp-data">');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.html'))).toEqual([basename(report![1]!)]);
   }, 90_000);
 
   it('a zero --duration is a usage error, before anything runs', async () => {

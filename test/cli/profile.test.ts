@@ -86,7 +86,7 @@ describe('capacity-plan profile: a real run', () => {
     // --json silences progress; the plan command to run next goes to stderr, not into the JSON.
     expect(stderr).not.toContain('[triton-dynamic]');
     expect(stderr).toContain(
-      'next: capacity-plan plan profiles/results/triton-dynamic-2026-03-04T05-06-07-089Z.json --sla <sla> --peak-rps <peak req/s> --instance-type <type>\n',
+      'next: capacity-plan plan profiles/results/triton-dynamic-2026-11-23T12-00-00-000Z.json --sla <sla> --peak-rps <peak req/s> --instance-type <type>\n',
     );
 
     // The same document was written (atomically) to the default path, and reads back equal.

@@ -145,7 +145,7 @@ describe('profile: transport flag combinations', () => {
     [['--transport', 'http', '--model-name', 'x'], /^error: --model-name applies to --target <url> \(/],
     [['--transport', 'http', '--protocol', 'torchserve'], /^error: --protocol torchserve applies to --target <url>/],
     [['--transport', 'grpc'], /^error: --transport must be one of inprocess, http, got 'grpc'$/],
-    [['--protocol', 'soap', '--target', 'http://127.0.0.1:8000'], /^error: --protocol must be one of raw, kserve-v2, torchserve, got 'soap'$/],
+    [['--protocol', 'soap', '--target', 'http://127.0.0.1:8000'], /^error: --protocol must be one of raw, kserve-v2, torchserve, json, got 'soap'$/],
     [['--target', 'localhost:8000'], /^error: --target must be an http:\/\/ or https:\/\/ URL, got 'localhost:8000'$/],
     [['--target', 'nonsense'], /^error: --target must be a URL such as http:\/\/127\.0\.0\.1:8000, got 'nonsense'$/],
     [['--target', 'http://127.0.0.1:8000/v1/infer'], /^error: --target takes the server's base URL .*try --target http:\/\/127\.0\.0\.1:8000\)$/],

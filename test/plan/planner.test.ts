@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { candidatesFromDocument } from '../../src/plan/candidates.js';
 import { explainPlan } from '../../src/plan/explain.js';
+import { renderPlan } from '../../src/plan/formatPlan.js';
 import { buildPlan, type PlanRequest } from '../../src/plan/planner.js';
 import { readPlanDocument } from '../../src/plan/readPlanDocument.js';
 import { weeklyDemandRps } from '../../src/plan/trafficWeek.js';
@@ -77,6 +78,83 @@ describe('buildPlan: the article figures', () => {
     expect(plan.prices.used).toEqual([{ kind: 'snapshot', sourceId: 'karpenter-pricing-us-east-1', date: '2026-07-20' }]);
     // 60 req/s x 3600 x 730 = 157.68 M requests; 802.96 / 157.68 = 5.0923
     expect(torchserve?.usdPerMillionRequests).toBe(5.0923);
+  });
+});
+
+describe('buildPlan: the article figures on SageMaker real-time endpoints', () => {
+  const paths = ['profiles/imported/article-torchserve-g4dn.json', 'profiles/imported/article-triton-g4dn.json'];
+  const planOn = async (platform: 'sagemaker' | 'both') => {
+    const docs = await Promise.all(paths.map((p) => readPlanDocument(p, REPO_ROOT)));
+    return buildPlan(
+      request({ documents: paths, sla: { percentile: 'p95', maxLatencyMs: 400 }, candidates: docs.flatMap((d) => candidatesFromDocument(d)), compare: true, platform }),
+    );
+  };
+
+  it('prices the same capacity as ml.g4dn.xlarge: 2 x at $1,075.14 + $35 for TorchServe, 1 x at $537.57 for Triton', async () => {
+    const plan = await planOn('sagemaker');
+    const [triton, torchserve] = plan.candidates;
+    // TorchServe: 47 x 0.8 = 37.6 req/s per instance; ceil(60 / 37.6) = ceil(1.5957) = 2;
+    //   2 x 0.7364 x 730 = 1.4728 x 730 = 1075.144 -> $1,075.14; + $35 logging = 1110.144 -> $1,110.14
+    expect(torchserve).toMatchObject({
+      instanceType: 'ml.g4dn.xlarge',
+      platform: 'sagemaker',
+      measuredOn: 'g4dn.xlarge',
+      usdPerHour: 0.7364,
+      peakInstances: 2,
+      usdPerMonthInstances: 1075.14,
+      usdPerMonth: 1110.14,
+      meetsSla: true,
+      rank: 2,
+    });
+    // Triton: 183 x 0.8 = 146.4 req/s; ceil(60 / 146.4) = 1; 1 x 0.7364 x 730 = 537.572 -> $537.57
+    expect(triton).toMatchObject({ instanceType: 'ml.g4dn.xlarge', peakInstances: 1, usdPerMonth: 537.57, rank: 1 });
+    // 1110.144 - 537.572 = 572.572 -> $572.57; / 1110.144 = 51.58%
+    expect(plan.comparison?.[0]).toMatchObject({ savesUsdPerMonth: 572.57, savesPct: 51.58 });
+    expect(plan.inputs.platform).toBe('sagemaker');
+    expect(plan.prices.used).toEqual([{ kind: 'snapshot', sourceId: 'fmbench-pricing-yml', date: '2025-01-26' }]);
+    expect(plan.prices.statement).toBe(
+      'SageMaker real-time endpoint (Hosting) On-Demand prices for us-east-1 from embedded snapshot (fmbench-pricing-yml, 2025-01-26); month = 730 h',
+    );
+    expect(plan.warnings).toContain(
+      "article-torchserve-g4dn: measured on g4dn.xlarge and priced as ml.g4dn.xlarge, the same hardware behind a SageMaker real-time endpoint; SageMaker's own per-request overhead (its OverheadLatency metric) is not in these figures",
+    );
+    expect(renderPlan(plan)).toContain('Recommended: article-triton-g4dn on SageMaker real-time endpoints: 1 x ml.g4dn.xlarge in us-east-1, $537.57/month static');
+    expect(renderPlan(plan)).toMatch(/^Plan for .* on SageMaker real-time endpoints in us-east-1/);
+    expect(explainPlan(plan).join('\n')).toContain('instances = 2 x $0.7364/h x 730 h = $1,075.14/month');
+  });
+
+  it('--platform both ranks each candidate on either platform side by side', async () => {
+    const plan = await planOn('both');
+    expect(plan.candidates.map((c) => [c.id, c.instanceType, c.usdPerMonth])).toEqual([
+      ['article-triton-g4dn@ec2', 'g4dn.xlarge', 383.98],
+      ['article-triton-g4dn@sagemaker', 'ml.g4dn.xlarge', 537.57],
+      ['article-torchserve-g4dn@ec2', 'g4dn.xlarge', 802.96],
+      ['article-torchserve-g4dn@sagemaker', 'ml.g4dn.xlarge', 1110.14],
+    ]);
+    expect(plan.recommended).toBe('article-triton-g4dn@ec2');
+    // Triton: 537.57 - 383.98 = 153.59 (+40%); TorchServe: 1110.14 - 802.96 = 307.18 (+38%)
+    expect(plan.platformComparison?.map((p) => [p.ec2, p.sagemaker, p.differenceUsdPerMonth])).toEqual([
+      ['article-torchserve-g4dn@ec2', 'article-torchserve-g4dn@sagemaker', 307.18],
+      ['article-triton-g4dn@ec2', 'article-triton-g4dn@sagemaker', 153.59],
+    ]);
+    expect(renderPlan(plan)).toContain(
+      'article-triton-g4dn on SageMaker real-time endpoints costs $153.59/month more than on EC2 (+40%): 1 x ml.g4dn.xlarge against 1 x g4dn.xlarge',
+    );
+    expect(renderPlan(plan)).toContain('Recommended: article-triton-g4dn@ec2 on EC2: 1 x g4dn.xlarge in us-east-1, $383.98/month static');
+    expect(plan.prices.statement).toBe(
+      'On-Demand Linux prices for us-east-1 from embedded snapshot (karpenter-pricing-us-east-1, 2026-07-20); ' +
+        'SageMaker real-time endpoint (Hosting) On-Demand prices for us-east-1 from embedded snapshot (fmbench-pricing-yml, 2025-01-26); month = 730 h',
+    );
+  });
+
+  it('a type with no SageMaker price: an error alone, a warning beside EC2', async () => {
+    const g6 = curveCandidate('g6-triton', 'g6.xlarge', [[60, 40]]);
+    expect(() => buildPlan(request({ candidates: [g6], platform: 'sagemaker' }))).toThrow(
+      /no SageMaker Hosting price for ml.g6.xlarge in us-east-1 in the embedded snapshot/,
+    );
+    const both = buildPlan(request({ candidates: [g6], platform: 'both' }));
+    expect(both.candidates.map((c) => c.id)).toEqual(['g6-triton@ec2']);
+    expect(both.warnings.some((w) => w.includes("no SageMaker Hosting price for ml.g6.xlarge") && w.includes('prices refresh --platform sagemaker --region us-east-1 --instance-types ml.g6.xlarge'))).toBe(true);
   });
 });
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPricingClient, fetchOnDemandPrices, onDemandFilters, pricingApiRegion, pricingEndpointFromEnv, pricingService } from '../../src/pricing/livePrices.js';
+import { createPricingClient, fetchOnDemandPrices, hostingFilters, onDemandFilters, pricingApiRegion, pricingEndpointFromEnv, pricingService } from '../../src/pricing/livePrices.js';
 import { describeAwsError } from '../../src/aws/awsErrors.js';
 import { EnvironmentError, InterruptedError, RemoteError } from '../../src/util/errors.js';
 import { stubFakeCredentials, stubNoCredentials } from '../support/awsEnv.js';
-import { M5_LARGE_ITEM, gpuItem, startFakePricingServer, type FakePricingServer } from '../support/fakePricingServer.js';
+import { M5_LARGE_ITEM, gpuItem, hostingItem, startFakePricingServer, type FakePricingServer } from '../support/fakePricingServer.js';
 
 let server: FakePricingServer | undefined;
 afterEach(async () => {
@@ -100,5 +100,50 @@ describe('fetchOnDemandPrices (real SDK, local Price List endpoint)', () => {
     expect(describeAwsError(Object.assign(new Error('aborted'), { name: 'AbortError' }), pricingService('x'))).toBeInstanceOf(InterruptedError);
     const bug = new TypeError('x is undefined');
     expect(describeAwsError(bug, pricingService('x'))).toBe(bug);
+  });
+});
+
+describe('fetchOnDemandPrices for SageMaker Hosting (real SDK, local Price List endpoint)', () => {
+  it('asks AmazonSageMaker for the Hosting product by instanceName and region, and keeps only that one', async () => {
+    stubFakeCredentials();
+    server = await startFakePricingServer({
+      throttleFirst: 1,
+      pages: {
+        // Page 1: the same type's AsyncInf product (another SKU) and an EC2 item; page 2: the Hosting price.
+        'ml.g4dn.xlarge': [[hostingItem('ml.g4dn.xlarge', 'us-east-1', '0.9000000000', 'AsyncInf'), M5_LARGE_ITEM], [hostingItem('ml.g4dn.xlarge', 'us-east-1', '0.7364000000')]],
+        'ml.g6.xlarge': [[hostingItem('ml.g6.xlarge', 'us-east-1', '1.1267000000')]],
+        'ml.g6e.xlarge': [[hostingItem('ml.g6e.xlarge', 'us-east-2', '2.6054000000')]],
+      },
+    });
+    const client = createPricingClient({ env: { AWS_ENDPOINT_URL_PRICING: server.url } });
+    const result = await fetchOnDemandPrices(client, {
+      platform: 'sagemaker',
+      region: 'us-east-1',
+      instanceTypes: ['ml.g4dn.xlarge', 'ml.g6.xlarge', 'ml.g6e.xlarge'],
+      fetchedAt,
+      endpointLabel: server.url,
+    });
+    client.destroy();
+
+    expect(result.prices.map((p) => [p.instanceType, p.region, p.usdPerHour, p.sku])).toEqual([
+      // The Hosting SKU, not the AsyncInf one the same name also has.
+      ['ml.g4dn.xlarge', 'us-east-1', 0.7364, 'FAKEHOSTINGMLG4DNXLARGE'],
+      ['ml.g6.xlarge', 'us-east-1', 1.1267, 'FAKEHOSTINGMLG6XLARGE'],
+    ]);
+    // The only ml.g6e.xlarge product is for another region.
+    expect(result.notFound).toEqual(['ml.g6e.xlarge']);
+    // 1 throttled + 2 pages, then 1 page each.
+    expect(server.requests).toHaveLength(5);
+    for (const r of server.requests) {
+      expect(r.body.ServiceCode).toBe('AmazonSageMaker');
+      expect(r.authorization).toMatch(/Credential=AKIDFAKEFORTESTS\/\d{8}\/us-east-1\/pricing\/aws4_request/);
+    }
+    expect(server.requests[0]!.body.Filters?.map((f) => `${f.Type} ${f.Field}=${f.Value}`)).toEqual([
+      'TERM_MATCH productFamily=ML Instance',
+      'TERM_MATCH component=Hosting',
+      'TERM_MATCH instanceName=ml.g4dn.xlarge',
+      'TERM_MATCH regionCode=us-east-1',
+    ]);
+    expect(hostingFilters('eu-west-1', 'ml.g5.xlarge').map((f) => f.Value)).toEqual(['ML Instance', 'Hosting', 'ml.g5.xlarge', 'eu-west-1']);
   });
 });

@@ -36,6 +36,63 @@ export function gpuItem(instanceType: string, regionCode: string, usdPerHour: st
   return item;
 }
 
+/**
+ * A SageMaker Hosting product as GetProducts returns it for AmazonSageMaker. No verbatim item was
+ * found in any public source (shared/research/sagemaker-pricing.md §6), so this one is put
+ * together from what the sources do show: the attribute names and values (instanceName,
+ * instanceType '<name>-Hosting', component, usagetype '<prefix>-Host:<name>', operation
+ * RunInstance) and the EC2 item's term structure, with a Hosting description. The SKU and term
+ * codes are made up.
+ */
+export function hostingItem(instanceName: string, regionCode: string, usdPerHour: string, component = 'Hosting'): Record<string, unknown> {
+  const sku = `FAKE${component}${instanceName}`.replace(/[^a-z0-9]/gi, '').toUpperCase();
+  const prefix: Record<string, string> = { 'us-east-1': 'USE1', 'us-east-2': 'USE2', 'ap-northeast-1': 'APN1' };
+  const short = component === 'Hosting' ? 'Host' : component;
+  return {
+    product: {
+      productFamily: 'ML Instance',
+      sku,
+      attributes: {
+        servicecode: 'AmazonSageMaker',
+        regionCode,
+        location: regionCode === 'us-east-1' ? 'US East (N. Virginia)' : regionCode,
+        locationType: 'AWS Region',
+        instanceName,
+        instanceType: `${instanceName}-${component}`,
+        component,
+        platoinstancetype: component,
+        usagetype: `${prefix[regionCode] ?? 'XX1'}-${short}:${instanceName}`,
+        operation: 'RunInstance',
+        computeType: 'Accelerated Computing Instances',
+      },
+    },
+    serviceCode: 'AmazonSageMaker',
+    terms: {
+      OnDemand: {
+        [`${sku}.JRTCKXETXF`]: {
+          offerTermCode: 'JRTCKXETXF',
+          sku,
+          effectiveDate: '2026-11-01T00:00:00Z',
+          priceDimensions: {
+            [`${sku}.JRTCKXETXF.6YS6EN2CT7`]: {
+              unit: 'Hrs',
+              endRange: 'Inf',
+              description: `$${Number(usdPerHour)} per ${component} ${instanceName} hour in ${regionCode}`,
+              appliesTo: [],
+              rateCode: `${sku}.JRTCKXETXF.6YS6EN2CT7`,
+              beginRange: '0',
+              pricePerUnit: { USD: usdPerHour },
+            },
+          },
+          termAttributes: {},
+        },
+      },
+    },
+    version: '20261101000000',
+    publicationDate: '2026-11-01T00:00:00Z',
+  };
+}
+
 export interface RecordedRequest {
   target: string | undefined;
   contentType: string | undefined;
@@ -50,7 +107,7 @@ export interface FakePricingServer {
 }
 
 export interface FakePricingOptions {
-  /** Items per instance type: each inner array is one page. */
+  /** Items per instance type (EC2) or instance name (SageMaker, 'ml.g4dn.xlarge'): each inner array is one page. */
   pages: Record<string, Record<string, unknown>[][]>;
   /** Answer this many requests with ThrottlingException before serving. */
   throttleFirst?: number;
@@ -93,7 +150,8 @@ export async function startFakePricingServer(options: FakePricingOptions): Promi
         send(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
         return;
       }
-      const instanceType = body.Filters?.find((f) => f.Field === 'instanceType')?.Value ?? '';
+      // EC2 queries name the type in instanceType, SageMaker ones in instanceName.
+      const instanceType = body.Filters?.find((f) => f.Field === 'instanceType' || f.Field === 'instanceName')?.Value ?? '';
       const pages = options.pages[instanceType] ?? [[]];
       const index = body.NextToken ? Number(body.NextToken.replace('page-', '')) : 0;
       const items = pages[index] ?? [];

@@ -5,7 +5,7 @@ import type { CandidateInput } from '../../src/plan/candidates.js';
 export function profileDoc(overrides: Partial<ProfileResultInput> & { name: string }): ProfileResultInput {
   const latency = { count: 1000, meanMs: 40, minMs: 10, p50Ms: 40, p90Ms: 70, p95Ms: 80, p99Ms: 120, maxMs: 200 };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: 'profile-result',
     createdAt: '2026-11-01T00:00:00.000Z',
     provenance: { kind: 'measured', tool: 'capacity-plan 0.1.0' },
@@ -23,7 +23,7 @@ export function profileDoc(overrides: Partial<ProfileResultInput> & { name: stri
     },
     measurement: { stable: true, stabilityNote: 'last 3 windows within 10%', warmupS: 2, measuredS: 6, windows: [] },
     throughputRps: 100,
-    latency: { endToEnd: latency },
+    latency: { endToEnd: latency, endToEndHistogram: null, distribution: null },
     stages: [],
     batches: { meanBatchSize: 1, sizeCounts: { '1': 1000 } },
     requests: { completed: 1000, failed: 0, dropped: 0, failures: [] },

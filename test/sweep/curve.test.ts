@@ -8,7 +8,7 @@ import { FAKE_ENVIRONMENT } from './syntheticServer.js';
 function result(over: { p95Ms?: number; completed?: number; failed?: number; dropped?: number; gpuUtilPct?: number } = {}): ProfileResult {
   const latency = { count: 1000, meanMs: 40, minMs: 10, p50Ms: 40, p90Ms: 70, p95Ms: over.p95Ms ?? 80, p99Ms: 120, maxMs: 200 };
   const input: ProfileResultInput = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: 'profile-result',
     name: 'p',
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -16,7 +16,7 @@ function result(over: { p95Ms?: number; completed?: number; failed?: number; dro
     environment: FAKE_ENVIRONMENT,
     measurement: { stable: false, stabilityNote: 'n', warmupS: 1, measuredS: 3, windows: [] },
     throughputRps: 250,
-    latency: { endToEnd: latency },
+    latency: { endToEnd: latency, endToEndHistogram: null, distribution: null },
     stages: [],
     batches: { meanBatchSize: 1, sizeCounts: {} },
     requests: { completed: over.completed ?? 1000, failed: over.failed ?? 0, dropped: over.dropped ?? 0, failures: [] },

@@ -96,7 +96,7 @@ function fullDocument(name = 'round-trip'): ProfileResult {
           rssMiB: 210.2,
         })),
       },
-      latency: { endToEnd: latency, server: { ...latency, meanMs: 10 } },
+      latency: { endToEnd: latency, server: { ...latency, meanMs: 10 }, endToEndHistogram: null, distribution: [{ percentile: 50, latencyMs: 40 }] },
       stages: [
         { name: 'deserialize', ...latency, sharePct: 1.5 },
         { name: 'infer', ...latency, sharePct: 61.25 },
@@ -134,12 +134,12 @@ describe('profile document round trip', () => {
 
   it('refuses a document of another schemaVersion with one line naming both versions', async () => {
     const path = join(dir, 'future.json');
-    await writeFile(path, JSON.stringify({ ...fullDocument(), schemaVersion: 2 }));
+    await writeFile(path, JSON.stringify({ ...fullDocument(), schemaVersion: 3 }));
     const error = await rejection(read(path));
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).exitCode).toBe(ExitCode.input);
     expect((error as InputError).oneLine()).toBe(
-      `profile '${path}' has schemaVersion 2, this version of capacity-plan reads schemaVersion 1 (regenerate it with this version of capacity-plan)`,
+      `profile '${path}' has schemaVersion 3, this version of capacity-plan reads schemaVersion 2 (regenerate it with this version of capacity-plan)`,
     );
   });
 

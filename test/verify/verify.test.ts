@@ -10,7 +10,7 @@ import { buildPlan } from '../../src/plan/planner.js';
 import { weeklyDemandRps } from '../../src/plan/trafficWeek.js';
 import { snapshotCatalog } from '../../src/pricing/catalog.js';
 import { PriceBook } from '../../src/pricing/priceBook.js';
-import { ProfileResult } from '../../src/schema/profileResult.js';
+import { ProfileResult, ProfileResultDocument } from '../../src/schema/profileResult.js';
 import { ProfileSpec } from '../../src/schema/profileSpec.js';
 import { SweepResult } from '../../src/schema/sweepResult.js';
 import { BusinessHoursTraffic } from '../../src/schema/traffic.js';
@@ -51,7 +51,7 @@ function fakeRunner(p95BySeed: Record<number, number>, seen: ProfileSpec[] = [])
     return ProfileResult.parse({
       ...doc,
       measurement: { stable: true, stabilityNote: 'n', warmupS: 2, measuredS: 10, windows: [] },
-      latency: { endToEnd: { count: rps * 10, meanMs: p95Ms / 2, minMs: 1, p50Ms: p95Ms / 2, p90Ms: p95Ms * 0.9, p95Ms, p99Ms: p95Ms * 1.3, maxMs: p95Ms * 2 } },
+      latency: { ...doc.latency, endToEnd: { count: rps * 10, meanMs: p95Ms / 2, minMs: 1, p50Ms: p95Ms / 2, p90Ms: p95Ms * 0.9, p95Ms, p99Ms: p95Ms * 1.3, maxMs: p95Ms * 2 } },
       requests: { completed: Math.round(rps * 10), failed: 0, dropped: 0, failures: [] },
     });
   };
@@ -90,7 +90,7 @@ describe('capacity-plan verify', () => {
 
   it('exits 0 when the SLA held in every trial, with one seed per trial at the per-instance rate', async () => {
     const seen: ProfileSpec[] = [];
-    expect(await verify({}, fakeRunner({}, seen))).toBe(ExitCode.ok);
+    expect(await verify({}, fakeRunner({}, seen)), err).toBe(ExitCode.ok);
     // 100 req/s capacity x utilisation 0.8 = 80 req/s per instance; seeds 1..5.
     expect(seen.map((s) => s.load)).toEqual([1, 2, 3, 4, 5].map((seed) => ({ kind: 'poisson', rps: 80, seed, maxInFlight: 8 * 128 })));
     expect(seen[0]!.model.source).toBe('tiny');
@@ -123,7 +123,7 @@ describe('capacity-plan verify', () => {
   });
 
   it('an imported profile cannot be rebuilt: one line, exit 3', async () => {
-    const imported = ProfileResult.parse(JSON.parse(await readFile('profiles/imported/article-triton-g4dn.json', 'utf8')));
+    const imported = ProfileResultDocument.parse(JSON.parse(await readFile('profiles/imported/article-triton-g4dn.json', 'utf8')));
     await writeFile(join(cwd, 'imported.json'), JSON.stringify(imported));
     await writeFile(join(cwd, 'plan2.json'), JSON.stringify(planOf([{ kind: 'profile-result', path: 'imported.json', doc: imported }])));
     expect(await verify({}, fakeRunner({}), 'plan2.json')).toBe(ExitCode.input);

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from '../../schema/profileResult.js';
+import { DISTRIBUTION_PERCENTILES, type LatencySummary, type PercentilePoint } from '../../schema/profileResult.js';
 
 /**
  * The one latency histogram factory (autocannon's lib/histUtil.js): range and precision are
@@ -95,4 +95,9 @@ export function mergeHistograms(list: readonly LatencyHistogram[]): LatencyHisto
     merged.clampedCount += h.clampedCount;
   }
   return merged;
+}
+
+/** Latency at each of the document's distribution percentiles (the HDR plot's table). */
+export function distributionOf(h: LatencyHistogram): PercentilePoint[] {
+  return DISTRIBUTION_PERCENTILES.map((percentile) => ({ percentile, latencyMs: percentileMs(h, percentile) }));
 }

@@ -9,6 +9,7 @@ import {
 } from '../../schema/profileResult.js';
 import type { ProfileSpec, StageName } from '../../schema/profileSpec.js';
 import type { TransportInfo } from '../../schema/transport.js';
+import { distributionOf, encodeHistogram } from '../core/histogram.js';
 import type { StabilityAssessment } from '../core/stability.js';
 import { mergeWindows, type WindowRecorder } from '../recorder.js';
 import type { TelemetryOverall } from '../telemetry/telemetry.js';
@@ -61,7 +62,12 @@ export function assembleProfileResult(parts: ProfileResultParts): ProfileResult 
       windows: summaries,
     },
     throughputRps: (merged.completed * 1000) / measuredMs,
-    latency: { endToEnd: merged.endToEnd, server: merged.server },
+    latency: {
+      endToEnd: merged.endToEnd,
+      server: merged.server,
+      endToEndHistogram: encodeHistogram(merged.endToEndHistogram),
+      distribution: distributionOf(merged.endToEndHistogram),
+    },
     stages: stageSummaries(merged.stages, merged.endToEnd.meanMs),
     batches: {
       meanBatchSize: batchCount > 0 ? batchItems / batchCount : 0,

@@ -1,0 +1,76 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseSla, type Sla } from '../schema/sla.js';
+import { loadDocuments, slug, type DocumentEntry } from '../server/report/documentStore.js';
+import { renderReportHtml } from '../server/report/exportHtml.js';
+import { WEB_DIR } from '../server/report/webAssets.js';
+import { writeFileAtomic } from '../util/documents.js';
+import { UsageError } from '../util/errors.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { text } from './flags.js';
+import type { Register } from './program.js';
+import type { Runtime } from './runtime.js';
+
+const REPORT_FLAGS = {
+  out: { flag: '--out <file>', parse: text, help: 'the HTML file to write, e.g. report.html (required)' },
+  csv: { flag: '--csv <dir>', parse: text, help: 'also write every table as CSV into this directory' },
+  sla: { flag: '--sla <sla>', parse: text, help: "draw this SLA on profile charts, e.g. 'p95<=100ms'" },
+} satisfies FlagTable;
+
+type ReportFlags = FlagValues<typeof REPORT_FLAGS>;
+
+export const registerReportCommand: Register = (program, rt) => {
+  const command = program
+    .command('report')
+    .description('write one self-contained HTML report (charts, comparison, plan) that opens offline')
+    .argument('<documents...>', 'profile, sweep or plan documents, or directories of them');
+  addFlags(command, REPORT_FLAGS).action(async (documents: string[], flags: ReportFlags) => {
+    const path = await reportCommand(documents, flags, rt);
+    rt.stdout.write(`wrote ${path}\n`);
+  });
+};
+
+/** Writes the report and returns its absolute path. */
+export async function reportCommand(documents: string[], flags: ReportFlags, rt: Runtime): Promise<string> {
+  if (!flags.out) throw new UsageError('--out is required', 'e.g. --out report.html');
+  const sla = flags.sla ? parseSla(flags.sla) : null;
+  const { store, skipped } = await loadDocuments(documents, rt.cwd);
+  for (const s of skipped) rt.stderr.write(`skipped ${s}\n`);
+  const entries = store.list();
+  if (entries.length === 0) throw new UsageError('no documents to report', 'pass profile, sweep or plan JSON files');
+  const out = resolve(rt.cwd, flags.out);
+  await writeFileAtomic(out, renderReportHtml({ entries, sla }));
+  if (flags.csv) {
+    const files = await writeCsvTables(entries, resolve(rt.cwd, flags.csv), sla);
+    rt.stderr.write(`wrote ${files} CSV file(s) to ${flags.csv}\n`);
+  }
+  return out;
+}
+
+interface TablesModule {
+  viewFor(doc: unknown, options: { sla: Sla | null }): unknown;
+  compareFor(docs: unknown[]): unknown;
+}
+interface CsvModule {
+  toCsv(t: unknown): string;
+  viewTables(vm: unknown): { name: string; table: unknown }[];
+}
+
+/** The CSVs come from the browser's own view models (web/lib), so they match the page's tables. */
+async function writeCsvTables(entries: DocumentEntry[], dir: string, sla: Sla | null): Promise<number> {
+  const views = (await import(pathToFileURL(join(WEB_DIR, 'lib', 'views.js')).href)) as TablesModule;
+  const csv = (await import(pathToFileURL(join(WEB_DIR, 'lib', 'csv.js')).href)) as CsvModule;
+  await mkdir(dir, { recursive: true });
+  let n = 0;
+  const write = async (prefix: string, vm: unknown): Promise<void> => {
+    for (const { name, table } of csv.viewTables(vm)) {
+      await writeFile(join(dir, `${prefix}-${slug(name)}.csv`), csv.toCsv(table));
+      n++;
+    }
+  };
+  for (const e of entries) await write(e.id, views.viewFor(e.doc, { sla }));
+  const profiles = entries.filter((e) => e.kind === 'profile-result');
+  if (profiles.length >= 2) await write('compare', views.compareFor(profiles.map((e) => e.doc)));
+  return n;
+}

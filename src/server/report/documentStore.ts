@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import type { Plan } from '../../schema/plan.js';
+import type { ProfileResult } from '../../schema/profileResult.js';
+import type { SweepResult } from '../../schema/sweepResult.js';
+import { parseAnyDocumentText } from '../../util/documents.js';
+import { InputError } from '../../util/errors.js';
+
+/**
+ * The documents a report shows: profile, sweep and plan documents read from files and directories,
+ * each parsed with its schema (older versions upgraded), given a stable id from its file name, and
+ * kept with the sha256 of its bytes for the export's provenance.
+ */
+export type ReportDocument = ProfileResult | SweepResult | Plan;
+
+export interface DocumentEntry {
+  id: string;
+  kind: ReportDocument['kind'];
+  /** As given or found, relative to the working directory where possible. */
+  path: string;
+  sha256: string;
+  doc: ReportDocument;
+}
+
+/** Ids are what URLs carry: letters, digits, dot, dash, underscore. */
+export const ID_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
+
+/** Directories are read this deep for *.json documents. */
+const MAX_DEPTH = 3;
+
+export class DocumentStore {
+  private readonly entries = new Map<string, DocumentEntry>();
+
+  list(): DocumentEntry[] {
+    return [...this.entries.values()];
+  }
+
+  get(id: string): DocumentEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Adds a document under an id derived from `name`, made unique with -2, -3 ... */
+  add(name: string, path: string, sha256: string, doc: ReportDocument): DocumentEntry {
+    const base = slug(name);
+    let id = base;
+    for (let n = 2; this.entries.has(id); n++) id = `${base}-${n}`;
+    const entry: DocumentEntry = { id, kind: doc.kind, path, sha256, doc };
+    this.entries.set(id, entry);
+    return entry;
+  }
+}
+
+export function slug(name: string): string {
+  const s = name.replace(/\.json$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  return (s || 'document').slice(0, 120);
+}
+
+/** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocumentText: older versions upgraded). */
+export function parseReportDocument(text: string, path: string): ReportDocument {
+  return parseAnyDocumentText(text, path).doc;
+}
+
+export const sha256Hex = (bytes: string | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export interface LoadResult {
+  store: DocumentStore;
+  /** Files in directories that were skipped, with why (not a document, or invalid). */
+  skipped: string[];
+}
+
+/**
+ * Reads files and directories. A file named on the command line must be a document (else an
+ * InputError); in a directory, other JSON files are skipped and reported, so a results folder with
+ * a stray file still opens.
+ */
+export async function loadDocuments(paths: readonly string[], cwd: string): Promise<LoadResult> {
+  const store = new DocumentStore();
+  const skipped: string[] = [];
+  for (const given of paths) {
+    const abs = resolve(cwd, given);
+    let info;
+    try {
+      info = await stat(abs);
+    } catch {
+      throw new InputError(`cannot read '${given}': no such file or directory`, 'check the path');
+    }
+    if (info.isDirectory()) {
+      for (const file of await jsonFiles(abs, MAX_DEPTH)) {
+        const shown = relative(cwd, file) || file;
+        try {
+          await addFile(store, file, shown);
+        } catch (error) {
+          skipped.push(`${shown}: ${error instanceof InputError ? error.message : String(error)}`);
+        }
+      }
+    } else {
+      await addFile(store, abs, given);
+    }
+  }
+  return { store, skipped };
+}
+
+async function addFile(store: DocumentStore, file: string, shown: string): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new InputError(`cannot read '${shown}': ${String((error as NodeJS.ErrnoException).code ?? error)}`);
+  }
+  store.add(basename(file), shown, sha256Hex(bytes), parseReportDocument(bytes.toString('utf8'), shown));
+}
+
+async function jsonFiles(dir: string, depth: number): Promise<string[]> {
+  const out: string[] = [];
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory() && depth > 1) out.push(...(await jsonFiles(path, depth - 1)));
+    else if (e.isFile() && e.name.endsWith('.json') && !e.name.endsWith('.checkpoint.json')) out.push(path);
+  }
+  return out;
+}

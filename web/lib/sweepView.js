@@ -1,0 +1,109 @@
+import { fixed, ms, rps, slaText, tick } from './format.js';
+import { OKABE_ITO, RUN_COLOURS, SLA_STYLE } from './palette.js';
+import { referenceLine, table } from './chartModel.js';
+
+/**
+ * SweepResult -> the sweep page's view model: capacity curves (x = achieved req/s, y = latency at
+ * the SLA percentile; every point shown, unstable ones hollow, the SLA dashed, each configuration's
+ * capacity marked), the ranked table and a verdict sentence.
+ */
+
+/** CurvePoint has p50/p95/p99; an SLA on p90 is drawn against p95 (the next one up) and says so. */
+export function curvePercentile(percentile) {
+  return percentile === 'p90' ? 'p95' : percentile;
+}
+
+export function sweepView(doc) {
+  const sla = doc.sla;
+  const shown = curvePercentile(sla.percentile);
+  const configs = doc.configurations.map((c, i) => ({ ...c, colour: RUN_COLOURS[i % RUN_COLOURS.length] }));
+  const ranked = [...configs].sort(byCapacity);
+  const points = configs.flatMap((c) => c.points);
+  const xs = points.map((p) => p.throughputRps);
+  const xMax = xs.length > 0 ? Math.max(...xs) : 1;
+
+  const datasets = configs.map((c) => ({
+    label: c.label,
+    data: c.points.map((p) => ({ x: p.throughputRps, y: p[`${shown}Ms`] })),
+    colour: c.colour,
+    dash: [],
+    showLine: true,
+    // Hollow = unstable: filled markers are the points a capacity figure may rest on.
+    hollow: c.points.map((p) => !p.stable),
+  }));
+  datasets.push(referenceLine(`SLA ${slaText(sla)}`, 0, xMax, sla.maxLatencyMs, SLA_STYLE));
+  const capacityPoints = configs
+    .filter((c) => c.maxThroughputAtSlaRps !== null)
+    .map((c) => {
+      const p = c.points.find((q) => q.throughputRps === c.maxThroughputAtSlaRps);
+      return { x: c.maxThroughputAtSlaRps, y: p ? p[`${shown}Ms`] : sla.maxLatencyMs };
+    });
+  datasets.push({ label: 'capacity at SLA', data: capacityPoints, colour: OKABE_ITO.black, dash: [], showLine: false, pointStyle: 'star', pointRadius: 9 });
+
+  const best = ranked[0];
+  const verdict = verdictSentence(doc, ranked, points.length);
+  return {
+    kind: 'sweep',
+    name: doc.name,
+    title: doc.name,
+    sla,
+    verdict,
+    percentileShown: shown,
+    charts: {
+      capacity: {
+        id: 'capacity',
+        title: `Capacity curves: ${shown} latency vs achieved throughput${shown !== sla.percentile ? ` (${sla.percentile} not recorded per point; ${shown} shown)` : ''}`,
+        type: 'scatter',
+        x: { title: 'achieved req/s', type: 'linear', min: 0 },
+        y: { title: `${shown} ms`, type: 'linear', min: 0 },
+        datasets,
+        finding: best && best.maxThroughputAtSlaRps !== null ? `${best.label} sustains ${rps(best.maxThroughputAtSlaRps)} within ${slaText(sla)}; ${points.filter((p) => !p.stable).length} of ${points.length} points unstable (hollow).` : `No configuration meets ${slaText(sla)}.`,
+        table: table(
+          ['configuration', 'offered', 'achieved req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'stable', 'meets SLA'],
+          configs.flatMap((c) =>
+            c.points.map((p) => [c.label, `${p.offered.value} ${p.offered.kind === 'rps' ? 'req/s' : 'concurrent'}`, fixed(p.throughputRps, 1), fixed(p.p50Ms, 1), fixed(p.p95Ms, 1), fixed(p.p99Ms, 1), tick(p.stable), tick(p.meetsSla)]),
+          ),
+        ),
+      },
+    },
+    ranked: table(
+      ['rank', 'configuration', 'params', 'max req/s at SLA', `${shown} there`, 'GPU util', 'stable', 'meets SLA'],
+      ranked.map((c, i) => {
+        const p = c.points.find((q) => q.throughputRps === c.maxThroughputAtSlaRps);
+        const closest = p ?? closestPoint(c, shown);
+        const miss = !p && closest ? `✗ misses by ${ms(closest[`${shown}Ms`] - sla.maxLatencyMs)}` : '✓ yes';
+        return [
+          String(i + 1),
+          c.label,
+          Object.entries(c.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', '),
+          c.maxThroughputAtSlaRps === null ? 'none' : fixed(c.maxThroughputAtSlaRps, 1),
+          closest ? ms(closest[`${shown}Ms`]) : 'n/a',
+          closest?.gpuUtilPct !== undefined ? `${fixed(closest.gpuUtilPct, 0)}%` : 'n/a',
+          closest ? tick(closest.stable) : 'n/a',
+          miss,
+        ];
+      }),
+    ),
+    rankedLabels: ranked.map((c) => c.label),
+  };
+}
+
+function byCapacity(a, b) {
+  const x = a.maxThroughputAtSlaRps ?? -1;
+  const y = b.maxThroughputAtSlaRps ?? -1;
+  return y - x;
+}
+
+function closestPoint(c, shown) {
+  return c.points.reduce((best, p) => (best === null || p[`${shown}Ms`] < best[`${shown}Ms`] ? p : best), null);
+}
+
+function verdictSentence(doc, ranked, pointCount) {
+  const sla = doc.sla;
+  const best = ranked[0];
+  const head = `Of ${doc.configurations.length} configuration(s) (${pointCount} points)`;
+  if (!best || best.maxThroughputAtSlaRps === null) return `${head}, none sustains any load within ${slaText(sla)}.`;
+  const worstMeeting = [...ranked].reverse().find((c) => c.maxThroughputAtSlaRps !== null && c.maxThroughputAtSlaRps > 0);
+  const ratio = worstMeeting && worstMeeting !== best ? `, ${fixed(best.maxThroughputAtSlaRps / worstMeeting.maxThroughputAtSlaRps, 2)}× ${worstMeeting.label}` : '';
+  return `${head}, ${best.label} sustains ${rps(best.maxThroughputAtSlaRps)} at ${slaText(sla)}${ratio}.`;
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ExitCode } from '../util/errors.js';
 import { registerAgentCommand } from './agent.js';
+import { registerBatchCommand } from './batch.js';
 import { registerModelCommand } from './model.js';
 import { registerDemoCommand } from './demo.js';
 import { registerProfileCommand } from './profile.js';
@@ -26,6 +27,7 @@ const commands: Register[] = [
   registerServeCommand,
   registerReportCommand,
   registerRightsizeCommand,
+  registerBatchCommand,
 ];
 
 async function main(): Promise<void> {

@@ -154,9 +154,9 @@ describe('capacity-plan plan: bad inputs get one line naming the field, and an e
     ['an SLA that does not parse', async () => ['plan', TRITON, '--peak-rps', '60', '--sla', 'p95 under 100'], ExitCode.usage, /--sla 'p95 under 100' does not parse/],
     [
       'a profile of another schema version',
-      async () => ['plan', await writeJson('v2.json', { ...JSON.parse(readFileSync(join(REPO_ROOT, TRITON), 'utf8')), schemaVersion: 2 }), '--peak-rps', '60', '--sla', 'p95<=100ms'],
+      async () => ['plan', await writeJson('v9.json', { ...JSON.parse(readFileSync(join(REPO_ROOT, TRITON), 'utf8')), schemaVersion: 9 }), '--peak-rps', '60', '--sla', 'p95<=100ms'],
       ExitCode.input,
-      /profile '.*v2.json' has schemaVersion 2, this version of capacity-plan reads schemaVersion 1/,
+      /profile '.*v9.json' has schemaVersion 9, this version of capacity-plan reads schemaVersion 1 or 2/,
     ],
     ['a document of another kind', async () => ['plan', await writeJson('plan.json', { kind: 'plan' }), '--peak-rps', '60', '--sla', 'p95<=100ms'], ExitCode.input, /'.*plan\.json' has kind "plan" \(expected a profile or sweep document\)/],
     ['an AWS_REGION without prices', async () => ['plan', TRITON, '--peak-rps', '60', '--sla', 'p95<=100ms'], ExitCode.usage, /AWS_REGION 'eu-central-1' has no prices/],

@@ -13,6 +13,7 @@ import { runCli, type Register } from './program.js';
 import { registerRightsizeCommand } from './rightsize.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
+import { registerVerifyCommand } from './verify.js';
 
 const commands: Register[] = [
   registerPlanCommand,
@@ -22,6 +23,7 @@ const commands: Register[] = [
   registerModelCommand,
   registerSweepCommand,
   registerAgentCommand,
+  registerVerifyCommand,
   registerServeCommand,
   registerReportCommand,
   registerRightsizeCommand,

@@ -7,6 +7,7 @@ import { siblingModule, startWorker } from '../util/workers.js';
 import type { EngineWorkerData, FromWorker, ToWorker } from './engineProtocol.js';
 import { readSignature, type ModelSignature } from './signature.js';
 import { assertProviderInstalled, executionProviders } from './providers.js';
+import { InputSlotPool, type InputSlot } from './inputSlots.js';
 
 /**
  * The inference engine: N model instances (Triton's instance_group count, TorchServe's workers),
@@ -56,12 +57,15 @@ export class Engine {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
-  /** Batch input buffers handed back by the workers, for the next batches to reuse. */
-  private readonly spareBuffers: ArrayBuffer[] = [];
-  private readonly itemLength: number;
-  private largestBatchLength = 0;
+  /**
+   * Where requests' inputs are written, one slot per batch item, so that a batch goes to its
+   * worker in the buffer its stages wrote (see inputSlots.ts). Buffers come back with the results.
+   */
+  readonly inputSlots: InputSlotPool;
   /** Called whenever an instance finishes a batch (the batcher re-evaluates then). */
   onInstanceFree: () => void = () => {};
+  /** Test hook: the buffer each batch is transferred in, just before it goes. */
+  onBatchBuffer?: (buffer: ArrayBuffer) => void;
 
   private constructor(
     private readonly instances: Instance[],
@@ -70,7 +74,10 @@ export class Engine {
     readonly loadMs: number[],
     private readonly depthPerInstance: number,
   ) {
-    this.itemLength = signature.itemShape[0] * signature.itemShape[1] * signature.itemShape[2];
+    const itemLength = signature.itemShape[0] * signature.itemShape[1] * signature.itemShape[2];
+    // Enough spare buffers for every batch that can be in flight plus the one being filled.
+    const fixedBatch = Number.isFinite(signature.maxBatch) ? signature.maxBatch : 0;
+    this.inputSlots = new InputSlotPool(itemLength, Math.max(1, fixedBatch), instances.length * depthPerInstance + 2, fixedBatch);
     for (const instance of instances) {
       instance.worker.on('message', (message: FromWorker) => this.onMessage(instance, message));
       instance.worker.on('error', (error) => this.failInstance(instance, error));
@@ -128,11 +135,12 @@ export class Engine {
   }
 
   /**
-   * Runs one batch on the least-loaded instance. Each tensor is one item of itemShape. A model
-   * whose batch dimension is fixed at B runs every batch at B: smaller batches are zero-padded
-   * (their extra output rows dropped), larger ones are refused.
+   * Runs one batch on the least-loaded instance. Each input is one item of itemShape: a slot of
+   * inputSlots (zero-copy when the batch is a buffer's first slots in order) or a tensor (copied
+   * into a batch buffer). A model whose batch dimension is fixed at B runs every batch at B:
+   * smaller batches are zero-padded (their extra output rows dropped), larger ones are refused.
    */
-  infer(tensors: Float32Array[]): Promise<InferResult> {
+  infer(tensors: readonly (Float32Array | InputSlot)[]): Promise<InferResult> {
     if (this.closed) return Promise.reject(new Error('engine is closed'));
     if (tensors.length === 0) return Promise.reject(new Error('cannot run an empty batch'));
     const { maxBatch } = this.signature;
@@ -142,10 +150,11 @@ export class Engine {
     const batchSize = Number.isFinite(maxBatch) ? maxBatch : tensors.length;
     let batch: ArrayBuffer;
     try {
-      batch = this.assemble(tensors, batchSize);
+      batch = this.inputSlots.take(tensors, batchSize).buffer;
     } catch (error) {
       return Promise.reject(error);
     }
+    this.onBatchBuffer?.(batch);
     const instance = this.instances.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
     const id = this.nextId++;
     instance.outstanding += 1;
@@ -156,36 +165,8 @@ export class Engine {
     });
   }
 
-  /**
-   * The one copy a request's tensor gets on its way to the model: into a batch buffer that is then
-   * transferred to the worker (structured-cloning the tensors instead cost two more copies and a
-   * fresh, zero-filled allocation per batch). Buffers come back with the results and are reused.
-   */
-  private assemble(tensors: Float32Array[], batchSize: number): ArrayBuffer {
-    const itemLength = this.itemLength;
-    for (let i = 0; i < tensors.length; i++) {
-      if (tensors[i]!.length !== itemLength) throw new Error(`batch item ${i} has ${tensors[i]!.length} values, expected ${itemLength}`);
-    }
-    const length = itemLength * batchSize;
-    const index = this.spareBuffers.findIndex((b) => b.byteLength >= length * Float32Array.BYTES_PER_ELEMENT);
-    const reused = index >= 0 ? this.spareBuffers.splice(index, 1)[0]! : undefined;
-    // New buffers are sized for the largest batch so far, so that any later batch can reuse them.
-    this.largestBatchLength = Math.max(this.largestBatchLength, length);
-    const buffer = reused ?? new ArrayBuffer(this.largestBatchLength * Float32Array.BYTES_PER_ELEMENT);
-    const view = new Float32Array(buffer, 0, length);
-    for (let i = 0; i < tensors.length; i++) view.set(tensors[i]!, i * itemLength);
-    // A reused buffer holds an earlier batch: padding up to a fixed batch dimension must be zeros.
-    if (reused && tensors.length < batchSize) view.fill(0, tensors.length * itemLength);
-    return buffer;
-  }
-
   private recycle(buffer: ArrayBuffer | undefined): void {
-    if (!buffer || buffer.byteLength === 0) return;
-    this.spareBuffers.push(buffer);
-    // Enough for every batch that can be in flight plus the one being assembled; keep the largest.
-    if (this.spareBuffers.length > this.instances.length * this.depthPerInstance + 1) {
-      this.spareBuffers.sort((a, b) => b.byteLength - a.byteLength).pop();
-    }
+    if (buffer && buffer.byteLength > 0) this.inputSlots.recycle(buffer);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,8 @@ import type { CostExtra, ProfileResult } from '../schema/profileResult.js';
 import type { SweepResult } from '../schema/sweepResult.js';
 import { InputError } from '../util/errors.js';
 import type { CapacityPoint } from './capacity.js';
+import { measuredSide } from '../profile/formatProfile.js';
+import { bestPoint, pointSamples } from '../sweep/curve.js';
 
 /** A document the planner reads, tagged by its `kind`. */
 export type PlanDocument =
@@ -25,7 +27,19 @@ export interface CandidateInput {
   importedFrom: string | null;
   /** Notes about the figures themselves (failures, instability), added to the plan's warnings. */
   notes: string[];
+  /**
+   * The capacity's per-window (or per-repeat) throughputs, for noise-aware comparisons; empty for
+   * figures that were not measured here (imported).
+   */
+  capacitySamples?: number[];
+  /** Whether the measurement behind the capacity stabilised. */
+  stable?: boolean;
+  /** How the capacity's load was offered; undefined when not known (imported figures). */
+  load?: 'open-loop' | 'closed-loop';
 }
+
+/** Said on every candidate whose capacity comes from a closed loop. */
+export const CLOSED_LOOP_WARNING = 'closed-loop capacity overstates open traffic; sweep with the default load';
 
 function instanceTypeOf(
   d: PlanDocument,
@@ -75,11 +89,16 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
         coldStartMs: p.coldStart.modelLoadMs ?? null,
         importedFrom: p.provenance.kind === 'imported' ? p.provenance.publication : null,
         notes,
+        capacitySamples: p.provenance.kind === 'measured' ? measuredSide(p).samples : [],
+        ...(p.spec ? { load: p.spec.load.kind === 'closed-loop' ? ('closed-loop' as const) : ('open-loop' as const) } : {}),
+        stable: p.provenance.kind !== 'measured' || p.measurement.stable,
       },
     ];
   }
   const s = d.doc;
-  return s.configurations.map((c) => ({
+  return s.configurations.map((c) => {
+    const best = bestPoint(c.points);
+    return {
     id: `${s.name}/${c.label}`,
     profile: s.name,
     document: d.path,
@@ -97,5 +116,9 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
     coldStartMs: s.coldStartMs ?? null,
     importedFrom: null,
     notes: [...baseNotes],
-  }));
+    capacitySamples: best ? pointSamples(best) : [],
+    stable: best?.stable ?? false,
+    load: c.points.some((p) => p.offered.kind === 'concurrency') ? ('closed-loop' as const) : ('open-loop' as const),
+  };
+  });
 }

@@ -79,7 +79,7 @@ export async function openServingPipeline(options: OpenServingOptions): Promise<
       cleanups.push(() => sink.close());
       served = { ...spec, pipeline: { ...spec.pipeline, requestLog: { ...spec.pipeline.requestLog, url: sink.url } } };
     }
-    const ctx: StageContext = { spec: served, inputShape: engine.signature.itemShape, scratchDir, observe: options.observe };
+    const ctx: StageContext = { spec: served, inputShape: engine.signature.itemShape, inputSlots: engine.inputSlots, scratchDir, observe: options.observe };
     const { before, after } = createPipelineStages(ctx);
     cleanups.push(async () => {
       for (const stage of [...before, ...after]) await stage.close?.();

@@ -1,3 +1,4 @@
+import type { InputSlot, InputSlotPool } from '../model/inputSlots.js';
 import type { ProfileSpec, StageName } from '../schema/profileSpec.js';
 
 /**
@@ -37,6 +38,8 @@ export interface RequestState {
   config?: PreprocessConfig;
   /** CHW float32 input after preprocess, or as sent by the client. */
   tensor?: Float32Array;
+  /** The batch-buffer slot the tensor was written into (tensor is its view until dispatch). */
+  slot?: InputSlot;
   /** This request's row of the model output. */
   output?: Float32Array;
   prediction?: Prediction;
@@ -55,6 +58,11 @@ export interface StageContext {
   spec: ProfileSpec;
   /** Model input C,H,W. */
   inputShape: [number, number, number];
+  /**
+   * The engine's batch-buffer slots: a stage that produces the model input writes it into one, so
+   * the batch needs no assembly copy. Absent: stages allocate their own tensors.
+   */
+  inputSlots?: InputSlotPool;
   /** A directory the run owns: preprocessing config file, temp spools, request log. */
   scratchDir: string;
   /** Test hooks: observe real I/O while it happens. */

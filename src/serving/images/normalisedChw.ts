@@ -10,13 +10,15 @@ export interface Normalisation {
   std: readonly [number, number, number];
 }
 
-export function normalisedChw(hwc: Uint8Array, pixels: number, norm: Normalisation): Float32Array {
+/** `out`: where to write (pixels x channels values), e.g. a batch-buffer slot; default a new array. */
+export function normalisedChw(hwc: Uint8Array, pixels: number, norm: Normalisation, out?: Float32Array): Float32Array {
   const { channels } = norm;
   if (hwc.length !== pixels * channels) {
     throw new Error(`normalisedChw: ${hwc.length} bytes is not ${pixels} pixels x ${channels} channels`);
   }
   const table = normalisationTable(norm);
-  const chw = new Float32Array(pixels * channels);
+  if (out && out.length !== pixels * channels) throw new Error(`normalisedChw: output of ${out.length} values, expected ${pixels * channels}`);
+  const chw = out ?? new Float32Array(pixels * channels);
   if (channels === 3) {
     const plane1 = pixels;
     const plane2 = 2 * pixels;

@@ -6,11 +6,11 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web/**', 'profiles/**', '.cache/**', '.capacity-plan/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web/**', 'profiles/**', '.cache/**', '.capacity-plan/**', 'infra/cdk.out/**'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
-    files: ['src/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'infra/**/*.ts'],
     languageOptions: {
       parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname },
     },
@@ -32,7 +32,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'infra/test/**/*.ts'],
     rules: {
       // Off in tests only: tests read JSON answers (HTTP bodies, JSONL logs, spawned output) as
       // untyped values and check them with expect(), which fails on a wrong shape; typing every

@@ -13,6 +13,7 @@ import { benchHarnessEfficiency, HARNESS_DEFAULTS, type HarnessModel } from './h
 import { benchHttpOverhead } from './httpBench.js';
 import { benchLoadgenVsAutocannon } from './loadgenBench.js';
 import { benchPlanFullCatalog } from './planBench.js';
+import { benchPlanHolds } from './planHoldsBench.js';
 import { benchReport } from './reportBench.js';
 import { benchRightsizeAnalysis } from './rightsizeBench.js';
 import { benchStageAccounting } from './stageBench.js';
@@ -126,6 +127,15 @@ const BENCHES: Bench[] = [
   },
   harnessBench('tiny'),
   harnessBench('resnet50'),
+  {
+    name: 'planHolds',
+    target: atLeast(0.95),
+    digits: 2,
+    async run({ home, cwd, log }) {
+      const f = await benchPlanHolds({ home, cwd, log });
+      return { value: f.planHolds, raw: prefixed('planHolds', f) };
+    },
+  },
 ];
 
 interface Row {

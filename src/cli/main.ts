@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ExitCode } from '../util/errors.js';
 import { registerAgentCommand } from './agent.js';
+import { registerBatchCommand } from './batch.js';
 import { registerModelCommand } from './model.js';
 import { registerDemoCommand } from './demo.js';
 import { registerProfileCommand } from './profile.js';
@@ -12,6 +13,7 @@ import { runCli, type Register } from './program.js';
 import { registerRightsizeCommand } from './rightsize.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
+import { registerVerifyCommand } from './verify.js';
 
 const commands: Register[] = [
   registerPlanCommand,
@@ -21,9 +23,11 @@ const commands: Register[] = [
   registerModelCommand,
   registerSweepCommand,
   registerAgentCommand,
+  registerVerifyCommand,
   registerServeCommand,
   registerReportCommand,
   registerRightsizeCommand,
+  registerBatchCommand,
 ];
 
 async function main(): Promise<void> {

@@ -6,7 +6,8 @@ import { formatSla } from '../schema/sla.js';
 import type { SweepResult } from '../schema/sweepResult.js';
 import { checkpointPathFor, removeCheckpoint } from '../sweep/checkpoint.js';
 import { curvePointFromProfile } from '../sweep/curve.js';
-import { buildDefinition } from '../sweep/definition.js';
+import { buildDefinition, DEFAULT_RPS_REPEATS } from '../sweep/definition.js';
+import { heldIn } from '../sweep/repeats.js';
 import { bestConfiguration, formatSweep } from '../sweep/format.js';
 import { runSweep, type MeasurePoint } from '../sweep/runSweep.js';
 import { DEFAULT_MAX_POINTS } from '../sweep/search.js';
@@ -32,7 +33,8 @@ const SWEEP_FLAGS = {
     many: true,
     help:
       'what to vary: maxBatchSize, preferredBatchSizes, maxQueueDelayUs, instances, batchSize, maxBatchDelayMs (configurations, ' +
-      "cross product) and concurrency or rps (the load axis, default concurrency=auto). Values: 1,4,8 or 1..64 (doubling); " +
+      "cross product) and concurrency or rps (the load axis, default rps=auto: open-loop Poisson arrivals from a one-client probe; " +
+      "concurrency=auto for a closed loop). Values: 1,4,8 or 1..64 (doubling); " +
       "concurrency/rps also 'auto' (search); preferredBatchSizes '4,8|8,16'; maxBatchDelayMs also 'none'",
   },
   sla: { flag: '--sla <sla>', parse: latencySla, help: "latency SLA the search aims at, required, e.g. 'p95<=100ms'" },
@@ -43,6 +45,12 @@ const SWEEP_FLAGS = {
     defaultHelp: 'profiles/results/sweep-<name>-<time>.json',
   },
   maxPoints: { flag: '--max-points <n>', parse: positiveInt, help: 'bound on points per configuration for an auto search', default: DEFAULT_MAX_POINTS },
+  repeats: {
+    flag: '--repeats <k>',
+    parse: positiveInt,
+    help: 'runs of each point, each with another arrival seed; a point meets the SLA only if it held in every one',
+    defaultHelp: `${DEFAULT_RPS_REPEATS} on an rps axis, 1 on a concurrency axis`,
+  },
   json: { flag: '--json', help: 'print the sweep document on stdout instead of the tables' },
   quiet: { flag: '--quiet', help: 'no progress on stderr' },
   instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
@@ -90,6 +98,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
     maxPoints: flags.maxPoints,
     startConcurrency: flags.concurrency,
     startRps: flags.rps,
+    repeats: flags.repeats,
   });
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `sweep-${baseSpec.name}-${rt.now().toISOString().replace(/[:.]/g, '-')}.json`);
   const checkpointPath = checkpointPathFor(out);
@@ -101,7 +110,9 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
   live?.start(events, { name: baseSpec.name, sla });
 
   const measure: MeasurePoint = async (spec, context) => {
-    const label = `${context.configuration} ${context.offered.kind}=${context.offered.value}`;
+    const label = context.probe
+      ? `${context.configuration} probe`
+      : `${context.configuration} ${context.offered.kind}=${context.offered.value}${context.repeat > 0 ? ` #${context.repeat + 1}` : ''}`;
     // Per-window lines for every point would bury the per-point lines; a terminal gets the redrawn bar.
     const unsubscribe = events.subscribe(progressReporter(rt, label, flags.quiet || flags.json || !rt.stderr.isTTY));
     const result = await runProfile({
@@ -135,12 +146,19 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
       now: rt.now,
       signal: rt.signal,
       log,
-      onPoint: ({ configuration, offered, point, replayed }) =>
+      onPoint: ({ configuration, offered, point, replayed, probe }) => {
+        const from = replayed ? ' (from checkpoint)' : '';
+        if (probe) {
+          log(`[${configuration}] probe, one client: ${point.throughputRps.toFixed(1)} req/s, p95 ${point.p95Ms.toFixed(1)} ms: the search starts at ${point.throughputRps.toFixed(2)} req/s${from}`);
+          return;
+        }
+        const held = heldIn(point);
         log(
           `[${configuration}] ${offered.kind} ${offered.value}: ${point.throughputRps.toFixed(1)} req/s, ` +
             `p95 ${point.p95Ms.toFixed(1)} ms, p99 ${point.p99Ms.toFixed(1)} ms, ` +
-            `${point.meetsSla ? 'meets' : 'misses'} the SLA${replayed ? ' (from checkpoint)' : ''}`,
-        ),
+            `${point.meetsSla ? 'meets' : 'misses'} the SLA${held ? ` (${held})` : ''}${from}`,
+        );
+      },
     });
   } catch (error) {
     if (error instanceof InterruptedError) {

@@ -5,9 +5,9 @@ import type { EngineSpec } from '../schema/profileSpec.js';
 import { EnvironmentError, InputError } from '../util/errors.js';
 import { siblingModule, startWorker } from '../util/workers.js';
 import type { EngineWorkerData, FromWorker, OutputTensor, ToWorker } from './engineProtocol.js';
-import { float16Bits } from './float16.js';
 import { modelItemDims, readSignature, type InputElementType, type InputLayout, type ModelSignature } from './signature.js';
 import { assertProviderInstalled, executionProviders } from './providers.js';
+import { InputSlotPool, type InputSlot } from './inputSlots.js';
 
 /**
  * The inference engine: N model instances (Triton's instance_group count, TorchServe's workers),
@@ -61,14 +61,15 @@ export class Engine {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
-  /** Batch input buffers handed back by the workers, for the next batches to reuse. */
-  private readonly spareBuffers: ArrayBuffer[] = [];
-  private readonly itemLength: number;
-  private readonly elementType: InputElementType;
-  private readonly bytesPerElement: number;
-  private largestBatchLength = 0;
+  /**
+   * Where requests' inputs are written, one slot per batch item, so that a batch goes to its
+   * worker in the buffer its stages wrote (see inputSlots.ts). Buffers come back with the results.
+   */
+  readonly inputSlots: InputSlotPool;
   /** Called whenever an instance finishes a batch (the batcher re-evaluates then). */
   onInstanceFree: () => void = () => {};
+  /** Test hook: the buffer each batch is transferred in, just before it goes. */
+  onBatchBuffer?: (buffer: ArrayBuffer) => void;
 
   private constructor(
     private readonly instances: Instance[],
@@ -77,9 +78,10 @@ export class Engine {
     readonly loadMs: number[],
     private readonly depthPerInstance: number,
   ) {
-    this.itemLength = signature.itemShape[0] * signature.itemShape[1] * signature.itemShape[2];
-    this.elementType = signature.inputType as InputElementType;
-    this.bytesPerElement = BYTES_PER_ELEMENT[this.elementType];
+    const itemLength = signature.itemShape[0] * signature.itemShape[1] * signature.itemShape[2];
+    // Enough spare buffers for every batch that can be in flight plus the one being filled.
+    const fixedBatch = Number.isFinite(signature.maxBatch) ? signature.maxBatch : 0;
+    this.inputSlots = new InputSlotPool(itemLength, Math.max(1, fixedBatch), instances.length * depthPerInstance + 2, fixedBatch);
     for (const instance of instances) {
       instance.worker.on('message', (message: FromWorker) => this.onMessage(instance, message));
       instance.worker.on('error', (error) => this.failInstance(instance, error));
@@ -137,11 +139,12 @@ export class Engine {
   }
 
   /**
-   * Runs one batch on the least-loaded instance. Each tensor is one item of itemShape. A model
-   * whose batch dimension is fixed at B runs every batch at B: smaller batches are zero-padded
-   * (their extra output rows dropped), larger ones are refused.
+   * Runs one batch on the least-loaded instance. Each input is one item of itemShape: a slot of
+   * inputSlots (zero-copy when the batch is a buffer's first slots in order) or a tensor (copied
+   * into a batch buffer). A model whose batch dimension is fixed at B runs every batch at B:
+   * smaller batches are zero-padded (their extra output rows dropped), larger ones are refused.
    */
-  infer(tensors: Float32Array[]): Promise<InferResult> {
+  infer(tensors: readonly (Float32Array | InputSlot)[]): Promise<InferResult> {
     if (this.closed) return Promise.reject(new Error('engine is closed'));
     if (tensors.length === 0) return Promise.reject(new Error('cannot run an empty batch'));
     const { maxBatch } = this.signature;
@@ -151,61 +154,31 @@ export class Engine {
     const batchSize = Number.isFinite(maxBatch) ? maxBatch : tensors.length;
     let batch: ArrayBuffer;
     try {
-      batch = this.assemble(tensors, batchSize);
+      batch = this.inputSlots.take(tensors, batchSize).buffer;
     } catch (error) {
       return Promise.reject(error);
     }
+    this.onBatchBuffer?.(batch);
     const instance = this.instances.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
     const id = this.nextId++;
     instance.outstanding += 1;
-    const message: ToWorker = { type: 'run', id, batch, count: tensors.length, batchSize, itemDims: modelItemDims(this.signature), elementType: this.elementType };
+    const message: ToWorker = {
+      type: 'run',
+      id,
+      batch,
+      count: tensors.length,
+      batchSize,
+      itemDims: modelItemDims(this.signature),
+      elementType: this.signature.inputType as InputElementType,
+    };
     return new Promise<InferResult>((resolve, reject) => {
       this.pending.set(id, { instance, postedAtMs: performance.now(), resolve, reject });
       instance.worker.postMessage(message, [batch]);
     });
   }
 
-  /**
-   * The one copy a request's tensor gets on its way to the model (converted to the model's element
-   * type on the way, in the same pass): into a batch buffer that is then
-   * transferred to the worker (structured-cloning the tensors instead cost two more copies and a
-   * fresh, zero-filled allocation per batch). Buffers come back with the results and are reused.
-   */
-  private assemble(tensors: Float32Array[], batchSize: number): ArrayBuffer {
-    const itemLength = this.itemLength;
-    for (let i = 0; i < tensors.length; i++) {
-      if (tensors[i]!.length !== itemLength) throw new Error(`batch item ${i} has ${tensors[i]!.length} values, expected ${itemLength}`);
-    }
-    const length = itemLength * batchSize;
-    const bytes = this.bytesPerElement;
-    const index = this.spareBuffers.findIndex((b) => b.byteLength >= length * bytes);
-    const reused = index >= 0 ? this.spareBuffers.splice(index, 1)[0]! : undefined;
-    // New buffers are sized for the largest batch so far, so that any later batch can reuse them.
-    this.largestBatchLength = Math.max(this.largestBatchLength, length);
-    const buffer = reused ?? new ArrayBuffer(this.largestBatchLength * bytes);
-    const view = batchView(this.elementType, buffer, length);
-    if (this.elementType === 'float16') {
-      for (let i = 0; i < tensors.length; i++) {
-        const tensor = tensors[i]!;
-        const offset = i * itemLength;
-        for (let j = 0; j < itemLength; j++) view[offset + j] = float16Bits(tensor[j]!);
-      }
-    } else {
-      // A Uint8ClampedArray view rounds and clamps (pixel values computed in float32 can be 254.99998).
-      for (let i = 0; i < tensors.length; i++) view.set(tensors[i]!, i * itemLength);
-    }
-    // A reused buffer holds an earlier batch: padding up to a fixed batch dimension must be zeros.
-    if (reused && tensors.length < batchSize) view.fill(0, tensors.length * itemLength);
-    return buffer;
-  }
-
   private recycle(buffer: ArrayBuffer | undefined): void {
-    if (!buffer || buffer.byteLength === 0) return;
-    this.spareBuffers.push(buffer);
-    // Enough for every batch that can be in flight plus the one being assembled; keep the largest.
-    if (this.spareBuffers.length > this.instances.length * this.depthPerInstance + 1) {
-      this.spareBuffers.sort((a, b) => b.byteLength - a.byteLength).pop();
-    }
+    if (buffer && buffer.byteLength > 0) this.inputSlots.recycle(buffer);
   }
 
   async close(): Promise<void> {
@@ -249,14 +222,6 @@ export class Engine {
     }
     instance.outstanding = Number.POSITIVE_INFINITY;
   }
-}
-
-const BYTES_PER_ELEMENT: Record<InputElementType, number> = { float32: 4, float16: 2, uint8: 1 };
-
-function batchView(type: InputElementType, buffer: ArrayBuffer, length: number): Float32Array | Uint16Array | Uint8ClampedArray {
-  if (type === 'float16') return new Uint16Array(buffer, 0, length);
-  if (type === 'uint8') return new Uint8ClampedArray(buffer, 0, length);
-  return new Float32Array(buffer, 0, length);
 }
 
 /** The intra-op threads each instance's session gets. */

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { EngineWorkerData, ToWorker, FromWorker, OutputTensor, ValueInfo } from './engineProtocol.js';
-import { float16Value } from './float16.js';
+import { float16Bits, float16Value } from './float16.js';
 import { sessionOptions } from './sessionOptions.js';
 
 const data = workerData as EngineWorkerData;
@@ -44,9 +44,9 @@ async function main(): Promise<void> {
     }
     const { id, batch, count, batchSize, itemDims, elementType } = message;
     try {
-      // The batch arrives assembled, in the model's element type and layout, in a buffer
-      // transferred (not copied) to this thread. Items beyond count (padding up to a fixed batch
-      // dimension) were zeroed by the engine.
+      // The batch arrives assembled (float32, in the model's layout), in a buffer transferred (not
+      // copied) to this thread. Items beyond count (padding up to a fixed batch dimension) were
+      // zeroed by the engine.
       const length = itemDims.reduce((a, b) => a * b, 1) * batchSize;
       const input = new ort.Tensor(elementType, inputView(elementType, batch, length), [batchSize, ...itemDims]);
       const results = await session.run({ [inputName]: input });
@@ -63,10 +63,20 @@ async function main(): Promise<void> {
   port.on('message', (message: ToWorker) => void onMessage(message));
 }
 
+/**
+ * The batch as the model's element type. Batches arrive as float32 (the engine's input slots);
+ * float16 and uint8 models get a converted copy, made here, off the serving event loop: float16
+ * as IEEE half bits, uint8 rounded and clamped (pixel values computed in float32 can be 254.99998).
+ */
 function inputView(type: 'float32' | 'float16' | 'uint8', buffer: ArrayBuffer, length: number): Float32Array | Uint16Array | Uint8Array {
-  if (type === 'float16') return new Uint16Array(buffer, 0, length);
-  if (type === 'uint8') return new Uint8Array(buffer, 0, length);
-  return new Float32Array(buffer, 0, length);
+  const values = new Float32Array(buffer, 0, length);
+  if (type === 'float16') {
+    const bits = new Uint16Array(length);
+    for (let i = 0; i < length; i++) bits[i] = float16Bits(values[i]!);
+    return bits;
+  }
+  if (type === 'uint8') return new Uint8Array(Uint8ClampedArray.from(values).buffer);
+  return values;
 }
 
 /**

@@ -4,6 +4,8 @@ import type { SweepResult } from '../schema/sweepResult.js';
 import { InputError } from '../util/errors.js';
 import type { CapacityPoint } from './capacity.js';
 import { measuredOn, type MeasuredOn } from './provenance.js';
+import { measuredSide } from '../profile/formatProfile.js';
+import { bestPoint, pointSamples } from '../sweep/curve.js';
 
 /** A document the planner reads, tagged by its `kind`. */
 export type PlanDocument =
@@ -27,6 +29,15 @@ export interface CandidateInput {
   importedFrom: string | null;
   /** Notes about the figures themselves (failures, instability), added to the plan's warnings. */
   notes: string[];
+  /**
+   * The capacity's per-window (or per-repeat) throughputs, for noise-aware comparisons; empty for
+   * figures that were not measured here (imported).
+   */
+  capacitySamples?: number[];
+  /** Whether the measurement behind the capacity stabilised. */
+  stable?: boolean;
+  /** How the capacity's load was offered; undefined when not known (imported figures). */
+  load?: 'open-loop' | 'closed-loop';
   /** Where the figures were measured; null for imported figures. */
   measuredOn: MeasuredOn | null;
   /** The model the figures are for: the built-in name, or the file name without .onnx. */
@@ -38,6 +49,9 @@ export function modelLabel(source: string | undefined): string | null {
   if (!source) return null;
   return basename(source).replace(/\.onnx$/i, '');
 }
+
+/** Said on every candidate whose capacity comes from a closed loop. */
+export const CLOSED_LOOP_WARNING = 'closed-loop capacity overstates open traffic; sweep with the default load';
 
 function instanceTypeOf(
   d: PlanDocument,
@@ -89,11 +103,16 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
         notes,
         measuredOn: p.provenance.kind === 'measured' ? measuredOn(p.environment) : null,
         model: modelLabel(p.model?.source ?? p.spec?.model.source),
+        capacitySamples: p.provenance.kind === 'measured' ? measuredSide(p).samples : [],
+        ...(p.spec ? { load: p.spec.load.kind === 'closed-loop' ? ('closed-loop' as const) : ('open-loop' as const) } : {}),
+        stable: p.provenance.kind !== 'measured' || p.measurement.stable,
       },
     ];
   }
   const s = d.doc;
-  return s.configurations.map((c) => ({
+  return s.configurations.map((c) => {
+    const best = bestPoint(c.points);
+    return {
     id: `${s.name}/${c.label}`,
     profile: s.name,
     document: d.path,
@@ -113,5 +132,9 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
     notes: [...baseNotes],
     measuredOn: measuredOn(s.environment),
     model: modelLabel(c.spec.model.source),
-  }));
+    capacitySamples: best ? pointSamples(best) : [],
+    stable: best?.stable ?? false,
+    load: c.points.some((p) => p.offered.kind === 'concurrency') ? ('closed-loop' as const) : ('open-loop' as const),
+  };
+  });
 }

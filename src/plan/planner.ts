@@ -6,10 +6,11 @@ import { instanceTypeOn, type Platform } from '../pricing/platform.js';
 import { describeOrigin, type PriceBook, type PriceOrigin, type PriceQuote } from '../pricing/priceBook.js';
 import { capacityAtSla } from './capacity.js';
 import { provenanceMismatches } from './provenance.js';
-import type { CandidateInput } from './candidates.js';
+import { CLOSED_LOOP_WARNING, type CandidateInput } from './candidates.js';
 import { instancesFor, scheduleFor } from './instances.js';
 import { formatUsd, roundCents, roundTo } from './money.js';
 import { summarizeTraffic } from './trafficWeek.js';
+import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
 
 export interface PlanRequest {
   /** The plan's timestamp, from the caller's clock: the planner reads none. */
@@ -44,6 +45,7 @@ const PRICE_KIND: Record<Platform, string> = {
 
 interface Scored {
   doc: PlanCandidate;
+  input: CandidateInput;
   /** Unrounded, for comparisons. */
   usdPerMonth: number;
   missRatio: number;
@@ -139,6 +141,7 @@ export function buildPlan(request: PlanRequest): Plan {
         throughputRps: cap.throughputRps,
         utilization,
         perInstanceRps,
+        ...(c.load ? { load: c.load } : {}),
       },
       meetsSla: cap.meetsSla,
       slaMiss: cap.meetsSla ? null : { byMs: roundTo(cap.missByMs, 3), byPct: roundTo((cap.missByMs / sla.maxLatencyMs) * 100, 2) },
@@ -158,7 +161,7 @@ export function buildPlan(request: PlanRequest): Plan {
       coldStartMs: c.coldStartMs,
       rank: 1,
     };
-    return { doc, usdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
+    return { doc, input: c, usdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
   });
 
   scored.sort(byRank);
@@ -224,6 +227,7 @@ function notesFor(
       `${c.id}: capacity is a single measured point (${cap.throughputRps} req/s at ${sla.percentile} ${cap.latencyMs} ms), not a sweep curve; a sweep finds the highest throughput that still meets the SLA`,
     );
   }
+  if (c.load === 'closed-loop') warnings.push(`${c.id}: ${CLOSED_LOOP_WARNING}`);
   if (cap.substitutedPercentile) {
     warnings.push(`${c.id}: ${sla.percentile} was not measured; ${cap.substitutedPercentile} (never lower) stands in for it`);
   }
@@ -274,6 +278,8 @@ function compareDocuments(documents: string[], ranked: Scored[]): ComparisonEntr
     const pct = savesPct === null ? '' : ` (${Math.round(Math.abs(savesPct))}%)`;
     const verb = saves >= 0 ? `saves ${formatUsd(roundCents(saves))}/month${pct}` : `costs ${formatUsd(roundCents(-saves))}/month more${pct}`;
     const caveat = other.doc.meetsSla ? '' : `, but ${other.doc.id} misses the SLA by ${other.doc.slaMiss?.byMs} ms`;
+    const verdict = capacityVerdict(baseline, other);
+    const noise = verdict?.kind === 'within-noise' ? `; but ${verdict.sentence.replace(/\.$/, '')}, so the difference is not a measured one` : '';
     return [
       {
         from: baseline.doc.id,
@@ -283,8 +289,26 @@ function compareDocuments(documents: string[], ranked: Scored[]): ComparisonEntr
         savesUsdPerMonth: roundCents(saves),
         savesPct: savesPct === null ? null : roundTo(savesPct, 2),
         toMeetsSla: other.doc.meetsSla,
-        sentence: `switching from ${baseline.doc.id} to ${other.doc.id} ${verb}${caveat}`,
+        ...(verdict ? { capacityVerdict: verdict.sentence } : {}),
+        sentence: `switching from ${baseline.doc.id} to ${other.doc.id} ${verb}${caveat}${noise}`,
       },
     ];
   });
+}
+
+/**
+ * Welch's verdict on two candidates' capacities when both were measured here on the same kind of
+ * instance (per-window throughputs); undefined otherwise (imported figures, or different hardware,
+ * where the price difference is not a noise question).
+ */
+function capacityVerdict(a: Scored, b: Scored): Verdict | undefined {
+  const sa = a.input.capacitySamples ?? [];
+  const sb = b.input.capacitySamples ?? [];
+  if (sa.length === 0 || sb.length === 0 || a.doc.instanceType !== b.doc.instanceType) return undefined;
+  return compareMeasured(
+    { name: a.doc.id, samples: sa, stable: a.input.stable ?? true },
+    { name: b.doc.id, samples: sb, stable: b.input.stable ?? true },
+    'capacity',
+    'req/s',
+  );
 }

@@ -1,5 +1,6 @@
 import { textTable } from '../util/textTable.js';
 import type { ProfileResult } from '../schema/profileResult.js';
+import { compareMeasured } from '../util/stats/verdict.js';
 
 /** Human-readable summaries of profile documents: the article's stage table and more. */
 
@@ -98,10 +99,21 @@ export function formatComparison(a: ProfileResult, b: ProfileResult): string {
   rows.push(['CPU % of host', fmt(a.utilization.cpuPct, 0), '', fmt(b.utilization.cpuPct, 0), '']);
   const ioShare = (r: ProfileResult): number =>
     r.stages.filter((s) => ['configLoad', 'payloadSpool', 'requestLog'].includes(s.name)).reduce((t, s) => t + s.sharePct, 0);
-  const ratio = a.throughputRps > 0 ? b.throughputRps / a.throughputRps : Number.POSITIVE_INFINITY;
+  const verdict = compareMeasured(measuredSide(a), measuredSide(b), 'throughput', 'req/s');
   return [
     textTable(rows, { alignRight: [false, true, true, true, true] }),
-    `${b.name} serves ${fmt(ratio, 2)}x the throughput of ${a.name} (${fmt(b.throughputRps, 1)} vs ${fmt(a.throughputRps, 1)} req/s).`,
+    verdict.sentence,
     `I/O stages (config load, spooling, request log) took ${fmt(ioShare(a), 1)}% of ${a.name}'s request time and ${fmt(ioShare(b), 1)}% of ${b.name}'s.`,
   ].join('\n');
+}
+
+/**
+ * A profile's per-window throughputs, the samples a verdict compares: the windows its figures
+ * came from (the last stableWindows when it stabilised, else all of them).
+ */
+export function measuredSide(result: ProfileResult): { name: string; samples: number[]; stable: boolean } {
+  const windows = result.measurement.windows;
+  const stable = result.provenance.kind !== 'measured' || result.measurement.stable;
+  const used = result.measurement.stable && result.spec ? windows.slice(-result.spec.measurement.stableWindows) : windows;
+  return { name: result.name, samples: used.map((w) => w.throughputRps), stable };
 }

@@ -56,6 +56,8 @@ export const PlanCandidate = z
         utilization: z.number().positive().max(1),
         /** throughputRps x utilization: what one instance is planned to carry. */
         perInstanceRps: z.number().positive(),
+        /** How the measured load was offered (absent for imported figures): a closed loop overstates open traffic. */
+        load: z.enum(['open-loop', 'closed-loop']).optional(),
       })
       .strict(),
     meetsSla: z.boolean(),
@@ -111,6 +113,11 @@ export const ComparisonEntry = z
     /** Of the baseline's monthly cost; null when the baseline costs nothing. */
     savesPct: z.number().nullable(),
     toMeetsSla: z.boolean(),
+    /**
+     * Welch's verdict on the two capacities (per-window throughputs), when both were measured:
+     * a saving from capacities within noise is not a measured saving.
+     */
+    capacityVerdict: z.string().optional(),
     sentence: z.string(),
   })
   .strict();

@@ -1,6 +1,7 @@
 import type { BatchingSpec, StageName } from '../schema/profileSpec.js';
 import type { Engine } from '../model/engine.js';
 import type { OutputTensor } from '../model/engineProtocol.js';
+import type { InputSlot } from '../model/inputSlots.js';
 import { fullBatchSize } from './batchPolicy.js';
 import { DynamicBatcher } from './batcher.js';
 import type { Clock } from '../util/clock.js';
@@ -73,6 +74,8 @@ export class RequestPipeline {
       dispatch: (items) => this.runBatch(items),
     });
     engine.onInstanceFree = () => this.batcher.poke();
+    // A buffer holds the policy's largest batch, so a full batch is one buffer's slots in order.
+    engine.inputSlots.slotsPerBuffer = Math.max(1, fullBatchSize(policy));
   }
 
   /**
@@ -118,6 +121,8 @@ export class RequestPipeline {
     } catch (error) {
       const failure: RequestOutcome['failure'] =
         error instanceof RequestFailure ? { stage: error.stage, reason: error.reason } : { stage: 'pipeline', reason: (error as Error).message ?? String(error) };
+      // A slot whose request never reached a batch is given back (a no-op once dispatched).
+      if (state.slot) this.options.engine.inputSlots.free(state.slot);
       const completedAtMs = clock.nowMs();
       return { ok: false, stageMs, endToEndMs: completedAtMs - intendedAtMs, completedAtMs, state, failure };
     }
@@ -149,9 +154,9 @@ export class RequestPipeline {
     const { engine, clock } = this.options;
     const dispatchedAtMs = clock.nowMs();
     this.options.onBatch?.(items.length);
-    const tensors = new Array<Float32Array>(items.length);
-    for (let i = 0; i < items.length; i++) tensors[i] = items[i]!.state.tensor!;
-    engine.infer(tensors).then(
+    const inputs = new Array<Float32Array | InputSlot>(items.length);
+    for (let i = 0; i < items.length; i++) inputs[i] = items[i]!.state.slot ?? items[i]!.state.tensor!;
+    engine.infer(inputs).then(
       (result) => {
         // Time the batch spent queued on its instance behind an earlier one is queueing, not inference.
         const startedAtMs = dispatchedAtMs + result.waitedMs;

@@ -84,7 +84,7 @@ export async function openServingPipeline(options: OpenServingOptions): Promise<
     }
     const { signature } = engine;
     const output = new OutputInterpreter(signature.outputs ?? [], spec.model.output);
-    const ctx: StageContext = { spec: served, inputShape: signature.itemShape, signature, output, scratchDir, observe: options.observe };
+    const ctx: StageContext = { spec: served, inputShape: signature.itemShape, signature, output, inputSlots: engine.inputSlots, scratchDir, observe: options.observe };
     const { before, after } = createPipelineStages(ctx);
     cleanups.push(async () => {
       for (const stage of [...before, ...after]) await stage.close?.();

@@ -1,4 +1,5 @@
 import type { OutputTensor } from '../model/engineProtocol.js';
+import type { InputSlot, InputSlotPool } from '../model/inputSlots.js';
 import type { InputLayout, ModelSignature } from '../model/signature.js';
 import type { ProfileSpec, ResizeMode, StageName } from '../schema/profileSpec.js';
 import type { OutputInterpreter, OutputSummary, Prediction } from './outputKind.js';
@@ -38,6 +39,8 @@ export interface RequestState {
   config?: PreprocessConfig;
   /** CHW float32 input after preprocess, or as sent by the client. */
   tensor?: Float32Array;
+  /** The batch-buffer slot the tensor was written into (tensor is its view until dispatch). */
+  slot?: InputSlot;
   /** This request's row of the model's first output. */
   output?: Float32Array;
   /** This request's row of every output (absent from engines that return only the first). */
@@ -65,6 +68,11 @@ export interface StageContext {
   signature?: ModelSignature;
   /** How postprocess reads the outputs; absent: every output row is logits (a classifier). */
   output?: OutputInterpreter;
+  /**
+   * The engine's batch-buffer slots: a stage that produces the model input writes it into one, so
+   * the batch needs no assembly copy. Absent: stages allocate their own tensors.
+   */
+  inputSlots?: InputSlotPool;
   /** A directory the run owns: preprocessing config file, temp spools, request log. */
   scratchDir: string;
   /** Test hooks: observe real I/O while it happens. */

@@ -10,12 +10,15 @@ import { UsageError } from '../util/errors.js';
  * finished point, rewritten atomically after each point. A re-run of the same sweep replays these
  * points instead of measuring them; a sweep of another definition refuses to touch it.
  */
-export const CHECKPOINT_SCHEMA_VERSION = 1;
+export const CHECKPOINT_SCHEMA_VERSION = 2;
 
 /** One finished point, with what the final document needs from its profile run. */
 export const CheckpointPoint = z
   .object({
     configuration: z.string(),
+    /** Which repeat of its point this run was (0 when absent); a probe is the rps search's start. */
+    repeat: z.number().int().nonnegative().optional(),
+    probe: z.literal(true).optional(),
     point: CurvePoint,
     environment: Environment,
     modelLoadMs: z.number().nonnegative().optional(),
@@ -26,7 +29,8 @@ export type CheckpointPoint = z.infer<typeof CheckpointPoint>;
 
 export const SweepCheckpoint = z
   .object({
-    schemaVersion: z.literal(CHECKPOINT_SCHEMA_VERSION),
+    // Version 1 entries (no repeat, no probe) read as version 2 ones.
+    schemaVersion: z.union([z.literal(1), z.literal(CHECKPOINT_SCHEMA_VERSION)]),
     kind: z.literal('sweep-checkpoint'),
     definitionHash: z.string(),
     /** For people reading the file: what the sweep was. */
@@ -44,7 +48,7 @@ export function checkpointPathFor(outPath: string): string {
 export async function readCheckpoint(path: string, definitionHash: string): Promise<CheckpointPoint[]> {
   const text = await readDocumentText(path, 'sweep checkpoint', true);
   if (text === undefined) return [];
-  const checkpoint = parseDocument(text, path, SweepCheckpoint, 'sweep checkpoint', CHECKPOINT_SCHEMA_VERSION);
+  const checkpoint = parseDocument(text, path, SweepCheckpoint, 'sweep checkpoint', [1, CHECKPOINT_SCHEMA_VERSION]);
   if (checkpoint.definitionHash !== definitionHash) {
     throw new UsageError(
       `the checkpoint '${path}' belongs to a different sweep (${checkpoint.summary}): model, preset, flags, --vary or --sla differ`,

@@ -2,6 +2,7 @@ import type { LatencySummary, ProfileResult } from '../schema/profileResult.js';
 import type { Sla } from '../schema/sla.js';
 import type { CurvePoint } from '../schema/sweepResult.js';
 import type { LoadKind } from './search.js';
+import { measuredSide } from '../profile/formatProfile.js';
 
 /** Above this share of failed requests a point does not meet the SLA, whatever its latency. */
 export const MAX_FAILED_FRACTION = 0.01;
@@ -35,6 +36,8 @@ export function curvePointFromProfile(result: ProfileResult, offered: { kind: Lo
     stable: result.measurement.stable,
     meetsSla: meetsSla(result, sla),
   };
+  const windows = measuredSide(result).samples;
+  if (windows.length > 0) point.windowThroughputsRps = windows;
   if (result.utilization.gpu?.utilPct !== undefined) point.gpuUtilPct = result.utilization.gpu.utilPct;
   if (result.utilization.cpuPct !== undefined) point.cpuUtilPct = result.utilization.cpuPct;
   return point;
@@ -57,4 +60,9 @@ export function bestPoint(points: readonly CurvePoint[]): CurvePoint | undefined
     if (p.meetsSla && (!best || p.throughputRps > best.throughputRps)) best = p;
   }
   return best;
+}
+
+/** The samples a verdict compares for a point: its windows' throughputs (its own figure alone when not recorded). */
+export function pointSamples(point: CurvePoint): number[] {
+  return point.windowThroughputsRps && point.windowThroughputsRps.length > 0 ? point.windowThroughputsRps : [point.throughputRps];
 }

@@ -24,6 +24,11 @@ export interface SweepDefinition {
   baseSpec: ProfileSpec;
   configurations: ConfigurationPlan[];
   axis: LoadAxis;
+  /**
+   * Measurements per point, each with another arrival seed: a point meets the SLA only when it
+   * held in every one (the capacity at the SLA is the highest such rate).
+   */
+  repeats: number;
   /** Combinations of the cross product the spec rejects (e.g. preferred sizes above maxBatchSize). */
   skipped: { label: string; reason: string }[];
 }
@@ -36,10 +41,13 @@ export interface DefinitionInput {
   /** --concurrency / --rps as the user gave them: where an `auto` search starts. */
   startConcurrency?: number;
   startRps?: number;
+  /** --repeats; default DEFAULT_RPS_REPEATS on an rps axis, 1 on a concurrency axis. */
+  repeats?: number;
 }
 
-/** Where an rps search starts when nothing says: low for a GPU model, and halved if it is not. */
-export const DEFAULT_START_RPS = 10;
+/** Repeats per point on an open-loop (rps) axis when --repeats is not given. */
+export const DEFAULT_RPS_REPEATS = 3;
+
 
 export function buildDefinition(input: DefinitionInput): SweepDefinition {
   const { baseSpec, vary, sla } = input;
@@ -58,7 +66,9 @@ export function buildDefinition(input: DefinitionInput): SweepDefinition {
     }
   }
   if (configurations.length === 0) throw firstError ?? new UsageError('--vary gives no configuration');
-  return { name: baseSpec.name, sla, baseSpec, configurations, axis: loadAxis(input), skipped };
+  const axis = loadAxis(input);
+  const repeats = input.repeats ?? (axis.kind === 'rps' ? DEFAULT_RPS_REPEATS : 1);
+  return { name: baseSpec.name, sla, baseSpec, configurations, axis, repeats, skipped };
 }
 
 function loadAxis(input: DefinitionInput): LoadAxis {
@@ -67,12 +77,16 @@ function loadAxis(input: DefinitionInput): LoadAxis {
   if (baseLoad.kind === 'schedule' && !vary.load) {
     throw new UsageError('sweep cannot vary a schedule load', 'add --vary concurrency=auto or --vary rps=auto');
   }
-  const kind = vary.load ? vary.load.param : baseLoad.kind === 'closed-loop' ? 'concurrency' : 'rps';
+  // The default axis is open-loop capacity (rps=auto, Poisson arrivals on a closed-loop spec): real
+  // users do not wait for answers before sending, and a closed loop overstates what they get.
+  const kind = vary.load ? vary.load.param : 'rps';
   const values = vary.load ? vary.load.values : 'auto';
   if (values !== 'auto') return { kind, mode: 'list', loads: values };
+  if (kind === 'concurrency') return { kind, mode: 'search', startLoad: input.startConcurrency ?? 1, maxPoints: input.maxPoints };
+  // --rps, else an open spec's own rate, else a short probe of each configuration says where to start.
   const baseRps = baseLoad.kind === 'constant-rate' || baseLoad.kind === 'poisson' ? baseLoad.rps : undefined;
-  const startLoad = kind === 'concurrency' ? (input.startConcurrency ?? 1) : roundRps(input.startRps ?? baseRps ?? DEFAULT_START_RPS);
-  return { kind, mode: 'search', startLoad, maxPoints: input.maxPoints };
+  const startRps = input.startRps ?? baseRps;
+  return { kind, mode: 'search', startLoad: startRps !== undefined ? roundRps(startRps) : 'probe', maxPoints: input.maxPoints };
 }
 
 /** sha256 of the canonical JSON (sorted keys) of what decides the measurements. */
@@ -83,6 +97,7 @@ export function definitionHash(def: SweepDefinition): string {
     configurations: def.configurations.map((c) => ({ label: c.label, params: c.params })),
     axis: def.axis,
     sla: def.sla,
+    ...(def.repeats !== 1 ? { repeats: def.repeats } : {}),
   };
   return createHash('sha256').update(canonicalJson(identity)).digest('hex');
 }
@@ -100,10 +115,13 @@ export function canonicalJson(value: unknown): string {
 
 /** One line saying what the sweep is: logged at the start and kept in the checkpoint for people. */
 export function describeDefinition(def: SweepDefinition): string {
+  const from = def.axis.mode === 'search' && def.axis.startLoad === 'probe' ? 'a one-client probe' : def.axis.mode === 'search' ? def.axis.startLoad : '';
+  const arrivals = def.axis.kind === 'rps' ? ` (${def.baseSpec.load.kind === 'constant-rate' ? 'constant-rate' : 'Poisson'} arrivals)` : ' (closed loop)';
   const axis =
     def.axis.mode === 'search'
-      ? `${def.axis.kind} search from ${def.axis.startLoad} (at most ${def.axis.maxPoints} points each)`
-      : `${def.axis.kind} ${def.axis.loads.join(', ')}`;
+      ? `${def.axis.kind} search${arrivals} from ${from} (at most ${def.axis.maxPoints} points each)`
+      : `${def.axis.kind}${arrivals} ${def.axis.loads.join(', ')}`;
+  const repeats = def.repeats > 1 ? `, ${def.repeats} repeats a point` : '';
   const labels = def.configurations.map((c) => c.label).join('; ');
-  return `sweep ${def.name} (model ${def.baseSpec.model.source}): ${def.configurations.length} configuration(s) [${labels}] x ${axis}, SLA ${formatSla(def.sla)}`;
+  return `sweep ${def.name} (model ${def.baseSpec.model.source}): ${def.configurations.length} configuration(s) [${labels}] x ${axis}${repeats}, SLA ${formatSla(def.sla)}`;
 }

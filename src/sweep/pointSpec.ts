@@ -55,13 +55,31 @@ function withBatching(base: BatchingSpec, params: ConfigParams): BatchingSpec {
   return base;
 }
 
-/** The spec one point runs: the configuration's spec at this load. */
-export function pointSpec(config: ProfileSpec, kind: LoadKind, value: number): ProfileSpec {
+/**
+ * The spec one point runs: the configuration's spec at this load. An rps load keeps an open spec's
+ * arrivals (constant-rate or Poisson) and gives a closed-loop spec Poisson arrivals. Repeat r of a
+ * Poisson point uses the spec's seed + r, so repeats see different, reproducible arrivals.
+ */
+export function pointSpec(config: ProfileSpec, kind: LoadKind, value: number, repeat = 0): ProfileSpec {
   const spec = structuredClone(config);
   if (kind === 'concurrency') spec.load = { kind: 'closed-loop', concurrency: value };
-  else if (spec.load.kind === 'constant-rate' || spec.load.kind === 'poisson') spec.load = { ...spec.load, rps: value };
-  else spec.load = LoadModel.parse({ kind: 'constant-rate', rps: value });
+  else if (spec.load.kind === 'constant-rate') spec.load = { ...spec.load, rps: value };
+  else if (spec.load.kind === 'poisson') spec.load = { ...spec.load, rps: value, seed: spec.load.seed + repeat };
+  else spec.load = LoadModel.parse({ kind: 'poisson', rps: value, seed: DEFAULT_SEED + repeat });
   return validated(spec, `load ${kind}=${value}`);
+}
+
+const DEFAULT_SEED = 1;
+/** The probe: one client at a time, briefly (what it gets is the first rate an rps search offers). */
+export const PROBE_CONCURRENCY = 1;
+const PROBE_MAX_DURATION_S = 5;
+
+export function probeSpec(config: ProfileSpec): ProfileSpec {
+  const spec = structuredClone(config);
+  spec.load = { kind: 'closed-loop', concurrency: PROBE_CONCURRENCY };
+  const m = spec.measurement;
+  spec.measurement = { ...m, durationS: Math.min(m.durationS, PROBE_MAX_DURATION_S), warmupS: Math.min(m.warmupS, 1), windowS: Math.min(m.windowS, 1) };
+  return validated(spec, 'probe');
 }
 
 function validated(spec: ProfileSpec, what: string): ProfileSpec {

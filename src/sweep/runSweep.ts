@@ -6,8 +6,9 @@ import { InterruptedError } from '../util/errors.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointPoint } from './checkpoint.js';
 import { bestPoint, maxThroughputAtSlaRps, sortByOffered } from './curve.js';
 import { definitionHash, describeDefinition, type SweepDefinition } from './definition.js';
-import { pointSpec } from './pointSpec.js';
-import { searchCurve, type LoadKind } from './search.js';
+import { PROBE_CONCURRENCY, pointSpec, probeSpec } from './pointSpec.js';
+import { combineRepeats, measureRepeats } from './repeats.js';
+import { resolveStart, searchCurve, type LoadKind } from './search.js';
 
 /**
  * Runs a sweep: for each configuration, the load search proposes points; a point finished in the
@@ -25,6 +26,10 @@ export interface MeasuredPoint {
 export interface PointContext {
   configuration: string;
   offered: { kind: LoadKind; value: number };
+  /** Which repeat of the point (0-based). */
+  repeat: number;
+  /** The closed-loop probe an rps search starts from, not a point of the curve. */
+  probe?: boolean;
 }
 
 export type MeasurePoint = (spec: ProfileSpec, context: PointContext) => Promise<MeasuredPoint>;
@@ -37,6 +42,7 @@ export interface RunSweepOptions {
   signal?: AbortSignal;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
+  /** After each point (its repeats together), and after a probe. */
   onPoint?: (event: PointContext & { point: CurvePoint; replayed: boolean }) => void;
   /** Where point-start (before a point is measured) and point-done (after each point, replayed too) go. */
   events?: RunEventBus;
@@ -48,7 +54,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   const hash = definitionHash(definition);
   const summary = describeDefinition(definition);
   const finished: CheckpointPoint[] = await readCheckpoint(checkpointPath, hash);
-  const byKey = new Map(finished.map((entry) => [pointKey(entry.configuration, entry.point.offered.value), entry]));
+  const byKey = new Map(
+    finished.map((entry) => [entry.probe ? probeKey(entry.configuration) : pointKey(entry.configuration, entry.point.offered.value, entry.repeat ?? 0), entry]),
+  );
   log(summary);
   if (finished.length > 0) log(`resuming: ${finished.length} points done (from ${checkpointPath})`);
 
@@ -56,34 +64,59 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     new InterruptedError(`sweep interrupted: ${finished.length} finished point(s) kept in ${checkpointPath}`);
 
   const used: CheckpointPoint[] = [];
+  /** A finished run from the checkpoint, else measured now and appended to it at once. */
+  const run = async (key: string, spec: ProfileSpec, context: PointContext): Promise<{ entry: CheckpointPoint; replayed: boolean }> => {
+    let entry = byKey.get(key);
+    const replayed = entry !== undefined;
+    if (!entry) {
+      if (signal?.aborted) throw interrupted();
+      options.events?.publish({ type: 'point-start', configuration: context.configuration, offered: context.offered });
+      let measured: MeasuredPoint;
+      try {
+        measured = await measure(spec, context);
+      } catch (error) {
+        // A point cut short is not written: the re-run measures it whole.
+        if (error instanceof InterruptedError || signal?.aborted) throw interrupted();
+        throw error;
+      }
+      entry = { configuration: context.configuration, ...(context.repeat > 0 ? { repeat: context.repeat } : {}), ...(context.probe ? { probe: true as const } : {}), ...measured };
+      finished.push(entry);
+      byKey.set(key, entry);
+      await writeCheckpoint(checkpointPath, hash, summary, finished);
+    }
+    used.push(entry);
+    return { entry, replayed };
+  };
+
   const configurations: SweepConfiguration[] = [];
   for (const config of definition.configurations) {
+    let probe: SweepConfiguration['probe'];
+    let axis = resolveStart(definition.axis, 0);
+    if (definition.axis.mode === 'search' && definition.axis.startLoad === 'probe') {
+      const offered = { kind: 'concurrency' as const, value: PROBE_CONCURRENCY };
+      const context: PointContext = { configuration: config.label, offered, repeat: 0, probe: true };
+      const { entry, replayed } = await run(probeKey(config.label), probeSpec(config.spec), context);
+      probe = { concurrency: PROBE_CONCURRENCY, throughputRps: entry.point.throughputRps, p95Ms: entry.point.p95Ms };
+      axis = resolveStart(definition.axis, entry.point.throughputRps);
+      options.onPoint?.({ ...context, point: entry.point, replayed });
+    }
     const points: CurvePoint[] = [];
-    await searchCurve(definition.axis, async (load) => {
+    await searchCurve(axis, async (load) => {
       const offered = { kind: definition.axis.kind, value: load };
-      let entry = byKey.get(pointKey(config.label, load));
-      const replayed = entry !== undefined;
-      if (!entry) {
-        if (signal?.aborted) throw interrupted();
-        options.events?.publish({ type: 'point-start', configuration: config.label, offered });
-        let measured: MeasuredPoint;
-        try {
-          measured = await measure(pointSpec(config.spec, offered.kind, load), { configuration: config.label, offered });
-        } catch (error) {
-          // A point cut short is not written: the re-run measures it whole.
-          if (error instanceof InterruptedError || signal?.aborted) throw interrupted();
-          throw error;
-        }
-        entry = { configuration: config.label, ...measured };
-        finished.push(entry);
-        byKey.set(pointKey(config.label, load), entry);
-        await writeCheckpoint(checkpointPath, hash, summary, finished);
-      }
-      used.push(entry);
-      points.push(entry.point);
-      options.events?.publish({ type: 'point-done', configuration: config.label, offered, point: entry.point, replayed });
-      options.onPoint?.({ configuration: config.label, offered, point: entry.point, replayed });
-      return { load, throughputRps: entry.point.throughputRps, meetsSla: entry.point.meetsSla };
+      const seeds: (number | undefined)[] = [];
+      let allReplayed = true;
+      const runs = await measureRepeats(definition.repeats, async (repeat) => {
+        const spec = pointSpec(config.spec, offered.kind, load, repeat);
+        seeds.push(spec.load.kind === 'poisson' ? spec.load.seed : undefined);
+        const { entry, replayed } = await run(pointKey(config.label, load, repeat), spec, { configuration: config.label, offered, repeat });
+        allReplayed &&= replayed;
+        return entry.point;
+      });
+      const point = combineRepeats(runs, seeds, definition.repeats);
+      points.push(point);
+      options.events?.publish({ type: 'point-done', configuration: config.label, offered, point, replayed: allReplayed });
+      options.onPoint?.({ configuration: config.label, offered, repeat: runs.length - 1, point, replayed: allReplayed });
+      return { load, throughputRps: point.throughputRps, meetsSla: point.meetsSla };
     });
     const sorted = sortByOffered(points);
     // The spec stored is the one that reproduces the best point (else the first) with `profile`.
@@ -94,6 +127,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       spec: shown ? pointSpec(config.spec, shown.offered.kind, shown.offered.value) : config.spec,
       points: sorted,
       maxThroughputAtSlaRps: maxThroughputAtSlaRps(sorted),
+      ...(probe ? { probe } : {}),
     });
   }
 
@@ -116,6 +150,10 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   return result;
 }
 
-function pointKey(configuration: string, load: number): string {
-  return `${configuration}\u0000${load}`;
+function pointKey(configuration: string, load: number, repeat = 0): string {
+  return `${configuration}\u0000${load}\u0000${repeat}`;
+}
+
+function probeKey(configuration: string): string {
+  return `${configuration}\u0000probe`;
 }

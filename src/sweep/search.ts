@@ -16,9 +16,25 @@
 
 export type LoadKind = 'concurrency' | 'rps';
 
+/**
+ * startLoad 'probe': an rps search whose first rate comes from a short closed-loop probe of each
+ * configuration (runSweep measures it, then resolves the axis with resolveStart).
+ */
 export type LoadAxis =
+  | { kind: LoadKind; mode: 'search'; startLoad: number | 'probe'; maxPoints: number }
+  | { kind: LoadKind; mode: 'list'; loads: number[] };
+
+/** An axis ready to search: a number to start from. */
+export type ResolvedAxis =
   | { kind: LoadKind; mode: 'search'; startLoad: number; maxPoints: number }
   | { kind: LoadKind; mode: 'list'; loads: number[] };
+
+/** The first rate of a probed rps search: what one client at a time got, never below MIN_RPS. */
+export function resolveStart(axis: LoadAxis, probedThroughputRps: number): ResolvedAxis {
+  if (axis.mode === 'list') return axis;
+  const startLoad = axis.startLoad === 'probe' ? Math.max(MIN_RPS, roundRps(probedThroughputRps)) : axis.startLoad;
+  return { ...axis, startLoad };
+}
 
 export interface Observation {
   load: number;
@@ -34,7 +50,7 @@ export const RPS_RESOLUTION = 0.05;
 export const MIN_RPS = 0.01;
 export const DEFAULT_MAX_POINTS = 12;
 
-export function nextLoad(axis: LoadAxis, seen: readonly Observation[]): number | null {
+export function nextLoad(axis: ResolvedAxis, seen: readonly Observation[]): number | null {
   const measured = new Set(seen.map((o) => o.load));
   if (axis.mode === 'list') {
     if (seen.some((o) => !o.meetsSla)) return null;
@@ -83,7 +99,7 @@ export function roundRps(rps: number): number {
  * Drives the search for one configuration: asks for the next load, gets its observation (measured
  * or replayed), until the search is done. Returns the loads in the order visited.
  */
-export async function searchCurve(axis: LoadAxis, observe: (load: number) => Promise<Observation>): Promise<Observation[]> {
+export async function searchCurve(axis: ResolvedAxis, observe: (load: number) => Promise<Observation>): Promise<Observation[]> {
   const seen: Observation[] = [];
   for (let load = nextLoad(axis, seen); load !== null; load = nextLoad(axis, seen)) {
     seen.push(await observe(load));

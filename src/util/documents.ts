@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { PLAN_READABLE_VERSIONS, PlanDocument, type Plan } from '../schema/plan.js';
 import { PROFILE_READABLE_VERSIONS, ProfileResultDocument, type ProfileResult } from '../schema/profileResult.js';
-import { SWEEP_SCHEMA_VERSION, SweepResult } from '../schema/sweepResult.js';
+import { SWEEP_SCHEMA_VERSIONS_READ, SweepResult } from '../schema/sweepResult.js';
 import { InputError } from './errors.js';
 import { describeZodError } from './zodErrors.js';
 
@@ -140,7 +140,7 @@ function parseAnyDocument(text: string, shownPath: string, kind: AnyDocument['ki
     case 'profile-result':
       return { kind, path: shownPath, doc: parseDocument(text, shownPath, ProfileResultDocument, 'profile', PROFILE_READABLE_VERSIONS) };
     case 'sweep-result':
-      return { kind, path: shownPath, doc: parseDocument(text, shownPath, SweepResult, 'sweep', SWEEP_SCHEMA_VERSION) };
+      return { kind, path: shownPath, doc: parseDocument(text, shownPath, SweepResult, 'sweep', SWEEP_SCHEMA_VERSIONS_READ) };
     case 'plan':
       return { kind, path: shownPath, doc: parseDocument(text, shownPath, PlanDocument, 'plan', PLAN_READABLE_VERSIONS) };
   }

@@ -42,7 +42,7 @@ describe('capacity-plan sweep (in process)', () => {
 
   it('exits 5 when no configuration meets the SLA, still writing the document, and suggests no plan', async () => {
     const out = join(dir, 'never.json');
-    const r = await run('--model', 'tiny', '--duration', '1.5', '--sla', 'p95<=0.001ms', '--out', out);
+    const r = await run('--model', 'tiny', '--duration', '1.5', '--sla', 'p95<=0.001ms', '--vary', 'concurrency=auto', '--out', out);
     expect(r.code, r.stderr).toBe(5);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^error: no configuration met p95<=0.001ms at any load measured \(relax --sla/);
     expect(r.stdout).toContain('default: no load measured meets p95<=0.001ms');

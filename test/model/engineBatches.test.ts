@@ -114,3 +114,35 @@ describe('sessionOptions', () => {
     expect(sessionOptions({ ...settings, allowSpinning: true })).not.toHaveProperty('extra');
   });
 });
+
+describe('Engine pooled batch slots', () => {
+  it('the engine receives the very buffer the deserialize stage wrote: no assembly copy', async () => {
+    const { RequestPipeline } = await import('../../src/serving/pipeline.js');
+    const { createDeserializeStage } = await import('../../src/serving/stages/deserialize.js');
+    const { ProfileSpec } = await import('../../src/schema/profileSpec.js');
+    const { TENSOR_CONTENT_TYPE } = await import('../../src/serving/stage.js');
+    const { tensorBody } = await import('../../src/serving/images/clientRequest.js');
+    const { realClock } = await import('../../src/util/clock.js');
+    const engine = await open();
+    const spec = ProfileSpec.parse({ name: 't', model: { source: 'tiny' }, batching: { policy: 'triton', maxBatchSize: 4, preferredBatchSizes: [4], maxQueueDelayUs: 1_000_000 } });
+    const ctx = { spec, inputShape: engine.signature.itemShape, inputSlots: engine.inputSlots, scratchDir: '/nonexistent' };
+    const written = new Set<ArrayBuffer>();
+    const probe = { name: 'configLoad' as const, run: (state: { slot?: { home: { buffer: ArrayBuffer } } }) => void written.add(state.slot!.home.buffer) };
+    const sent: ArrayBuffer[] = [];
+    engine.onBatchBuffer = (buffer) => sent.push(buffer);
+    const pipeline = new RequestPipeline({ before: [createDeserializeStage(ctx), probe], after: [], engine, batching: spec.batching, clock: realClock });
+    const items = Array.from({ length: 8 }, (_, i) => item(300 + i));
+    const outcomes = await Promise.all(items.map((x) => pipeline.handle({ contentType: TENSOR_CONTENT_TYPE, body: tensorBody(x) }, realClock.nowMs())));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(sent).toHaveLength(2);
+    for (const buffer of sent) expect(written.has(buffer)).toBe(true);
+    expect(engine.inputSlots.copiedItems).toBe(0);
+    expect(engine.inputSlots.zeroCopyBatches).toBe(2);
+    // And the rows are right: each request's output is what its tensor gives alone.
+    for (let i = 0; i < items.length; i++) {
+      const alone = (await engine.infer([items[i]!])).data;
+      Array.from(outcomes[i]!.state!.output!).forEach((v, j) => expect(v).toBeCloseTo(alone[j]!, 4));
+    }
+    pipeline.close();
+  });
+});

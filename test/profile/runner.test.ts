@@ -46,7 +46,9 @@ function spec(name: string, pipeline: ProfileSpecInput['pipeline']): ProfileSpec
     pipeline,
     batching: { policy: 'triton', maxBatchSize: 4, maxQueueDelayUs: 500 },
     load: { kind: 'closed-loop', concurrency: 4 },
-    measurement: { warmupS: 0.2, windowS: 0.3, maxWindows: 3, stabilityPct: 100, durationS: 5 },
+    // Three windows, whatever their length: a window holding fewer than 50 requests is stretched
+    // (src/profile/core/stability.ts), so the duration bound is loose enough for a slow, busy host.
+    measurement: { warmupS: 0.2, windowS: 0.3, maxWindows: 3, stabilityPct: 100, durationS: 30 },
     images: { kind: 'dir', path: imagesDir },
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine, InferResult } from '../../src/model/engine.js';
+import { InputSlotPool } from '../../src/model/inputSlots.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { RequestPipeline, type RequestOutcome } from '../../src/serving/pipeline.js';
 import type { RequestState, Stage } from '../../src/serving/stage.js';
@@ -16,6 +17,7 @@ function fakeEngine(slots: number) {
   const running: { tensors: Float32Array[]; resolve(r: InferResult): void }[] = [];
   const engine = {
     signature: { itemShape: [1, 1, 2], maxBatch: Number.POSITIVE_INFINITY },
+    inputSlots: new InputSlotPool(2, 1),
     onInstanceFree: () => {},
     hasIdleInstance: () => running.length === 0,
     hasFreeInstance: () => running.length < slots,

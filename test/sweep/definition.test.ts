@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProfileSpec, type ProfileSpecInput } from '../../src/schema/profileSpec.js';
 import { parseSla } from '../../src/schema/sla.js';
-import { buildDefinition, definitionHash, DEFAULT_START_RPS, type DefinitionInput } from '../../src/sweep/definition.js';
+import { buildDefinition, definitionHash, DEFAULT_RPS_REPEATS, type DefinitionInput } from '../../src/sweep/definition.js';
 import { configurationSpec, pointSpec } from '../../src/sweep/pointSpec.js';
 import { parseVary } from '../../src/sweep/vary.js';
 import { UsageError } from '../../src/util/errors.js';
@@ -40,11 +40,16 @@ describe('configuration and point specs', () => {
     expect(() => configurationSpec(triton, { maxBatchSize: 4, preferredBatchSizes: [8] }, 'mbs4')).toThrow(/configuration 'mbs4'.*preferredBatchSizes/);
   });
 
-  it('sets the load: closed-loop for concurrency; rps keeps an open model (seed, maxInFlight) or becomes constant-rate', () => {
+  it('sets the load: closed-loop for concurrency; rps keeps an open model (seed, maxInFlight) or becomes Poisson', () => {
     expect(pointSpec(spec(), 'concurrency', 12).load).toEqual({ kind: 'closed-loop', concurrency: 12 });
-    expect(pointSpec(spec(), 'rps', 25).load).toEqual({ kind: 'constant-rate', rps: 25, maxInFlight: 1024 });
+    expect(pointSpec(spec(), 'rps', 25).load).toEqual({ kind: 'poisson', rps: 25, seed: 1, maxInFlight: 1024 });
+    // Repeat r of a point: seed + r.
+    expect(pointSpec(spec(), 'rps', 25, 2).load).toEqual({ kind: 'poisson', rps: 25, seed: 3, maxInFlight: 1024 });
+    const constant = spec({ load: { kind: 'constant-rate', rps: 5 } });
+    expect(pointSpec(constant, 'rps', 25, 1).load).toEqual({ kind: 'constant-rate', rps: 25, maxInFlight: 1024 });
     const poisson = spec({ load: { kind: 'poisson', rps: 5, seed: 7, maxInFlight: 64 } });
     expect(pointSpec(poisson, 'rps', 40).load).toEqual({ kind: 'poisson', rps: 40, seed: 7, maxInFlight: 64 });
+    expect(pointSpec(poisson, 'rps', 40, 1).load).toEqual({ kind: 'poisson', rps: 40, seed: 8, maxInFlight: 64 });
     expect(pointSpec(poisson, 'concurrency', 2).load).toEqual({ kind: 'closed-loop', concurrency: 2 });
   });
 });
@@ -64,15 +69,24 @@ describe('sweep definition', () => {
     expect(() => buildDefinition(input({ baseSpec: triton, vary: parseVary(['batchSize=4,8']) }))).toThrow(UsageError);
   });
 
-  it('defaults the load axis to a concurrency search from 1, or from --concurrency', () => {
-    expect(buildDefinition(input()).axis).toEqual({ kind: 'concurrency', mode: 'search', startLoad: 1, maxPoints: 12 });
-    expect(buildDefinition(input({ startConcurrency: 4, maxPoints: 5 })).axis).toEqual({ kind: 'concurrency', mode: 'search', startLoad: 4, maxPoints: 5 });
+  it('defaults the load axis to open-loop capacity: an rps search from a probe, 3 repeats a point', () => {
+    const def = buildDefinition(input());
+    expect(def.axis).toEqual({ kind: 'rps', mode: 'search', startLoad: 'probe', maxPoints: 12 });
+    expect(def.repeats).toBe(DEFAULT_RPS_REPEATS);
+    expect(buildDefinition(input({ repeats: 5 })).repeats).toBe(5);
   });
 
-  it("searches rps for an open load model, from its rps; rps=auto on a closed loop starts at --rps or the default", () => {
+  it('keeps the closed loop with --vary concurrency=auto: from 1 or --concurrency, one run a point', () => {
+    const def = buildDefinition(input({ vary: parseVary(['concurrency=auto']) }));
+    expect(def.axis).toEqual({ kind: 'concurrency', mode: 'search', startLoad: 1, maxPoints: 12 });
+    expect(def.repeats).toBe(1);
+    expect(buildDefinition(input({ vary: parseVary(['concurrency=auto']), startConcurrency: 4, maxPoints: 5 })).axis).toEqual({ kind: 'concurrency', mode: 'search', startLoad: 4, maxPoints: 5 });
+  });
+
+  it("searches rps for an open load model, from its rps; rps=auto on a closed loop starts at --rps or a probe", () => {
     const open = spec({ load: { kind: 'constant-rate', rps: 30 } });
     expect(buildDefinition(input({ baseSpec: open })).axis).toEqual({ kind: 'rps', mode: 'search', startLoad: 30, maxPoints: 12 });
-    expect(buildDefinition(input({ vary: parseVary(['rps=auto']) })).axis).toMatchObject({ kind: 'rps', startLoad: DEFAULT_START_RPS });
+    expect(buildDefinition(input({ vary: parseVary(['rps=auto']) })).axis).toMatchObject({ kind: 'rps', startLoad: 'probe' });
     expect(buildDefinition(input({ vary: parseVary(['rps=auto']), startRps: 12.345 })).axis).toMatchObject({ kind: 'rps', startLoad: 12.35 });
     expect(buildDefinition(input({ vary: parseVary(['concurrency=2,1']) })).axis).toEqual({ kind: 'concurrency', mode: 'list', loads: [1, 2] });
   });
@@ -92,6 +106,7 @@ describe('sweep definition', () => {
       input({ vary: parseVary(['instances=1,2', 'concurrency=1,2']) }),
       input({ vary: parseVary(['instances=1,2']), sla: parseSla('p99<=100ms') }),
       input({ vary: parseVary(['instances=1,2']), maxPoints: 11 }),
+      input({ vary: parseVary(['instances=1,2']), repeats: 2 }),
       input({ vary: parseVary(['instances=1,2']), baseSpec: spec({ measurement: { durationS: 2 } }) }),
     ].map((i) => definitionHash(buildDefinition(i)));
     expect(new Set([base, ...changed]).size).toBe(1 + changed.length);

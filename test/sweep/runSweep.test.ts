@@ -17,7 +17,8 @@ const NOW = new Date('2026-02-03T04:05:06.000Z');
 const sla = parseSla('p95<=100ms');
 
 function definition(varyArgs = ['instances=1,2'], s: Sla = sla): SweepDefinition {
-  return buildDefinition({ baseSpec: ProfileSpec.parse({ name: 'synthetic', model: { source: 'tiny' } }), vary: parseVary(varyArgs), sla: s, maxPoints: 12 });
+  // The closed loop, explicitly: the synthetic server is worked by hand per concurrency.
+  return buildDefinition({ baseSpec: ProfileSpec.parse({ name: 'synthetic', model: { source: 'tiny' } }), vary: parseVary([...varyArgs, 'concurrency=auto']), sla: s, maxPoints: 12 });
 }
 
 // Worked by hand (syntheticServer.ts, p95<=100ms):
@@ -47,7 +48,7 @@ describe('runSweep', () => {
     const result = await runSweep({ definition: definition(), checkpointPath, measure: syntheticMeasure(sla, calls), now: () => NOW });
     expect(calls).toEqual(VISITS);
     expect(SweepResult.parse(result)).toEqual(result);
-    expect(result).toMatchObject({ schemaVersion: 1, kind: 'sweep-result', name: 'synthetic', createdAt: NOW.toISOString(), sla });
+    expect(result).toMatchObject({ schemaVersion: 2, kind: 'sweep-result', name: 'synthetic', createdAt: NOW.toISOString(), sla });
     const [one, two] = result.configurations;
     expect(one!.points.map((p) => p.offered.value)).toEqual([1, 2, 4, 8, 12, 13, 14, 16]);
     expect(one!.maxThroughputAtSlaRps).toBe(400);
@@ -98,7 +99,7 @@ describe('runSweep', () => {
     const resumedCalls: string[] = [];
     const lines: string[] = [];
     const resumed = await runSweep({ definition: definition(), checkpointPath, measure: syntheticMeasure(sla, resumedCalls), now: () => NOW, log: (l) => lines.push(l) });
-    expect(lines[0]).toBe('sweep synthetic (model tiny): 2 configuration(s) [instances=1; instances=2] x concurrency search from 1 (at most 12 points each), SLA p95<=100ms');
+    expect(lines[0]).toBe('sweep synthetic (model tiny): 2 configuration(s) [instances=1; instances=2] x concurrency search (closed loop) from 1 (at most 12 points each), SLA p95<=100ms');
     expect(lines[1]).toMatch(/^resuming: 10 points done/);
     // Only the 8 points after the checkpoint are measured.
     expect(resumedCalls).toEqual(VISITS.slice(10));

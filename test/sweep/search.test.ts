@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextLoad, searchCurve, type LoadAxis, type Observation } from '../../src/sweep/search.js';
+import { nextLoad, searchCurve, type ResolvedAxis as LoadAxis, type Observation } from '../../src/sweep/search.js';
 import { observeSynthetic } from './syntheticServer.js';
 
 const loads = (seen: Observation[]): number[] => seen.map((o) => o.load);

@@ -4,7 +4,7 @@ import type { WireRequest } from '../../serving/stage.js';
 import type { Clock } from '../../util/clock.js';
 import { runLoad } from '../core/loadExecutor.js';
 import { summarize } from '../core/histogram.js';
-import { assessStability, type StabilityAssessment } from '../core/stability.js';
+import { assessStability, nextWindowMs, stabilityLoadOf, type StabilityAssessment, type StabilityWindow } from '../core/stability.js';
 import type { RunEventBus } from '../events.js';
 import { mergeWindows, WindowRecorder } from '../recorder.js';
 import type { ProfileTarget } from '../target.js';
@@ -127,20 +127,24 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
     // window boundary, give each window its batches (windows are back to back: one read per window,
     // not awaited inside the window loop, chained so that each window subtracts the read before it).
     const readBatchCounts = target.onBatch ? undefined : target.batchSizeCounts?.bind(target);
+    const stabilityLoad = stabilityLoadOf(options.spec.load);
+    const judged: StabilityWindow[] = [];
     let batchCounts: Promise<Map<number, number>> | undefined = readBatchCounts?.().catch(() => new Map());
     while (!loadAbort.signal.aborted) {
       const elapsed = clock.nowMs() - startMs;
+      // Long enough for 50 requests and 10 x the latency the last window saw (stability.ts).
+      const thisWindowMs = nextWindowMs(windowMs, judged.at(-1), stabilityLoad);
       if (summaries.length >= m.maxWindows) {
         stability = { ...stability, note: `${stability.note}; stopped at the bound of ${m.maxWindows} windows` };
         break;
       }
-      if (elapsed + windowMs > totalMs + 1) {
+      if (elapsed + thisWindowMs > totalMs + 1) {
         stability = { ...stability, note: `${stability.note}; stopped at the ${m.durationS}s duration bound` };
         break;
       }
       const recorder = new WindowRecorder(clock.nowMs());
       current = recorder;
-      await sleep(clock, windowMs, loadAbort.signal);
+      await sleep(clock, thisWindowMs, loadAbort.signal);
       if (loadAbort.signal.aborted) break;
       const endMs = clock.nowMs();
       current = null;
@@ -160,10 +164,8 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
       }
       windows.push(recorder);
       summaries.push(summary);
-      stability = assessStability(
-        summaries.map((w) => ({ throughputRps: w.throughputRps, p95Ms: w.latency.p95Ms })),
-        { stabilityPct: m.stabilityPct, stableWindows: m.stableWindows },
-      );
+      judged.push({ throughputRps: summary.throughputRps, latencyMs: summary.latency.p95Ms, completed: summary.completed, durationMs: summary.durationMs, dropped: summary.dropped });
+      stability = assessStability(judged, { stabilityPct: m.stabilityPct, stableWindows: m.stableWindows, load: stabilityLoad });
       // A copy: batch counts read later from another process complete the document's window, not
       // an event already published.
       events.publish({ type: 'window', window: { ...summary }, stable: stability.stable, note: stability.note });

@@ -10,13 +10,15 @@ export interface Normalisation {
   std: readonly [number, number, number];
 }
 
-export function normalisedChw(hwc: Uint8Array, pixels: number, norm: Normalisation): Float32Array {
+/** `out`: where to write (pixels x channels values), e.g. a batch-buffer slot; default a new array. */
+export function normalisedChw(hwc: Uint8Array, pixels: number, norm: Normalisation, out?: Float32Array): Float32Array {
   const { channels } = norm;
   if (hwc.length !== pixels * channels) {
     throw new Error(`normalisedChw: ${hwc.length} bytes is not ${pixels} pixels x ${channels} channels`);
   }
   const table = normalisationTable(norm);
-  const chw = new Float32Array(pixels * channels);
+  if (out && out.length !== pixels * channels) throw new Error(`normalisedChw: output of ${out.length} values, expected ${pixels * channels}`);
+  const chw = out ?? new Float32Array(pixels * channels);
   if (channels === 3) {
     const plane1 = pixels;
     const plane2 = 2 * pixels;
@@ -36,15 +38,16 @@ export function normalisedChw(hwc: Uint8Array, pixels: number, norm: Normalisati
 }
 
 /** The same values, channels last (for NHWC models): interleaved as decoded, one lookup per byte. */
-export function normalisedHwc(hwc: Uint8Array, pixels: number, norm: Normalisation): Float32Array {
+export function normalisedHwc(hwc: Uint8Array, pixels: number, norm: Normalisation, out?: Float32Array): Float32Array {
   const { channels } = norm;
   if (hwc.length !== pixels * channels) {
     throw new Error(`normalisedHwc: ${hwc.length} bytes is not ${pixels} pixels x ${channels} channels`);
   }
   const table = normalisationTable(norm);
-  const out = new Float32Array(hwc.length);
-  for (let i = 0; i < hwc.length; i++) out[i] = table[(i % channels) * 256 + hwc[i]!]!;
-  return out;
+  if (out && out.length !== hwc.length) throw new Error(`normalisedHwc: output of ${out.length} values, expected ${hwc.length}`);
+  const hwcOut = out ?? new Float32Array(hwc.length);
+  for (let i = 0; i < hwc.length; i++) hwcOut[i] = table[(i % channels) * 256 + hwc[i]!]!;
+  return hwcOut;
 }
 
 /** table[c * 256 + v] = (v/255 - mean[c]) / std[c], computed in double and stored as float32. */

@@ -30,7 +30,8 @@ export const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
 /** Padding colour for fit 'contain' (letterboxing). */
 export const CONTAIN_BACKGROUND = { r: 0, g: 0, b: 0, alpha: 1 } as const;
 
-export async function preprocessImage(bytes: Buffer, config: PreprocessConfig): Promise<Float32Array> {
+/** `into`: where the tensor goes (a batch-buffer slot), asked for only once the decode succeeded. */
+export async function preprocessImage(bytes: Buffer, config: PreprocessConfig, into?: () => Float32Array): Promise<Float32Array> {
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     decoded = await sharp(bytes, {
@@ -53,7 +54,8 @@ export async function preprocessImage(bytes: Buffer, config: PreprocessConfig): 
   if (width !== config.width || height !== config.height || channels !== config.channels) {
     throw new RequestFailure('preprocess', `decoded to ${width}x${height}x${channels}, expected ${config.width}x${config.height}x${config.channels}`);
   }
-  return config.layout === 'nhwc' ? normalisedHwc(decoded.data, width * height, config) : normalisedChw(decoded.data, width * height, config);
+  const out = into?.();
+  return config.layout === 'nhwc' ? normalisedHwc(decoded.data, width * height, config, out) : normalisedChw(decoded.data, width * height, config, out);
 }
 
 /**

@@ -22,11 +22,18 @@ export function createDeserializeStage(ctx: StageContext): Stage {
       } else if (mediaType === 'application/json') {
         state.payload = nonEmpty(imageFromJson(body));
       } else if (mediaType === TENSOR_CONTENT_TYPE) {
-        const tensor = tensorFromBody(body);
-        if (!tensor || tensor.length !== tensorLength) {
+        if (body.byteLength !== tensorLength * Float32Array.BYTES_PER_ELEMENT) {
           throw new RequestFailure('deserialize', `tensor body of ${body.byteLength} bytes, expected ${tensorLength} float32 values (${channels}x${height}x${width})`);
         }
-        state.tensor = tensor;
+        if (ctx.inputSlots) {
+          // Read straight into the batch buffer: this copy is the only one the tensor gets.
+          const slot = ctx.inputSlots.allocate();
+          new Uint8Array(slot.view.buffer, slot.view.byteOffset, body.byteLength).set(body);
+          state.slot = slot;
+          state.tensor = slot.view;
+        } else {
+          state.tensor = tensorFromBody(body)!;
+        }
       } else {
         throw new RequestFailure('deserialize', `unsupported content type '${contentType}'`);
       }

@@ -20,7 +20,15 @@ export function createPreprocessStage(ctx: StageContext): Stage {
       if (where === 'client') return Promise.reject(new RequestFailure('preprocess', 'client-side preprocessing expects tensor requests, got image bytes'));
       if (!state.payload) return Promise.reject(new RequestFailure('preprocess', 'no image payload'));
       if (!state.config) return Promise.reject(new RequestFailure('preprocess', 'no preprocessing config (configLoad must run first)'));
-      return preprocessImage(state.payload, state.config).then((tensor) => {
+      const slots = ctx.inputSlots;
+      // Decoded and normalised straight into a batch-buffer slot, taken once the pixels are ready.
+      const into = slots
+        ? (): Float32Array => {
+            state.slot = slots.allocate();
+            return state.slot.view;
+          }
+        : undefined;
+      return preprocessImage(state.payload, state.config, into).then((tensor) => {
         state.tensor = tensor;
       });
     },

@@ -32,7 +32,9 @@ async function loop(
   > = {},
 ): Promise<Run> {
   const clock = new ManualClock(5_000);
-  const target = fakeTarget(clock, { batches: 'live', ...options.target });
+  // 2 ms a request by default: 100 requests a 100 ms window with 2 clients, so every window holds
+  // the 50 requests and 10 x the latency that the stability rule asks of it.
+  const target = fakeTarget(clock, { batches: 'live', latencyMs: () => 2, ...options.target });
   const bus = createRunEventBus({ runId: 'run-1', clock });
   const events: RunEvent[] = [];
   bus.subscribe((event) => events.push(event));
@@ -58,7 +60,7 @@ const ofType = <T extends RunEvent['type']>(events: RunEvent[], type: T): RunEve
 
 describe('runWindowLoop on a manual clock', () => {
   it('steady service: stable after the first three windows, every window a valid document window', async () => {
-    // 2 clients, 10 ms each: 20 requests per 100 ms window, 200 req/s, every latency 10 ms.
+    // 2 clients, 2 ms each: 100 requests per 100 ms window, 1000 req/s, every latency 2 ms.
     const { result, target } = await loop();
     expect(result.stability.stable).toBe(true);
     expect(result.stability.note).toMatch(/^last 3 windows within 10%/);
@@ -68,23 +70,23 @@ describe('runWindowLoop on a manual clock', () => {
     for (const w of result.summaries) {
       expect(MeasurementWindow.parse(w)).toEqual(w);
       expect(w.durationMs).toBe(100);
-      expect(w.completed).toBe(20);
-      expect(w.throughputRps).toBe(200);
+      expect(w.completed).toBe(100);
+      expect(w.throughputRps).toBe(1000);
       expect(w.failed).toBe(0);
       expect(w.dropped).toBe(0);
-      expect(w.latency.p50Ms).toBeCloseTo(10, 1);
-      expect(w.stages?.map((s) => [s.name, s.count])).toEqual([['infer', 20]]);
+      expect(w.latency.p50Ms).toBeCloseTo(2, 1);
+      expect(w.stages?.map((s) => [s.name, s.count])).toEqual([['infer', 100]]);
       // One batch of 1 per request dispatched in the window.
-      expect(w.batchSizeCounts).toEqual({ '1': 20 });
+      expect(w.batchSizeCounts).toEqual({ '1': 100 });
     }
     expect(target.drained).toBe(true);
   });
 
   it('unstable throughout: stops at the bound on windows and says so', async () => {
-    // Latency alternates every 100 ms between 5 and 20 ms: throughput swings 4x window to window.
+    // Latency alternates every 100 ms between 1 and 2 ms: throughput swings 2x window to window.
     const { result } = await loop({
       measurement: { maxWindows: 4 },
-      target: { latencyMs: (atMs) => (Math.floor(atMs / 100) % 2 === 0 ? 5 : 20) },
+      target: { latencyMs: (atMs) => (Math.floor(atMs / 100) % 2 === 0 ? 1 : 2) },
     });
     expect(result.stability.stable).toBe(false);
     expect(result.summaries).toHaveLength(4);
@@ -101,16 +103,18 @@ describe('runWindowLoop on a manual clock', () => {
   });
 
   it('open load above what the target keeps up with: the arrivals that find maxInFlight taken are dropped and counted per window', async () => {
-    // One request in flight at most, 25 ms each, an arrival every 10 ms: 4 of every 10 arrivals go.
+    // One request in flight at most, 1.5 ms each, an arrival every 1 ms: every other arrival goes.
     const { result, events } = await loop({
-      load: { kind: 'constant-rate', rps: 100, maxInFlight: 1 },
+      load: { kind: 'constant-rate', rps: 1000, maxInFlight: 1 },
       measurement: { maxWindows: 3 },
-      target: { latencyMs: () => 25 },
+      target: { latencyMs: () => 1.5 },
     });
+    expect(result.stability.stable).toBe(false);
+    expect(result.stability.note).toMatch(/arrivals dropped/);
     for (const w of result.summaries) {
       expect(w.dropped).toBeGreaterThan(0);
-      expect(w.completed + w.dropped).toBeGreaterThanOrEqual(9);
-      expect(w.completed + w.dropped).toBeLessThanOrEqual(11);
+      // One arrival a ms, each either sent or dropped (windows stretch to hold 50 completions).
+      expect(Math.abs(w.completed + w.dropped - w.durationMs)).toBeLessThanOrEqual(1);
     }
     const progress = ofType(events, 'progress').at(-1)!;
     expect(progress.dropped).toBe(result.summaries.reduce((n, w) => n + w.dropped, 0));
@@ -129,7 +133,7 @@ describe('runWindowLoop on a manual clock', () => {
     const windows = ofType(events, 'window');
     expect(windows).toHaveLength(3);
     for (const e of windows) expect(e.window.batchSizeCounts).toBeUndefined();
-    for (const w of result.summaries) expect(w.batchSizeCounts).toEqual({ '1': 20 });
+    for (const w of result.summaries) expect(w.batchSizeCounts).toEqual({ '1': 100 });
   });
 
   it('a target that cannot tell its batches: no batch counts at all (absent, not zero)', async () => {
@@ -183,9 +187,9 @@ describe('runWindowLoop events', () => {
     expect(windowEvents.map((e) => e.window)).toEqual(result.summaries);
     expect(windowEvents.map((e) => e.stable)).toEqual([false, false, true]);
     expect(ofType(events, 'progress').map((e) => [e.elapsedMs, e.totalMs, e.completed])).toEqual([
-      [200, 5000, 20],
-      [300, 5000, 40],
-      [400, 5000, 60],
+      [200, 5000, 100],
+      [300, 5000, 200],
+      [400, 5000, 300],
     ]);
     // Plain JSON: what a server streams is what subscribers saw.
     expect(JSON.parse(JSON.stringify(events))).toEqual(events);
@@ -196,7 +200,7 @@ describe('runWindowLoop events', () => {
     const { events } = await loop({
       measurement: { maxWindows: 20, durationS: 10 },
       tickMs: 250,
-      target: { latencyMs: (atMs) => (Math.floor(atMs / 100) % 2 === 0 ? 10 : 20) },
+      target: { latencyMs: (atMs) => (Math.floor(atMs / 100) % 2 === 0 ? 1 : 2) },
     });
     const ticks = ofType(events, 'tick');
     const drainAt = events.find((e) => e.type === 'phase' && e.phase === 'drain')!.atMs;
@@ -205,10 +209,10 @@ describe('runWindowLoop events', () => {
     expect(ticks.map((t) => t.elapsedMs)).toEqual([250, 500, 750, 1000, 1250, 1500, 1750, 2000]);
     for (let i = 1; i < ticks.length; i++) expect(ticks[i]!.completed).toBeGreaterThan(ticks[i - 1]!.completed);
     expect(ticks.every((t) => t.failed === 0 && t.dropped === 0)).toBe(true);
-    // 2 clients at 10 and 20 ms in turn: 150 req/s on average over whole 200 ms cycles.
+    // 2 clients at 1 and 2 ms in turn: 1500 req/s on average over whole 200 ms cycles.
     const last = ticks.at(-1)!;
-    expect(last.throughputRps).toBeGreaterThan(140);
-    expect(last.throughputRps).toBeLessThan(160);
+    expect(last.throughputRps).toBeGreaterThan(1400);
+    expect(last.throughputRps).toBeLessThan(1600);
     expect(events.findIndex((e) => e.type === 'tick' && e.atMs > drainAt)).toBe(-1);
   });
 

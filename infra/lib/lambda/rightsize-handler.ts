@@ -1,0 +1,134 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { parse as parseYaml } from 'yaml';
+import { snapshotCatalog } from '../../../src/pricing/catalog.js';
+import { PriceBook } from '../../../src/pricing/priceBook.js';
+import { analyseFleet } from '../../../src/rightsize/analyse.js';
+import { capacityFromDocument } from '../../../src/rightsize/capacity.js';
+import { createCloudWatchClient, fetchFleetMetrics } from '../../../src/rightsize/cloudWatch.js';
+import { seriesFromRecording } from '../../../src/rightsize/series.js';
+import { Fleet } from '../../../src/schema/fleet.js';
+import { readAnyDocument } from '../../../src/util/documents.js';
+import { describeZodError } from '../../../src/util/zodErrors.js';
+
+/**
+ * The scheduled `capacity-plan rightsize`: every fleet file under fleets/ in the bucket (capacity
+ * documents relative to it, as on disk), 14 days of CloudWatch metrics, the findings written to
+ * findings/<fleet>/<date>.json. Imports only the watcher's pure core and its CloudWatch edge:
+ * the bundle must not pull in onnxruntime-node, sharp or express (infra/test checks the metafile).
+ */
+
+export interface ScheduledInput {
+  lookbackMinutes?: number;
+}
+
+export interface ScheduledResult {
+  fleets: { key: string; findings?: string; error?: string }[];
+}
+
+export interface BucketRun {
+  s3: S3Client;
+  bucket: string;
+  fleetsPrefix: string;
+  findingsPrefix: string;
+  lookbackMinutes: number;
+  now: Date;
+  /** For the CloudWatch client's endpoint variables (AWS_ENDPOINT_URL_CLOUDWATCH). */
+  env: NodeJS.ProcessEnv;
+}
+
+const LOOKBACK_MINUTES = 14 * 1440;
+
+export async function handler(event: ScheduledInput = {}): Promise<ScheduledResult> {
+  const bucket = process.env.RESULTS_BUCKET;
+  if (!bucket) throw new Error('RESULTS_BUCKET is not set');
+  const s3 = new S3Client({});
+  try {
+    const result = await rightsizeBucket({
+      s3,
+      bucket,
+      fleetsPrefix: process.env.FLEETS_PREFIX ?? 'fleets/',
+      findingsPrefix: process.env.FINDINGS_PREFIX ?? 'findings/',
+      lookbackMinutes: event.lookbackMinutes ?? LOOKBACK_MINUTES,
+      now: new Date(),
+      env: process.env,
+    });
+    // Failures make the invocation fail too, so the scheduler's retries and dead-letter queue see them.
+    const failed = result.fleets.filter((f) => f.error);
+    if (failed.length > 0) throw new Error(`rightsize failed for ${failed.map((f) => f.key).join(', ')}: ${failed[0]!.error}`);
+    return result;
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** Every fleet file under the prefix, each on its own: one broken file does not stop the others. */
+export async function rightsizeBucket(run: BucketRun): Promise<ScheduledResult> {
+  const { s3, bucket } = run;
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: run.fleetsPrefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key && /\.ya?ml$/.test(o.Key)) keys.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+
+  const result: ScheduledResult = { fleets: [] };
+  const scratch = await mkdtemp(join(tmpdir(), 'rightsize-'));
+  try {
+    for (const key of keys) {
+      try {
+        result.fleets.push({ key, findings: await rightsizeOne(run, key, scratch) });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        console.error(`rightsize ${key}: ${message}`);
+        result.fleets.push({ key, error: message });
+      }
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return result;
+}
+
+async function getText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await object.Body?.transformToString('utf8')) ?? '';
+}
+
+async function rightsizeOne(run: BucketRun, key: string, scratch: string): Promise<string> {
+  const { s3, bucket, lookbackMinutes, now } = run;
+  const parsed = Fleet.safeParse(parseYaml(await getText(s3, bucket, key)));
+  if (!parsed.success) throw new Error(`fleet is invalid: ${describeZodError(parsed.error)}`);
+  const fleet = parsed.data;
+  const capacityKey = posix.normalize(posix.join(posix.dirname(key), fleet.capacity));
+  const localCapacity = join(scratch, `${fleet.name}-capacity.json`);
+  await writeFile(localCapacity, await getText(s3, bucket, capacityKey));
+  const capacity = capacityFromDocument(await readAnyDocument(localCapacity, `s3://${bucket}/${capacityKey}`), fleet.sla, fleet.instanceType, fleet.configuration);
+
+  const endEpochS = Math.floor(now.getTime() / 60_000) * 60;
+  const cloudWatch = createCloudWatchClient({ region: fleet.region, env: run.env });
+  try {
+    const recording = await fetchFleetMetrics(cloudWatch, {
+      fleet,
+      startEpochS: endEpochS - lookbackMinutes * 60,
+      minutes: lookbackMinutes,
+      recordedAt: now.toISOString(),
+      endpointLabel: `https://monitoring.${fleet.region}.amazonaws.com`,
+    });
+    const prices = new PriceBook(snapshotCatalog());
+    const gpus = fleet.gpusPerInstance ?? prices.instance(fleet.instanceType)?.accelerator.count ?? 1;
+    const findings = analyseFleet(seriesFromRecording(fleet, recording, Math.max(1, gpus)), capacity, fleet, prices, {
+      createdAt: now.toISOString(),
+      peakStat: 'max',
+      metricsSource: `CloudWatch ${fleet.region} (scheduled)`,
+    });
+    const findingsKey = `${run.findingsPrefix}${fleet.name}/${now.toISOString().slice(0, 10)}.json`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: findingsKey, Body: `${JSON.stringify(findings, null, 2)}\n`, ContentType: 'application/json' }));
+    return findingsKey;
+  } finally {
+    cloudWatch.destroy();
+  }
+}

@@ -1,0 +1,90 @@
+import { join, resolve } from 'node:path';
+import { openRemoteTarget } from '../profile/http/remoteTarget.js';
+import { runProfile, type OpenTarget } from '../profile/runner.js';
+import { PLAN_READABLE_VERSIONS, PlanDocument } from '../schema/plan.js';
+import type { ProfileResult } from '../schema/profileResult.js';
+import type { ProfileSpec } from '../schema/profileSpec.js';
+import { Verification } from '../schema/verification.js';
+import { readDocument, writeJsonAtomic } from '../util/documents.js';
+import { MeasurementError, UsageError } from '../util/errors.js';
+import { runVerify } from '../verify/runVerify.js';
+import { DEFAULT_TRIAL_DURATION_S, DEFAULT_TRIALS, formatTrials } from '../verify/trials.js';
+import { randomUUID } from 'node:crypto';
+import { createRunEventBus } from '../profile/events.js';
+import { realClock } from '../util/clock.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { positiveInt, positiveNumber, text } from './flags.js';
+import type { Register } from './program.js';
+import { progressReporter } from './progress.js';
+import type { Runtime } from './runtime.js';
+
+const VERIFY_FLAGS = {
+  candidate: { flag: '--candidate <id>', parse: text, help: 'the candidate to verify', defaultHelp: 'the recommended one' },
+  trials: { flag: '--trials <n>', parse: positiveInt, help: 'trials, each with its own arrival seed', defaultHelp: String(DEFAULT_TRIALS) },
+  duration: { flag: '--duration <s>', parse: positiveNumber, help: 'seconds per trial, warm-up included', defaultHelp: String(DEFAULT_TRIAL_DURATION_S) },
+  target: { flag: '--target <url>', parse: text, help: 'send the trials to a server you run (raw protocol) instead of the pipeline in this process' },
+  atCapacity: { flag: '--at-capacity', help: "drive the candidate's unscaled capacity instead of its per-instance rate (utilisation 1.0)" },
+  out: { flag: '--out <file>', parse: text, help: 'where to write the verification document', defaultHelp: 'profiles/results/verify-<candidate>-<time>.json' },
+  json: { flag: '--json', help: 'print the verification document on stdout instead of the table' },
+  quiet: { flag: '--quiet', help: 'no progress on stderr' },
+} satisfies FlagTable;
+
+export type VerifyFlags = FlagValues<typeof VERIFY_FLAGS>;
+
+/** How a trial is run: runProfile by default; tests inject a fake. */
+export type TrialRunner = (spec: ProfileSpec, trial: number, openTarget: OpenTarget | undefined) => Promise<ProfileResult>;
+
+export const registerVerifyCommand: Register = (program, rt) => {
+  const command = program
+    .command('verify')
+    .description("check that a plan holds: seeded Poisson traffic at a candidate's per-instance rate, trial after trial; exit 0 only if the SLA held in every trial")
+    .argument('<plan>', 'the plan document (capacity-plan plan --out/--json)');
+  addFlags(command, VERIFY_FLAGS).action(async (planPath: string, flags: VerifyFlags) => {
+      await verifyCommand(planPath, flags, rt);
+    });
+};
+
+export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Runtime, runTrial: TrialRunner = defaultTrialRunner(rt, flags)): Promise<Verification> {
+  const plan = await readDocument(resolve(rt.cwd, planPath), PlanDocument, 'plan', PLAN_READABLE_VERSIONS);
+  let openTarget: OpenTarget | undefined;
+  if (flags.target !== undefined) {
+    const url = flags.target;
+    try {
+      new URL(url);
+    } catch {
+      throw new UsageError(`--target must be a URL such as http://127.0.0.1:8000, got '${url}'`);
+    }
+    openTarget = (spec, o) => openRemoteTarget({ url, protocol: 'raw', spec, clock: o.clock, warnings: [] });
+  }
+  const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
+  const verification = await runVerify({
+    plan,
+    planPath,
+    cwd: rt.cwd,
+    candidateId: flags.candidate,
+    trials: flags.trials ?? DEFAULT_TRIALS,
+    durationS: flags.duration ?? DEFAULT_TRIAL_DURATION_S,
+    atCapacity: flags.atCapacity ?? false,
+    targetUrl: flags.target,
+    runTrial: (spec, trial) => runTrial(spec, trial, openTarget),
+    now: rt.now,
+    log,
+  });
+  const stamp = verification.createdAt.replace(/[:.]/g, '-');
+  const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `verify-${verification.candidate.replace(/[^\w.-]+/g, '_')}-${stamp}.json`);
+  await writeJsonAtomic(out, verification);
+  if (flags.json) rt.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
+  else rt.stdout.write(`${formatTrials(verification.trials)}\n${verification.verdict}\nwritten: ${out}\n`);
+  if (!verification.holds) {
+    throw new MeasurementError(verification.verdict, `the plan does not hold at this rate; sweep with the default (open-loop) load, or plan with a lower --utilization; trials in ${out}`);
+  }
+  return verification;
+}
+
+function defaultTrialRunner(rt: Runtime, flags: VerifyFlags): TrialRunner {
+  return async (spec, trial, openTarget) => {
+    const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+    events.subscribe(progressReporter(rt, `trial ${trial + 1}`, flags.quiet || flags.json || !rt.stderr.isTTY));
+    return runProfile({ spec, openTarget, home: rt.home, env: rt.env, now: rt.now, signal: rt.signal, events });
+  };
+}

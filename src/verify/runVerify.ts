@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Plan, PlanCandidate } from '../schema/plan.js';
+import type { Environment, ProfileResult } from '../schema/profileResult.js';
+import type { ProfileSpec } from '../schema/profileSpec.js';
+import { VERIFICATION_SCHEMA_VERSION, type Verification, type VerificationTrial } from '../schema/verification.js';
+import { readAnyDocument } from '../util/documents.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { FIRST_SEED, trialFromResult, trialSpec, verdictLine } from './trials.js';
+
+/**
+ * `capacity-plan verify`: drives a plan candidate's per-instance rate (or, with --at-capacity,
+ * its unscaled capacity) as seeded Poisson traffic, trial after trial, on the spec its figures
+ * were measured with. Running a trial is injected (the CLI passes runProfile; tests a fake).
+ */
+
+export interface VerifyOptions {
+  plan: Plan;
+  /** The plan file as given: errors and the document name it. */
+  planPath: string;
+  cwd: string;
+  candidateId?: string;
+  trials: number;
+  durationS: number;
+  atCapacity: boolean;
+  /** --target URL: trials go to this server instead of the pipeline in process. */
+  targetUrl?: string;
+  runTrial: (spec: ProfileSpec, trial: number) => Promise<ProfileResult>;
+  now: () => Date;
+  log?: (line: string) => void;
+}
+
+export function chooseCandidate(plan: Plan, planPath: string, id: string | undefined): PlanCandidate {
+  if (id !== undefined) {
+    const found = plan.candidates.find((c) => c.id === id);
+    if (!found) throw new UsageError(`plan '${planPath}' has no candidate '${id}'`, `candidates: ${plan.candidates.map((c) => c.id).join(', ')}`);
+    return found;
+  }
+  // The recommended one, else the closest to the SLA (ranked first).
+  return plan.candidates.find((c) => c.id === plan.recommended) ?? plan.candidates[0]!;
+}
+
+/**
+ * The spec the candidate was measured with, from the document the plan read. Imported figures
+ * have none; a profile of a remote server has one that describes the client, not the server, so
+ * it can be verified only against that server (--target).
+ */
+export async function rebuildSpec(candidate: PlanCandidate, planPath: string, cwd: string, targetUrl: string | undefined): Promise<ProfileSpec> {
+  if (candidate.imported) {
+    throw new InputError(`cannot verify ${candidate.id}: its figures were imported from a publication, so there is no spec to rebuild`, 'verify a candidate measured with `capacity-plan profile` or `sweep`');
+  }
+  // Documents are recorded as typed for `plan`: relative to where it ran, which is usually here,
+  // else next to the plan file.
+  const candidates = [resolve(cwd, candidate.document), resolve(dirname(resolve(cwd, planPath)), candidate.document)];
+  const path = candidates.find((p) => existsSync(p));
+  if (!path) throw new InputError(`cannot verify ${candidate.id}: its document '${candidate.document}' is not found (from here or next to the plan)`, 'run verify where plan ran, or keep the documents next to the plan');
+  const document = await readAnyDocument(path, candidate.document);
+  if (document.kind === 'plan') throw new InputError(`cannot verify ${candidate.id}: '${candidate.document}' is a plan, not the profile or sweep it was measured in`);
+  if (document.kind === 'sweep-result') {
+    const config = document.doc.configurations.find((c) => c.label === candidate.configuration);
+    if (!config) throw new InputError(`cannot verify ${candidate.id}: sweep '${candidate.document}' has no configuration '${candidate.configuration}'`);
+    return config.spec;
+  }
+  const profile = document.doc;
+  if (!profile.spec) throw new InputError(`cannot verify ${candidate.id}: profile '${candidate.document}' records no spec to rebuild`);
+  if (profile.transport?.kind === 'http' && profile.transport.server !== 'agent' && targetUrl === undefined) {
+    throw new InputError(
+      `cannot verify ${candidate.id} in process: it was measured against the remote server ${profile.transport.url}`,
+      `pass --target ${profile.transport.url} to verify against that server`,
+    );
+  }
+  return profile.spec;
+}
+
+export async function runVerify(options: VerifyOptions): Promise<Verification> {
+  const { plan, planPath, trials: count, durationS } = options;
+  const candidate = chooseCandidate(plan, planPath, options.candidateId);
+  const spec = await rebuildSpec(candidate, planPath, options.cwd, options.targetUrl);
+  const sla = plan.inputs.sla;
+  const rateRps = options.atCapacity ? candidate.capacity.throughputRps : candidate.capacity.perInstanceRps;
+  const log = options.log ?? (() => {});
+  log(`verify ${candidate.id}: ${count} trial(s) of ${durationS} s of Poisson arrivals at ${rateRps.toFixed(2)} req/s (${options.atCapacity ? 'its capacity' : `per instance, utilisation ${candidate.capacity.utilization}`}), SLA ${sla.percentile}<=${sla.maxLatencyMs}ms`);
+  const trials: VerificationTrial[] = [];
+  let environment: Environment | undefined;
+  for (let t = 0; t < count; t++) {
+    const result = await options.runTrial(trialSpec(spec, rateRps, t, durationS), t);
+    environment ??= result.environment;
+    const trial = trialFromResult(result, FIRST_SEED + t, rateRps, sla);
+    trials.push(trial);
+    log(
+      `trial ${t + 1}/${count} (seed ${trial.seed}): achieved ${trial.achievedRps.toFixed(1)} req/s, p50 ${trial.p50Ms.toFixed(1)} ms, p95 ${trial.p95Ms.toFixed(1)} ms, ` +
+        `p99 ${trial.p99Ms.toFixed(1)} ms, ${trial.dropped} dropped: ${trial.held ? 'held' : `did not hold (${trial.reason})`}`,
+    );
+  }
+  const held = trials.filter((t) => t.held).length;
+  return {
+    schemaVersion: VERIFICATION_SCHEMA_VERSION,
+    kind: 'verification',
+    createdAt: options.now().toISOString(),
+    plan: planPath,
+    candidate: candidate.id,
+    sla,
+    rateFrom: options.atCapacity ? 'capacity' : 'perInstanceRps',
+    rateRps,
+    target: options.targetUrl ? { kind: 'remote', url: options.targetUrl } : { kind: 'in-process' },
+    trialDurationS: durationS,
+    trials,
+    held,
+    holds: held === trials.length,
+    verdict: verdictLine(trials, sla, candidate.id, rateRps),
+    ...(environment ? { environment } : {}),
+  };
+}

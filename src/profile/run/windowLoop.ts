@@ -130,17 +130,25 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
     const stabilityLoad = stabilityLoadOf(options.spec.load);
     const judged: StabilityWindow[] = [];
     let batchCounts: Promise<Map<number, number>> | undefined = readBatchCounts?.().catch(() => new Map());
+    let lastWindow = false;
     while (!loadAbort.signal.aborted) {
       const elapsed = clock.nowMs() - startMs;
       // Long enough for 50 requests and 10 x the latency the last window saw (stability.ts).
-      const thisWindowMs = nextWindowMs(windowMs, judged.at(-1), stabilityLoad);
+      let thisWindowMs = nextWindowMs(windowMs, judged.at(-1), stabilityLoad);
       if (summaries.length >= m.maxWindows) {
         stability = { ...stability, note: `${stability.note}; stopped at the bound of ${m.maxWindows} windows` };
         break;
       }
       if (elapsed + thisWindowMs > totalMs + 1) {
-        stability = { ...stability, note: `${stability.note}; stopped at the ${m.durationS}s duration bound` };
-        break;
+        // A stretched window that no longer fits: the time left (when it holds a configured window)
+        // is measured as a last, shorter window rather than thrown away; the run stays unstable.
+        const leftMs = totalMs - elapsed;
+        if (lastWindow || thisWindowMs === windowMs || leftMs < windowMs) {
+          stability = { ...stability, note: `${stability.note}; stopped at the ${m.durationS}s duration bound` };
+          break;
+        }
+        thisWindowMs = leftMs;
+        lastWindow = true;
       }
       const recorder = new WindowRecorder(clock.nowMs());
       current = recorder;

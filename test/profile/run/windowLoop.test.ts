@@ -102,6 +102,19 @@ describe('runWindowLoop on a manual clock', () => {
     expect(result.stability.note).toBe('only 2 of the 3 windows needed to judge stability; stopped at the 0.35s duration bound');
   });
 
+  it('a stretched window that no longer fits: the time left is measured as a last, shorter window', async () => {
+    // 30 ms a request, 2 clients: about 67 req/s. After the first 100 ms window the next must hold
+    // 50 requests (about 750 ms) and 10 x p95 (300 ms): it would end past 500 ms, so the 300 ms
+    // left become the last window instead of being thrown away.
+    const { result } = await loop({ measurement: { durationS: 0.5 }, target: { latencyMs: () => 30 } });
+    expect(result.summaries.map((w) => [w.startMs, w.durationMs])).toEqual([
+      [100, 100],
+      [200, 300],
+    ]);
+    expect(result.stability.stable).toBe(false);
+    expect(result.stability.note).toMatch(/stopped at the 0.5s duration bound$/);
+  });
+
   it('open load above what the target keeps up with: the arrivals that find maxInFlight taken are dropped and counted per window', async () => {
     // One request in flight at most, 1.5 ms each, an arrival every 1 ms: every other arrival goes.
     const { result, events } = await loop({

@@ -111,9 +111,9 @@ export function formatComparison(a: ProfileResult, b: ProfileResult): string {
  * A profile's per-window throughputs, the samples a verdict compares: the windows its figures
  * came from (the last stableWindows when it stabilised, else all of them).
  */
-export function measuredSide(result: ProfileResult): { name: string; samples: number[]; stable: boolean } {
+export function measuredSide(result: ProfileResult): { name: string; samples: number[]; value: number; stable: boolean } {
   const windows = result.measurement.windows;
   const stable = result.provenance.kind !== 'measured' || result.measurement.stable;
   const used = result.measurement.stable && result.spec ? windows.slice(-result.spec.measurement.stableWindows) : windows;
-  return { name: result.name, samples: used.map((w) => w.throughputRps), stable };
+  return { name: result.name, samples: used.map((w) => w.throughputRps), value: result.throughputRps, stable };
 }

@@ -13,6 +13,12 @@ export interface MeasuredSide {
   name: string;
   /** Per-window figures (req/s, ...): the samples the test compares. */
   samples: readonly number[];
+  /**
+   * The headline figure the reader sees elsewhere (a profile's throughput over all its windows),
+   * when it is not the samples' mean: the sentence and the effect size use it, so the verdict
+   * quotes the same numbers as the table above it. Default: the samples' mean.
+   */
+  value?: number;
   /** Whether the run it came from was judged stable. */
   stable: boolean;
 }
@@ -31,9 +37,11 @@ export function compareMeasured(a: MeasuredSide, b: MeasuredSide, what: string, 
   const unstable = [a, b].filter((s) => !s.stable).map((s) => s.name);
   const caveat = unstable.length > 0 ? ` (UNSTABLE: ${unstable.join(' and ')} did not stabilise; read with care)` : '';
   const test = welchTTest(a.samples, b.samples);
-  const [hi, lo, shi, slo] = sa.mean >= sb.mean ? [a, b, sa, sb] : [b, a, sb, sa];
-  const ratio = slo.mean > 0 ? shi.mean / slo.mean : Number.POSITIVE_INFINITY;
-  const figures = `${shi.mean.toFixed(1)} vs ${slo.mean.toFixed(1)} ${unit}`;
+  const va = a.value ?? sa.mean;
+  const vb = b.value ?? sb.mean;
+  const [hi, lo, vhi, vlo] = va >= vb ? [a, b, va, vb] : [b, a, vb, va];
+  const ratio = vlo > 0 ? vhi / vlo : Number.POSITIVE_INFINITY;
+  const figures = `${vhi.toFixed(1)} vs ${vlo.toFixed(1)} ${unit}`;
   if (test && test.pValue < SIGNIFICANCE_ALPHA && ratio > 1 + MIN_EFFECT) {
     return {
       kind: 'winner',

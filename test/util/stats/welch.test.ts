@@ -71,6 +71,18 @@ describe('compareMeasured', () => {
     expect(v.sentence).not.toMatch(/UNSTABLE/);
   });
 
+  it('quotes the headline figures the table shows, not the window means, when given', () => {
+    // Window means 100.25 and 120.5; the whole-run throughputs the reader sees are 99.0 and 118.8.
+    const v = compareMeasured(
+      { name: 'a', samples: [100, 102, 98, 101], value: 99, stable },
+      { name: 'b', samples: [120, 121, 119, 122], value: 118.8, stable },
+      'throughput',
+      'req/s',
+    );
+    expect(v.kind).toBe('winner');
+    expect(v.sentence).toMatch(/^b gives 1\.20x the throughput of a \(118\.8 vs 99\.0 req\/s, p = /);
+  });
+
   it('says within noise when significant but under 5%', () => {
     const v = compareMeasured(
       { name: 'a', samples: [100, 100.1, 99.9, 100], stable },

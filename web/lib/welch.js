@@ -1,5 +1,7 @@
 /**
- * Welch's unequal-variance t-test, two-sided, for comparing per-window samples of two runs.
+ * Welch's unequal-variance t-test, two-sided, for comparing per-window samples of two runs. The one
+ * implementation: the browser runs it as is, and the CLI's verdicts (src/util/stats/welch.ts) import
+ * it, so the report and the terminal can never disagree on a p-value.
  * Pure arithmetic: the p-value comes from Student's t distribution via the regularized incomplete
  * beta function (Numerical Recipes' continued fraction, Lanczos log-gamma).
  */
@@ -47,13 +49,18 @@ export function studentTwoSidedP(t, df) {
   return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
-function logGamma(x) {
-  const c = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
-  let y = x;
-  const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
-  let ser = 1.000000000190015;
-  for (const cj of c) ser += cj / ++y;
-  return -tmp + Math.log((2.5066282746310005 * ser) / x);
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: about 15 significant digits). */
+export function logGamma(x) {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const coefficients = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  const z = x - 1;
+  let sum = coefficients[0];
+  for (let i = 1; i < coefficients.length; i++) sum += coefficients[i] / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
 /** Regularized incomplete beta I_x(a, b). */
@@ -89,7 +96,7 @@ function betaContinuedFraction(x, a, b) {
     d = 1 / d;
     const del = d * c;
     h *= del;
-    if (Math.abs(del - 1) < 3e-14) break;
+    if (Math.abs(del - 1) < 1e-14) break;
   }
   return h;
 }

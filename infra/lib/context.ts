@@ -67,7 +67,7 @@ export function readFleet(path: string): Fleet {
     throw new InputError(`-c fleet: '${path}' is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   const parsed = Fleet.safeParse(raw);
-  if (!parsed.success) throw new InputError(`-c fleet: '${path}' is invalid: ${describeZodError(parsed.error)}`, 'see profiles/examples/ for a complete fleet file');
+  if (!parsed.success) throw new InputError(`-c fleet: '${path}' is invalid: ${describeZodError(parsed.error, Fleet)}`, 'see profiles/examples/ for a complete fleet file');
   return parsed.data;
 }
 

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { createBatchClients, describeJobs, ec2QuotaVcpus, getText, listKeys, putText, submitJob, type BatchClients } from '../batch/aws.js';
 import { gpuHostSpec } from '../batch/hosts.js';
 import { batchResourceName, JOB_PARAMETERS, resultsPrefix, runManifestKey, specKey } from '../batch/names.js';
 import { quotaNeeds } from '../batch/quota.js';
 import { BATCH_RUN_SCHEMA_VERSION, BatchRun, BatchSpec } from '../schema/batchRun.js';
-import { writeFileAtomic } from '../util/documents.js';
+import { readYamlDocument, writeFileAtomic } from '../util/documents.js';
 import { EnvironmentError, InputError, UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
 import type { Register } from './program.js';
@@ -88,23 +86,12 @@ async function withClients<T>(options: CommonOptions, rt: Runtime, body: (c: Bat
   }
 }
 
-async function readSpec(path: string, label: string): Promise<BatchSpec> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read spec '${label}': ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`, 'check the --spec path');
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new InputError(`spec '${label}' is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const parsed = BatchSpec.safeParse(raw);
-  if (!parsed.success) throw new InputError(`spec '${label}' is invalid: ${describeZodError(parsed.error)}`, "e.g. {command: sweep, args: ['--sla', 'p95<=100ms', '--vary', 'maxBatchSize=1,8']}");
-  return parsed.data;
+function readSpec(path: string, label: string): Promise<BatchSpec> {
+  return readYamlDocument(path, BatchSpec, 'spec', {
+    shownPath: label,
+    readHint: 'check the --spec path',
+    invalidHint: "e.g. {command: sweep, args: ['--sla', 'p95<=100ms', '--vary', 'maxBatchSize=1,8']}",
+  });
 }
 
 function newRunId(now: Date): string {

@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { loadPriceBook } from '../pricing/cache.js';
 import { alarmSpecs } from '../rightsize/alarms.js';
 import { analyseFleet } from '../rightsize/analyse.js';
-import { capacityFromDocument, type CapacityDocument, type FleetCapacity } from '../rightsize/capacity.js';
+import { capacityFromDocument, type FleetCapacity } from '../rightsize/capacity.js';
 import { cloudWatchEndpointFromEnv, createCloudWatchClient, ensureAlarms, fetchFleetMetrics } from '../rightsize/cloudWatch.js';
 import { explainFindings, renderAlarms, renderFindings } from '../rightsize/formatFindings.js';
 import { metricQueries } from '../rightsize/metricQueries.js';
@@ -13,9 +11,8 @@ import { seriesFromRecording } from '../rightsize/series.js';
 import { Fleet } from '../schema/fleet.js';
 import { FINDING_KINDS, type FindingKind, type PeakStat } from '../schema/findings.js';
 import { METRIC_RECORDING_SCHEMA_VERSION, MetricRecording } from '../schema/metricRecording.js';
-import { readAnyDocument, readDocument, writeFileAtomic, writeJsonAtomic } from '../util/documents.js';
-import { InputError, MeasurementError, UsageError } from '../util/errors.js';
-import { describeZodError } from '../util/zodErrors.js';
+import { readAnyDocument, readDocument, readYamlDocument, writeFileAtomic, writeJsonAtomic } from '../util/documents.js';
+import { MeasurementError, UsageError } from '../util/errors.js';
 import { oneOf } from './flags.js';
 import type { Register } from './program.js';
 import type { Runtime } from './runtime.js';
@@ -84,7 +81,7 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
   const fleet = await readFleet(fleetPath, options.fleet);
   const capacityPath = resolve(dirname(fleetPath), fleet.capacity);
   const capacityLabel = relative(rt.cwd, capacityPath) || capacityPath;
-  const capacity = capacityFromDocument(await readCapacityDocument(capacityPath, capacityLabel), fleet.sla, fleet.instanceType, fleet.configuration);
+  const capacity = capacityFromDocument(await readAnyDocument(capacityPath, capacityLabel), fleet.sla, fleet.instanceType, fleet.configuration);
   const endpointLabel = cloudWatchEndpointFromEnv(rt.env) ?? `https://monitoring.${fleet.region}.amazonaws.com`;
 
   if (options.createAlarms) {
@@ -164,28 +161,11 @@ async function createAlarms(fleet: Fleet, capacity: FleetCapacity, options: Righ
   }
 }
 
-async function readFleet(path: string, label: string): Promise<Fleet> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read fleet '${label}': ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`, 'check the --fleet path');
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new InputError(`fleet '${label}' is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const parsed = Fleet.safeParse(raw);
-  if (!parsed.success) {
-    throw new InputError(`fleet '${label}' is invalid: ${describeZodError(parsed.error)}`, 'see profiles/examples/ for a complete fleet file');
-  }
-  return parsed.data;
+function readFleet(path: string, label: string): Promise<Fleet> {
+  return readYamlDocument(path, Fleet, 'fleet', {
+    shownPath: label,
+    readHint: 'check the --fleet path',
+    invalidHint: 'see profiles/examples/ for a complete fleet file',
+  });
 }
 
-/** The fleet's capacity: a profile, sweep or plan document; errors name it as the fleet file does. */
-async function readCapacityDocument(path: string, label: string): Promise<CapacityDocument> {
-  return readAnyDocument(path, label);
-}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { PLAN_READABLE_VERSIONS, PlanDocument, type Plan } from '../schema/plan.js';
 import { PROFILE_READABLE_VERSIONS, ProfileResultDocument, type ProfileResult } from '../schema/profileResult.js';
@@ -37,15 +38,15 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 
 /** A file's text; undefined when it does not exist and `optional` is set (a cache, a checkpoint). */
 export async function readDocumentText(path: string, what: string, optional: true): Promise<string | undefined>;
-export async function readDocumentText(path: string, what: string, optional?: false, shownPath?: string): Promise<string>;
-export async function readDocumentText(path: string, what: string, optional = false, shownPath = path): Promise<string | undefined> {
+export async function readDocumentText(path: string, what: string, optional?: false, shownPath?: string, hint?: string): Promise<string>;
+export async function readDocumentText(path: string, what: string, optional = false, shownPath = path, hint = 'check the path'): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (optional && code === 'ENOENT') return undefined;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code ?? error);
-    throw new InputError(`cannot read ${what} '${shownPath}': ${reason}`, 'check the path');
+    throw new InputError(`cannot read ${what} '${shownPath}': ${reason}`, hint);
   }
 }
 
@@ -55,6 +56,29 @@ export async function readDocumentText(path: string, what: string, optional = fa
  */
 export async function readDocument<S extends z.ZodType>(path: string, schema: S, what: string, expectedVersion?: number | readonly number[]): Promise<z.infer<S>> {
   return parseDocument(await readDocumentText(path, what), path, schema, what, expectedVersion);
+}
+
+/**
+ * Reads a YAML (or JSON) file a user wrote (a fleet, a batch spec), parsed with its schema: errors
+ * name the file as the user typed it and every unknown key, with a "did you mean".
+ */
+export async function readYamlDocument<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  what: string,
+  options: { shownPath: string; readHint: string; invalidHint: string },
+): Promise<z.output<S>> {
+  const { shownPath } = options;
+  const text = await readDocumentText(path, what, false, shownPath, options.readHint);
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new InputError(`${what} '${shownPath}' is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new InputError(`${what} '${shownPath}' is invalid: ${describeZodError(parsed.error, schema)}`, options.invalidHint);
+  return parsed.data;
 }
 
 export function parseDocument<S extends z.ZodType>(

@@ -101,7 +101,7 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
 async function rightsizeOne(run: BucketRun, key: string, scratch: string): Promise<string> {
   const { s3, bucket, lookbackMinutes, now } = run;
   const parsed = Fleet.safeParse(parseYaml(await getText(s3, bucket, key)));
-  if (!parsed.success) throw new Error(`fleet is invalid: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new Error(`fleet is invalid: ${describeZodError(parsed.error, Fleet)}`);
   const fleet = parsed.data;
   const capacityKey = posix.normalize(posix.join(posix.dirname(key), fleet.capacity));
   const localCapacity = join(scratch, `${fleet.name}-capacity.json`);

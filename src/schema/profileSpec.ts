@@ -169,6 +169,11 @@ export const MeasurementSpec = z
     maxWindows: z.number().int().positive().default(10),
     /** Hard bound on the whole run (warm-up included); the result is marked unstable if hit first. */
     durationS: z.number().positive().default(30),
+    /**
+     * Measure windows until the duration bound even once stable, and report every window: a sweep's
+     * runs are replications of one length, not "until it settles" (absent: stop when stable).
+     */
+    fullDuration: z.boolean().optional(),
   })
   .strict();
 

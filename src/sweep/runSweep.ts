@@ -144,6 +144,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     environment: first.environment,
     configurations,
     costExtras: first.costExtras,
+    warnings: [],
   };
   // Cold start for scaling decisions: the slowest model load seen (more instances load longer).
   if (loadTimes.length > 0) result.coldStartMs = Math.max(...loadTimes);

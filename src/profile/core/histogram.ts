@@ -101,3 +101,21 @@ export function mergeHistograms(list: readonly LatencyHistogram[]): LatencyHisto
 export function distributionOf(h: LatencyHistogram): PercentilePoint[] {
   return DISTRIBUTION_PERCENTILES.map((percentile) => ({ percentile, latencyMs: percentileMs(h, percentile) }));
 }
+
+/**
+ * Recorded values slower than `boundMs`. HDR buckets hold values equivalent within 0.1%, so a
+ * bucket straddling the bound counts as within it when its lowest value is (the SLA's own rounding).
+ */
+export function countAboveMs(h: LatencyHistogram, boundMs: number): number {
+  const boundUs = boundMs * 1000;
+  // The factory builds JS histograms (useWebAssembly: false): their iterator is not on the interface.
+  const js = h.hdr as unknown as hdr.JsHistogram;
+  const it = js.recordedValuesIterator;
+  it.reset();
+  let above = 0;
+  while (it.hasNext()) {
+    const v = it.next();
+    if (js.lowestEquivalentValue(v.valueIteratedTo) > boundUs) above += v.countAtValueIteratedTo;
+  }
+  return above;
+}

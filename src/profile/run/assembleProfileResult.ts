@@ -37,9 +37,10 @@ export interface ProfileResultParts {
 export function assembleProfileResult(parts: ProfileResultParts): ProfileResult {
   const { spec, stability, summaries } = parts;
   const m = spec.measurement;
-  // Figures come from the stable windows when there are, else from every window measured.
-  const used = stability.stable ? parts.windows.slice(-m.stableWindows) : parts.windows;
-  const usedSummaries = stability.stable ? summaries.slice(-m.stableWindows) : summaries;
+  // Figures come from the stable windows when there are, else (or for a full-duration run) from every window measured.
+  const lastOnly = stability.stable && !m.fullDuration;
+  const used = lastOnly ? parts.windows.slice(-m.stableWindows) : parts.windows;
+  const usedSummaries = lastOnly ? summaries.slice(-m.stableWindows) : summaries;
   const merged = mergeWindows([...used]);
   const measuredMs = usedSummaries.reduce((t, w) => t + w.durationMs, 0);
   const batchCount = [...merged.batchSizes.values()].reduce((a, b) => a + b, 0);

@@ -185,7 +185,7 @@ export async function runWindowLoop(options: WindowLoopOptions): Promise<WindowL
         failed: summaries.reduce((n, w) => n + w.failed, 0),
         dropped: summaries.reduce((n, w) => n + w.dropped, 0),
       });
-      if (stability.stable) break;
+      if (stability.stable && !m.fullDuration) break;
     }
     current = null;
     await batchCounts;

@@ -36,12 +36,6 @@ function decisionText(j: RateJudgement): string {
   return j.decision === 'undecided' ? 'undecided' : j.decision;
 }
 
-/** "p95 52.1 ms (90% 44.0–63.2)", the upper end "?" when the requests cannot bound it. */
-function latencyText(j: RateJudgement, sla: Sla): string {
-  const l = j.latencyMs;
-  return `${sla.percentile} ${l.estimate.toFixed(1)} ms (${CONFIDENCE_PCT}% ${l.lower.toFixed(1)}–${l.upper === null ? '?' : l.upper.toFixed(1)})`;
-}
-
 /** One progress line after a capacity-search run: the run's own p95, then the rate's pooled evidence. */
 export function formatRunLine(configuration: string, point: CurvePoint, sla: Sla, suffix = ''): string {
   const j = point.judgement!;
@@ -159,7 +153,7 @@ export function formatSweep(result: SweepResult): string {
   const compared = capacityComparison(result, sla);
   if (compared) {
     parts.push(compared);
-    for (const w of result.warnings) parts.push(`warning: ${w}`);
+    for (const w of result.warnings ?? []) parts.push(`warning: ${w}`);
     return parts.join('\n\n');
   }
   if (!best) {

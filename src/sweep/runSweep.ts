@@ -11,7 +11,7 @@ import { combineRepeats, measureRepeats } from './repeats.js';
 import { searchCapacity } from './capacityRun.js';
 import { interferenceSummary, interferenceWarning, precisionWarnings } from './interference.js';
 import type { RepeatFigures } from '../schema/sweepResult.js';
-import { resolveStart, searchCurve, type LoadKind } from './search.js';
+import { resolveStart, searchCurve } from './search.js';
 
 /**
  * Runs a sweep: for each configuration, the load search proposes points; a point finished in the
@@ -99,7 +99,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
         run,
         log,
         onRate: (point, replayed) => {
-          const offered = point.offered as { kind: LoadKind; value: number };
+          const offered = point.offered;
           options.events?.publish({ type: 'point-done', configuration: config.label, offered, point, replayed });
           options.onPoint?.({ configuration: config.label, offered, repeat: (point.repeats?.length ?? 1) - 1, point, replayed });
         },
@@ -162,15 +162,13 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     environment: first.environment,
     configurations,
     costExtras: first.costExtras,
-    warnings: [],
   };
   if (capacityRuns.length > 0) {
     result.budgetS = definition.budgetS;
     result.targetPrecisionPct = definition.targetPrecisionPct;
     result.interference = interferenceSummary(configurations, capacityRuns);
     const busy = interferenceWarning(result.interference);
-    if (busy) result.warnings.push(busy);
-    result.warnings.push(...precisionWarnings(configurations, definition.targetPrecisionPct));
+    result.warnings = [...(busy ? [busy] : []), ...precisionWarnings(configurations, definition.targetPrecisionPct)];
   }
   // Cold start for scaling decisions: the slowest model load seen (more instances load longer).
   if (loadTimes.length > 0) result.coldStartMs = Math.max(...loadTimes);

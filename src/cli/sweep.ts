@@ -7,7 +7,7 @@ import type { SweepResult } from '../schema/sweepResult.js';
 import { checkpointPathFor, removeCheckpoint } from '../sweep/checkpoint.js';
 import { curvePointFromProfile } from '../sweep/curve.js';
 import { buildDefinition, DEFAULT_BUDGET_S, DEFAULT_RPS_REPEATS, DEFAULT_TARGET_PRECISION_PCT } from '../sweep/definition.js';
-import { otherCpuPct } from '../sweep/interference.js';
+import { runRecordFromProfile } from '../sweep/measurePoint.js';
 import { formatRunLine } from '../sweep/format.js';
 import { heldIn } from '../sweep/repeats.js';
 import { bestConfiguration, formatSweep } from '../sweep/format.js';
@@ -145,20 +145,12 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
       stopEarlyOnFailures: false,
     }).finally(unsubscribe);
     servedSpec = result.spec;
-    const others = otherCpuPct(result.measurement.windows);
     return {
       point: curvePointFromProfile(result, context.offered, sla),
       environment: result.environment,
       modelLoadMs: result.coldStart.modelLoadMs,
       costExtras: result.costExtras,
-      run: {
-        completed: result.requests.completed,
-        failed: result.requests.failed,
-        dropped: result.requests.dropped,
-        latencyHistogram: result.latency.endToEndHistogram,
-        ...(others !== undefined ? { otherCpuPct: Math.round(others * 10) / 10 } : {}),
-        wallS: Math.round((performance.now() - startedMs) / 100) / 10,
-      },
+      run: runRecordFromProfile(result, (performance.now() - startedMs) / 1000),
     };
   };
 

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { formatComparison } from '../../../src/profile/formatProfile.js';
+import { ProfileResultDocument, type ProfileResult } from '../../../src/schema/profileResult.js';
+import { compareView } from '../../../web/lib/compareView.js';
 import { compareMeasured, compareSides, formatP, MIN_WINDOWS, type MeasuredSide } from '../../../src/util/stats/verdict.js';
 
 /**
@@ -96,5 +100,53 @@ describe('compareSides: the rest of the rule', () => {
     expect(formatP(0.0123)).toBe('p = 0.012');
     expect(formatP(0.0004)).toBe('p < 0.001');
     expect(formatP(1)).toBe('p = 1.000');
+  });
+});
+
+describe('the same sentence in the terminal and on the page', () => {
+  // A measured profile (test/fixtures/report-measured), made stable, with throughputs and stages set
+  // per case: `profile --compare` and the demo print formatComparison; the compare page shows
+  // compareView. Both must carry the one verdict's sentence word for word.
+  const base = ProfileResultDocument.parse(JSON.parse(readFileSync('test/fixtures/report-measured/torchserve-default.json', 'utf8')));
+  const doc = (name: string, tps: number[], options: { drop?: string } = {}): ProfileResult => {
+    const keep = <T extends { name: string }>(stages: T[]): T[] => stages.filter((s) => s.name !== options.drop);
+    const windows = tps.map((throughputRps, i) => ({ ...base.measurement.windows[i % base.measurement.windows.length]!, index: i, throughputRps }));
+    return {
+      ...base,
+      name,
+      throughputRps: tps.reduce((x, y) => x + y, 0) / tps.length,
+      stages: keep(base.stages),
+      spec: { ...base.spec!, measurement: { ...base.spec!.measurement, stableWindows: tps.length } },
+      measurement: { ...base.measurement, stable: true, windows: windows.map((w) => ({ ...w, stages: w.stages ? keep(w.stages) : undefined })) },
+    };
+  };
+  const terminalLines = (a: ProfileResult, b: ProfileResult): string[] => formatComparison(a, b).split('\n');
+
+  it('means 100 vs 95.2 (p = 0.004): a winner in both', () => {
+    const [a, b] = [doc('a', [99, 100, 101]), doc('b', [94.2, 95.2, 96.2])];
+    const sentence = 'a gives 1.05x the throughput of b (100.0 vs 95.2 req/s, p = 0.004).';
+    expect(terminalLines(a, b)).toContain(sentence);
+    const pair = compareView([a, b]).pairs[0]!;
+    expect(pair.verdict).toBe(sentence);
+    expect(pair.rows.find((r) => r.id === 'throughput')!.betterText).toBe('a ↑ (p = 0.004)');
+    expect(pair.status).toBe('ok');
+  });
+
+  it('a stage one side does not run: "removed" in both, never "within noise"', () => {
+    const [a, b] = [doc('a', [99, 100, 101]), doc('b', [99, 100, 101], { drop: 'configLoad' })];
+    const sentence = 'stage configLoad (mean): removed in b (a: 158.72 ms; b does not run it).';
+    expect(terminalLines(a, b)).toContain(sentence);
+    const pair = compareView([a, b]).pairs[0]!;
+    expect(pair.notes).toEqual([sentence]);
+    expect(pair.rows.find((r) => r.id === 'stage:configLoad')!.betterText).toBe('removed in b');
+  });
+
+  it('two windows: "not enough windows to judge" in both, with no band and no success mark', () => {
+    const [a, b] = [doc('a', [30, 40]), doc('b', [20, 60])];
+    const sentence = 'a and b: not enough windows to judge throughput (2 and 2 windows, 3 a side needed; 35.0 vs 40.0 req/s).';
+    expect(terminalLines(a, b)).toContain(sentence);
+    const pair = compareView([a, b]).pairs[0]!;
+    expect(pair.verdict).toBe(sentence);
+    expect(pair.status).toBe('insufficient');
   });
 });

@@ -4,7 +4,7 @@ import type { SweepResult } from '../schema/sweepResult.js';
 import { InputError } from '../util/errors.js';
 import type { CapacityPoint } from './capacity.js';
 import { measuredOn, type MeasuredOn } from './provenance.js';
-import { measuredSide } from '../profile/formatProfile.js';
+import { measuredSide } from '../schema/measuredSides.js';
 import { bestPoint, pointSamples } from '../sweep/curve.js';
 
 /** A document the planner reads, tagged by its `kind`. */

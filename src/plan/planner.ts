@@ -279,7 +279,7 @@ function compareDocuments(documents: string[], ranked: Scored[]): ComparisonEntr
     const verb = saves >= 0 ? `saves ${formatUsd(roundCents(saves))}/month${pct}` : `costs ${formatUsd(roundCents(-saves))}/month more${pct}`;
     const caveat = other.doc.meetsSla ? '' : `, but ${other.doc.id} misses the SLA by ${other.doc.slaMiss?.byMs} ms`;
     const verdict = capacityVerdict(baseline, other);
-    const noise = verdict?.kind === 'within-noise' ? `; but ${verdict.sentence.replace(/\.$/, '')}, so the difference is not a measured one` : '';
+    const noise = verdict?.kind === 'within-noise' || verdict?.kind === 'not-enough-windows' ? `; but ${verdict.sentence.replace(/\.$/, '')}, so the difference is not a measured one` : '';
     return [
       {
         from: baseline.doc.id,

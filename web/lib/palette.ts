@@ -1,3 +1,5 @@
+import { STAGE_ORDER } from '../../src/schema/stageOrder.js';
+
 /**
  * Okabe-Ito, the colour-blind-safe palette Model Analyzer uses. Each pipeline stage has one fixed
  * colour on every page; percentiles are told apart by dashes as well as colour.
@@ -14,19 +16,8 @@ export const OKABE_ITO = {
   grey: '#999999',
 };
 
-/** Pipeline order (src/schema/profileSpec.ts StageName), the order stage bars are drawn in. */
-export const STAGE_ORDER = [
-  'deserialize',
-  'configLoad',
-  'payloadSpool',
-  'preprocess',
-  'queueWait',
-  'infer',
-  'postprocess',
-  'requestLog',
-  'serialize',
-  'network',
-];
+/** Pipeline order: the schema's one list (src/schema/stageOrder.ts). */
+export { STAGE_ORDER };
 
 const STAGE_COLOURS = [
   OKABE_ITO.grey,
@@ -41,29 +32,34 @@ const STAGE_COLOURS = [
   OKABE_ITO.orange,
 ];
 
-export function stageColour(name) {
-  const i = STAGE_ORDER.indexOf(name);
-  return i >= 0 ? STAGE_COLOURS[i] : OKABE_ITO.grey;
+const ORDER: readonly string[] = STAGE_ORDER;
+
+export function stageColour(name: string): string {
+  const i = ORDER.indexOf(name);
+  return i >= 0 ? STAGE_COLOURS[i]! : OKABE_ITO.grey;
 }
 
 /** Sorts stage rows into pipeline order; unknown names go last in their given order. */
-export function inPipelineOrder(rows) {
-  const rank = (name) => {
-    const i = STAGE_ORDER.indexOf(name);
-    return i >= 0 ? i : STAGE_ORDER.length;
+export function inPipelineOrder<T extends { name: string }>(rows: readonly T[]): T[] {
+  const rank = (name: string): number => {
+    const i = ORDER.indexOf(name);
+    return i >= 0 ? i : ORDER.length;
   };
-  return rows.map((r, i) => [r, i]).sort((a, b) => rank(a[0].name) - rank(b[0].name) || a[1] - b[1]).map(([r]) => r);
+  return rows
+    .map((r, i) => [r, i] as const)
+    .sort((a, b) => rank(a[0].name) - rank(b[0].name) || a[1] - b[1])
+    .map(([r]) => r);
 }
 
 /** Percentile lines: solid, dashed, dotted (colour is never the only signal). */
-export const PERCENTILE_STYLE = {
+export const PERCENTILE_STYLE: Record<'p50' | 'p90' | 'p95' | 'p99', { colour: string; dash: number[] }> = {
   p50: { colour: OKABE_ITO.blue, dash: [] },
   p90: { colour: OKABE_ITO.green, dash: [8, 3, 2, 3] },
   p95: { colour: OKABE_ITO.orange, dash: [6, 4] },
   p99: { colour: OKABE_ITO.vermillion, dash: [2, 3] },
 };
 
-export const SLA_STYLE = { colour: OKABE_ITO.black, dash: [10, 5] };
+export const SLA_STYLE: { colour: string; dash: number[] } = { colour: OKABE_ITO.black, dash: [10, 5] };
 
 /** Series colours for runs A, B, C... in a comparison. */
 export const RUN_COLOURS = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.skyBlue, OKABE_ITO.vermillion];

@@ -1,19 +1,20 @@
-import { fixed, round } from './format.js';
-import { progressOf, timeline } from './liveReducer.js';
-import { latencyChart, stagesPerWindowChart, throughputChart } from './profileView.js';
-import { sweepView } from './sweepView.js';
+import { fixed } from './format.js';
+import { progressOf, timeline, type LiveState } from './liveReducer.js';
+import { latencyChart, stagesPerWindowChart, throughputChart, windowEnds, type WindowsSource } from './profileView.js';
+import { sweepView, type SweepSource } from './sweepView.js';
+import type { ChartModel, Sla } from './types.js';
 
 /**
  * The live page's view model from the live state: the same chart models as the report's, drawn
  * from the windows and points received so far, so nothing changes shape when the run ends.
  */
-export function liveView(state, options = {}) {
+export function liveView(state: LiveState, options: { sla?: Sla | null } = {}) {
   const sla = options.sla ?? state.sla ?? null;
   const progress = progressOf(state);
-  const charts = {};
+  const charts: Record<string, ChartModel> = {};
   if (state.windows.length > 0) {
-    const xs = state.windows.map((w) => round(w.startMs / 1000, 3));
-    const pseudo = { measurement: { windows: state.windows }, requests: { failed: state.counters.failed, dropped: state.counters.dropped }, throughputRps: state.counters.throughputRps ?? 0 };
+    const xs = windowEnds(state.windows);
+    const pseudo: WindowsSource = { measurement: { windows: state.windows }, requests: { failed: state.counters.failed, dropped: state.counters.dropped }, throughputRps: state.counters.throughputRps ?? 0 };
     charts.latency = latencyChart(pseudo, xs, sla);
     charts.throughput = throughputChart(pseudo, xs);
     if (state.windows.some((w) => w.stages?.length)) charts.stagesPerWindow = stagesPerWindowChart(pseudo, xs);
@@ -40,14 +41,15 @@ export function liveView(state, options = {}) {
 }
 
 /** The points so far as a sweep document: each configuration's capacity is its best point meeting the SLA. */
-function pseudoSweep(state, sla) {
-  const byLabel = new Map();
+function pseudoSweep(state: LiveState, sla: Sla): SweepSource {
+  const byLabel = new Map<string, LiveState['points'][number]['point'][]>();
   for (const { configuration, point } of state.points) {
-    if (!byLabel.has(configuration)) byLabel.set(configuration, []);
-    byLabel.get(configuration).push(point);
+    const list = byLabel.get(configuration) ?? [];
+    list.push(point);
+    byLabel.set(configuration, list);
   }
   return {
-    name: state.name,
+    name: state.name ?? '',
     sla,
     configurations: [...byLabel].map(([label, points]) => {
       const meeting = points.filter((p) => p.meetsSla);

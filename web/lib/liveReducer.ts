@@ -4,9 +4,52 @@
  * below the last one seen is a duplicate and changes nothing).
  */
 
+import type { ProfileResult, ReportDocument, Sla, SweepResult } from './types.js';
+
 export const PHASES = ['model', 'corpus', 'engine', 'cold-start', 'warmup', 'measure', 'drain', 'done'];
 
-export function initialLiveState() {
+type Window = ProfileResult['measurement']['windows'][number];
+type CurvePoint = SweepResult['configurations'][number]['points'][number];
+type Offered = CurvePoint['offered'];
+
+/**
+ * The events the live page receives over SSE (src/server/report/liveRuns.ts: the run's bus events,
+ * plus `hello` and `report`). Only the fields the page reads.
+ */
+export type LiveWireEvent = { atMs?: number } & (
+  | { type: 'hello'; kind: string; name: string; sla?: Sla | null }
+  | { type: 'phase'; phase: string; message: string; atMs: number }
+  | { type: 'progress'; elapsedMs: number; totalMs: number; completed: number; failed: number; dropped: number }
+  | { type: 'tick'; completed: number; failed: number; dropped: number; throughputRps: number }
+  | { type: 'window'; window: Window; stable: boolean; note: string }
+  | { type: 'warning'; message: string }
+  | { type: 'point-start'; configuration: string; offered: Offered }
+  | { type: 'point-done'; configuration: string; point: CurvePoint }
+  | { type: 'failed'; message: string }
+  | { type: 'report'; documents: { id: string; document: ReportDocument }[] }
+  | { type: 'done' }
+);
+
+export interface LiveState {
+  lastId: number;
+  kind: string | null;
+  name: string | null;
+  sla: Sla | null;
+  phase: string | null;
+  phases: { phase: string; atMs: number; message: string }[];
+  progress: { elapsedMs: number; totalMs: number } | null;
+  counters: { completed: number; failed: number; dropped: number; throughputRps: number | null };
+  windows: Window[];
+  stability: { stable: boolean; note: string } | null;
+  points: { configuration: string; point: CurvePoint }[];
+  running: { configuration: string; offered: Offered } | null;
+  warnings: string[];
+  failed: string | null;
+  documents: { id: string; document: ReportDocument }[] | null;
+  atMs: number;
+}
+
+export function initialLiveState(): LiveState {
   return {
     lastId: 0,
     kind: null,
@@ -28,7 +71,7 @@ export function initialLiveState() {
 }
 
 /** Applies one event; returns the (same, updated) state. */
-export function reduceLive(state, id, event) {
+export function reduceLive(state: LiveState, id: number, event: LiveWireEvent): LiveState {
   if (!(id > state.lastId)) return state;
   state.lastId = id;
   state.atMs = Math.max(state.atMs, event.atMs ?? 0);
@@ -82,7 +125,7 @@ export function reduceLive(state, id, event) {
 }
 
 /** Progress as a share and the time left, on the run's clock; null before the first progress. */
-export function progressOf(state) {
+export function progressOf(state: LiveState): { pct: number; etaS: number } | null {
   const p = state.progress;
   if (!p || !(p.totalMs > 0)) return null;
   const share = Math.min(1, p.elapsedMs / p.totalMs);
@@ -90,7 +133,7 @@ export function progressOf(state) {
 }
 
 /** The phase timeline: every phase with done / current / pending. */
-export function timeline(state) {
+export function timeline(state: LiveState): { phase: string; status: 'done' | 'current' | 'pending'; atMs: number | null }[] {
   const seen = new Set(state.phases.map((p) => p.phase));
   return PHASES.map((phase) => ({
     phase,

@@ -1,8 +1,8 @@
-import { chartConfig } from '../lib/chartConfig.js';
-import { initialLiveState, reduceLive } from '../lib/liveReducer.js';
+import { initialLiveState, reduceLive, type LiveState, type LiveWireEvent } from '../lib/liveReducer.js';
+import type { ChartModel, DocumentEntry, ProfileResult, Sla } from '../lib/types.js';
 import { liveView } from '../lib/liveView.js';
 import { dataTable, h } from './dom.js';
-import { chartFigure, drawCharts, newContext, theme } from './figures.js';
+import { Chart, chartFigure, configFor, drawCharts, newContext, theme } from './figures.js';
 import { renderCompare, renderDocument } from './render.js';
 
 /**
@@ -13,10 +13,10 @@ import { renderCompare, renderDocument } from './render.js';
  */
 const EVENT_TYPES = ['hello', 'phase', 'progress', 'tick', 'window', 'warning', 'done', 'failed', 'point-start', 'point-done', 'report'];
 
-export function followRun(root, runId, options = {}) {
+export function followRun(root: HTMLElement, runId: string, options: { sla?: Sla | null } = {}): { state: LiveState; close: () => void } {
   const state = initialLiveState();
   const ui = skeleton(root);
-  const figures = new Map();
+  const figures = new Map<string, HTMLElement>();
   let paused = false;
   let scheduled = false;
 
@@ -49,8 +49,8 @@ export function followRun(root, runId, options = {}) {
 
   const source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
   for (const type of EVENT_TYPES) {
-    source.addEventListener(type, (message) => {
-      reduceLive(state, Number(message.lastEventId), JSON.parse(message.data));
+    source.addEventListener(type, (message: MessageEvent<string>) => {
+      reduceLive(state, Number(message.lastEventId), JSON.parse(message.data) as LiveWireEvent);
       if (type === 'report') {
         source.close();
         becomeReport(root, state.documents, options);
@@ -70,7 +70,7 @@ export function followRun(root, runId, options = {}) {
   return { state, close: () => source.close() };
 }
 
-function skeleton(root) {
+function skeleton(root: HTMLElement) {
   const ui = {
     title: h('h1', {}, 'Live run'),
     timeline: h('ol', { class: 'timeline', 'aria-label': 'Phases' }),
@@ -90,7 +90,7 @@ function skeleton(root) {
 }
 
 /** A chart is created once, then its data replaced in place (no animation, no new canvas). */
-function updateChart(container, figures, id, model) {
+function updateChart(container: HTMLElement, figures: Map<string, HTMLElement>, id: string, model: ChartModel): void {
   const existing = figures.get(id);
   if (!existing) {
     const ctx = newContext(`live-${id}`, 'live');
@@ -100,16 +100,18 @@ function updateChart(container, figures, id, model) {
     figures.set(id, figure);
     return;
   }
-  const canvas = existing.querySelector('canvas');
-  const chart = globalThis.Chart.getChart(canvas);
-  chart.data = chartConfig(model, theme()).data;
-  chart.update('none');
+  const canvas = existing.querySelector('canvas')!;
+  const chart = Chart().getChart(canvas);
+  if (chart) {
+    chart.data = configFor(model, theme()).data;
+    chart.update('none');
+  }
   canvas.setAttribute('aria-label', `${model.title}: ${model.finding}`);
-  existing.querySelector('.finding').textContent = model.finding;
-  existing.querySelector('details .table-wrap').replaceWith(dataTable(model.table, null, `live-${model.id}`));
+  existing.querySelector('.finding')!.textContent = model.finding;
+  existing.querySelector('details .table-wrap')!.replaceWith(dataTable(model.table, null, `live-${model.id}`));
 }
 
-function becomeReport(root, documents, options) {
+function becomeReport(root: HTMLElement, documents: LiveState['documents'], options: { sla?: Sla | null }): void {
   const docs = documents ?? [];
   if (docs.length === 0) {
     // A failed run: the live view (with the failure) stays.
@@ -118,8 +120,8 @@ function becomeReport(root, documents, options) {
     return;
   }
   root.replaceChildren();
-  const entries = docs.map((d) => ({ id: d.id, doc: d.document }));
-  const profiles = entries.filter((e) => e.doc.kind === 'profile-result');
+  const entries: DocumentEntry[] = docs.map((d) => ({ id: d.id, doc: d.document }));
+  const profiles = entries.filter((e): e is { id: string; doc: ProfileResult } => e.doc.kind === 'profile-result');
   if (profiles.length >= 2) renderCompare(root, profiles);
   for (const e of entries) renderDocument(root, e.id, e.doc, options);
   document.body.dataset.report = 'true';

@@ -5,6 +5,16 @@ import { newContext } from './figures.js';
 import { followRun } from './live.js';
 import { indexPage } from './pages.js';
 import { renderCompare, renderDocument, safeId } from './render.js';
+import type { DocumentEntry, ProfileResult, Sla, Table } from '../lib/types.js';
+
+/** What an export carries in <script id="cp-data">. */
+interface ExportData {
+  sla: Sla | null;
+  documents: DocumentEntry[];
+  provenance: Table;
+}
+
+const isProfile = (e: DocumentEntry): e is { id: string; doc: ProfileResult } => e.doc.kind === 'profile-result';
 
 /**
  * The report's entry point, for the served pages and the exported file alike: an export carries
@@ -12,47 +22,50 @@ import { renderCompare, renderDocument, safeId } from './render.js';
  * documents API. Either way the same view models and page functions draw them.
  */
 
-async function getJson(url) {
+async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { headers: { Accept: 'application/json' } });
-  const body = await res.json();
+  const body = (await res.json()) as T & { error?: { message?: string } };
   if (!res.ok) throw new Error(body?.error?.message ?? `${url}: HTTP ${res.status}`);
   return body;
 }
 
-async function renderServed(root) {
+type Fetched = { document: DocumentEntry['doc'] };
+
+async function renderServed(root: HTMLElement): Promise<void> {
   const params = new URLSearchParams(location.search);
   // The page's ?sla= first, else the server's (serve --sla).
-  const sla = parseSla(params.get('sla')) ?? (await getJson('/api/config')).sla;
+  const sla = parseSla(params.get('sla')) ?? (await getJson<{ sla: Sla | null }>('/api/config')).sla;
   const [, page, rawId] = location.pathname.split('/');
   const id = rawId ? decodeURIComponent(rawId) : null;
   if (!page) {
-    const list = await getJson('/api/documents');
-    const entries = await Promise.all(list.documents.map(async (d) => ({ id: d.id, doc: (await getJson(`/api/documents/${encodeURIComponent(d.id)}`)).document })));
+    const list = await getJson<{ documents: { id: string }[] }>('/api/documents');
+    const entries = await Promise.all(list.documents.map(async (d) => ({ id: d.id, doc: (await getJson<Fetched>(`/api/documents/${encodeURIComponent(d.id)}`)).document })));
     root.append(indexPage(indexView(entries), newContext('index', null)));
     return;
   }
   if (page === 'live') {
-    followRun(root, id, { sla });
+    followRun(root, id ?? '', { sla });
     return;
   }
   if (page === 'compare') {
     const ids = (params.get('ids') ?? '').split(',').filter(Boolean);
-    const entries = await Promise.all(ids.map(async (i) => ({ id: i, doc: (await getJson(`/api/documents/${encodeURIComponent(i)}`)).document })));
-    renderCompare(root, entries);
+    const entries = await Promise.all(ids.map(async (i) => ({ id: i, doc: (await getJson<Fetched>(`/api/documents/${encodeURIComponent(i)}`)).document })));
+    renderCompare(root, entries.filter(isProfile));
     return;
   }
-  const { document: doc } = await getJson(`/api/documents/${encodeURIComponent(id)}`);
-  document.title = `${doc.name ?? id} · capacity-plan`;
-  renderDocument(root, id, doc, { sla });
+  const docId = id ?? '';
+  const { document: doc } = await getJson<Fetched>(`/api/documents/${encodeURIComponent(docId)}`);
+  document.title = `${'name' in doc ? doc.name : docId} · capacity-plan`;
+  renderDocument(root, docId, doc, { sla });
 }
 
-function renderExport(root, data) {
+function renderExport(root: HTMLElement, data: ExportData): void {
   const sla = data.sla ?? null;
-  const profiles = data.documents.filter((e) => e.doc.kind === 'profile-result');
+  const profiles = data.documents.filter(isProfile);
   root.append(
     h('nav', { class: 'toc', 'aria-label': 'Report contents' }, h('ul', {}, [
       profiles.length >= 2 ? h('li', {}, h('a', { href: '#compare-section' }, 'Comparison')) : null,
-      ...data.documents.map((e) => h('li', {}, h('a', { href: `#doc-${safeId(e.id)}` }, `${e.doc.kind}: ${e.doc.name ?? e.id}`))),
+      ...data.documents.map((e) => h('li', {}, h('a', { href: `#doc-${safeId(e.id)}` }, `${e.doc.kind}: ${'name' in e.doc ? e.doc.name : e.id}`))),
     ])),
   );
   if (profiles.length >= 2) {
@@ -68,16 +81,16 @@ function renderExport(root, data) {
   root.append(h('details', { class: 'provenance-block' }, h('summary', {}, 'Provenance'), dataTable(data.provenance, null, 'provenance')));
 }
 
-async function main() {
-  const root = document.getElementById('app');
+async function main(): Promise<void> {
+  const root = document.getElementById('app')!;
   try {
     const embedded = document.getElementById('cp-data');
-    if (embedded) renderExport(root, JSON.parse(embedded.textContent));
+    if (embedded) renderExport(root, JSON.parse(embedded.textContent ?? '{}') as ExportData);
     else await renderServed(root);
   } catch (error) {
-    root.append(h('p', { class: 'error', role: 'alert' }, `Could not show this report: ${error.message}`));
+    root.append(h('p', { class: 'error', role: 'alert' }, `Could not show this report: ${error instanceof Error ? error.message : String(error)}`));
   }
   document.body.dataset.ready = 'true';
 }
 
-main();
+void main();

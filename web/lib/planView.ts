@@ -1,6 +1,10 @@
 import { fixed, grouped, rps, slaText, usd } from './format.js';
 import { OKABE_ITO } from './palette.js';
 import { table } from './chartModel.js';
+import { bannerStatus } from './status.js';
+import type { ChartModel, Plan, Table } from './types.js';
+
+type Candidate = Plan['candidates'][number];
 
 /**
  * Plan -> the plan page's view model: the recommendation sentence, the candidate table, the week
@@ -10,20 +14,23 @@ import { table } from './chartModel.js';
 
 export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-export function planView(doc) {
+export function planView(doc: Plan) {
   const byId = new Map(doc.candidates.map((c) => [c.id, c]));
-  const recommended = doc.recommended ? byId.get(doc.recommended) : null;
+  const recommended = (doc.recommended ? byId.get(doc.recommended) : null) ?? null;
   const focus = recommended ?? doc.candidates[0];
+  const week = weekChart(focus);
   return {
-    kind: 'plan',
+    kind: 'plan' as const,
     name: planName(doc),
     title: planName(doc),
     sla: doc.inputs.sla,
     recommendation: recommendationSentence(doc, recommended),
+    // A plan whose warnings say its figures cannot stand for what it prices is never a success.
+    status: bannerStatus({ decided: recommended !== null, stable: true, warnings: doc.warnings.length }),
     recommendedId: doc.recommended,
     candidates: candidateTable(doc),
-    week: weekView(doc, focus),
-    charts: { cost: costChart(doc), ...(weekChart(doc, focus) ? { week: weekChart(doc, focus) } : {}) },
+    week: weekView(focus),
+    charts: { cost: costChart(doc), ...(week ? { week } : {}) },
     comparisons: (doc.comparison ?? []).map((c) => c.sentence),
     prices: doc.prices.statement,
     traffic: doc.inputs.traffic.description,
@@ -31,11 +38,11 @@ export function planView(doc) {
   };
 }
 
-export function planName(doc) {
+export function planName(doc: Pick<Plan, 'candidates'>): string {
   return `plan ${doc.candidates.map((c) => c.id).join(' vs ')}`;
 }
 
-function recommendationSentence(doc, recommended) {
+function recommendationSentence(doc: Plan, recommended: Candidate | null): string {
   const sla = slaText(doc.inputs.sla);
   if (!recommended) {
     const c = doc.closest;
@@ -49,7 +56,7 @@ function recommendationSentence(doc, recommended) {
   );
 }
 
-function candidateTable(doc) {
+function candidateTable(doc: Plan): Table {
   return table(
     ['rank', 'candidate', 'instance type', 'configuration', 'req/s per instance', `${doc.inputs.sla.percentile} ms`, 'meets SLA', 'peak instances', 'static $/month', 'scheduled $/month', '$ per million', 'cold start', 'imported'],
     doc.candidates.map((c) => [
@@ -71,22 +78,24 @@ function candidateTable(doc) {
 }
 
 /** The 7x24 instances-per-hour table of one candidate; null when the plan predates hourly figures. */
-function weekView(doc, c) {
-  if (!c?.hourly) return { candidate: c?.id ?? null, available: false, rows: [] };
-  const rows = DAYS.map((day, d) => [day, ...c.hourly.instances.slice(d * 24, d * 24 + 24).map(String)]);
+function weekView(c: Candidate | undefined): { candidate: string | null; available: boolean; table?: Table; max?: number; min?: number } {
+  const hourly = c?.hourly;
+  if (!c || !hourly) return { candidate: c?.id ?? null, available: false };
+  const rows = DAYS.map((day, d) => [day, ...hourly.instances.slice(d * 24, d * 24 + 24).map(String)]);
   return {
     candidate: c.id,
     available: true,
     table: table(['day', ...Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'))], rows),
-    max: Math.max(...c.hourly.instances),
-    min: Math.min(...c.hourly.instances),
+    max: Math.max(...hourly.instances),
+    min: Math.min(...hourly.instances),
   };
 }
 
-function weekChart(doc, c) {
-  if (!c?.hourly) return null;
-  const hours = c.hourly.demandRps.map((_, h) => h);
-  const capacity = c.hourly.instances.map((n) => n * c.capacity.perInstanceRps);
+function weekChart(c: Candidate | undefined): ChartModel | null {
+  const hourly = c?.hourly;
+  if (!c || !hourly) return null;
+  const hours = hourly.demandRps.map((_, h) => h);
+  const capacity = hourly.instances.map((n) => n * c.capacity.perInstanceRps);
   return {
     id: 'week',
     title: `Demand over the week against ${c.id}'s capacity (Monday 00:00 UTC first)`,
@@ -94,20 +103,20 @@ function weekChart(doc, c) {
     x: { title: 'hour of the week', type: 'linear', min: 0, max: 167 },
     y: { title: 'req/s', type: 'linear', min: 0 },
     datasets: [
-      { label: 'demand req/s', data: hours.map((h) => ({ x: h, y: c.hourly.demandRps[h] })), colour: OKABE_ITO.blue, dash: [], stepped: true },
-      { label: 'capacity req/s (instances × per instance)', data: hours.map((h) => ({ x: h, y: capacity[h] })), colour: OKABE_ITO.orange, dash: [6, 4], stepped: true },
+      { label: 'demand req/s', data: hours.map((h) => ({ x: h, y: hourly.demandRps[h] ?? null })), colour: OKABE_ITO.blue, dash: [], stepped: true },
+      { label: 'capacity req/s (instances × per instance)', data: hours.map((h) => ({ x: h, y: capacity[h] ?? null })), colour: OKABE_ITO.orange, dash: [6, 4], stepped: true },
     ],
-    finding: `Demand peaks at ${rps(Math.max(...c.hourly.demandRps))}; ${c.id} scales between ${Math.min(...c.hourly.instances)} and ${Math.max(...c.hourly.instances)} instances and stays at or above demand every hour.`,
-    table: table(['hour', 'demand req/s', 'instances', 'capacity req/s'], hours.map((h) => [String(h), fixed(c.hourly.demandRps[h], 1), String(c.hourly.instances[h]), fixed(capacity[h], 1)])),
+    finding: `Demand peaks at ${rps(Math.max(...hourly.demandRps))}; ${c.id} scales between ${Math.min(...hourly.instances)} and ${Math.max(...hourly.instances)} instances and stays at or above demand every hour.`,
+    table: table(['hour', 'demand req/s', 'instances', 'capacity req/s'], hours.map((h) => [String(h), fixed(hourly.demandRps[h], 1), String(hourly.instances[h]), fixed(capacity[h], 1)])),
   };
 }
 
-function costChart(doc) {
+function costChart(doc: Plan): ChartModel {
   const labels = doc.candidates.map((c) => c.id);
   const instancesStatic = doc.candidates.map((c) => c.usdPerMonthInstances);
   const instancesScheduled = doc.candidates.map((c) => Math.round((c.usdPerMonthScheduled - c.extrasUsdPerMonth) * 100) / 100);
   const extras = doc.candidates.map((c) => c.extrasUsdPerMonth);
-  const cheapest = [...doc.candidates].sort((a, b) => a.usdPerMonth - b.usdPerMonth)[0];
+  const cheapest = [...doc.candidates].sort((a, b) => a.usdPerMonth - b.usdPerMonth)[0]!;
   return {
     id: 'cost',
     title: 'Monthly cost: static fleet vs scheduled scaling (extras stacked)',

@@ -1,24 +1,41 @@
 import { fixed, ms, slaText } from './format.js';
 import { planName } from './planView.js';
 import { describeSetup } from './profileView.js';
+import type { DocumentEntry, ReportDocument, SweepResult, Verification } from './types.js';
+import { verificationName } from './verificationView.js';
+
+export interface IndexRow {
+  id: string;
+  kind: ReportDocument['kind'];
+  href: string;
+  name: string;
+  model: string;
+  instanceType: string;
+  provider: string;
+  time: string;
+  verdict: string;
+  setup?: string;
+}
 
 /**
  * One row per document for the index page: kind, name, model, instance type, provider, time and a
  * short verdict. Entries are { id, doc } as the documents API lists them.
  */
-export function indexView(entries) {
+export function indexView(entries: readonly DocumentEntry[]): { rows: IndexRow[]; profileIds: string[] } {
   return {
     rows: entries.map(({ id, doc }) => ({ id, kind: doc.kind, href: hrefFor(id, doc), ...summary(doc) })),
     profileIds: entries.filter((e) => e.doc.kind === 'profile-result').map((e) => e.id),
   };
 }
 
-export function hrefFor(id, doc) {
-  const page = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan' }[doc.kind];
+export const PAGE_OF_KIND: Record<ReportDocument['kind'], string> = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan', verification: 'verification' };
+
+export function hrefFor(id: string, doc: Pick<ReportDocument, 'kind'>): string {
+  const page = PAGE_OF_KIND[doc.kind];
   return `/${page}/${encodeURIComponent(id)}`;
 }
 
-function summary(doc) {
+function summary(doc: ReportDocument): Omit<IndexRow, 'id' | 'kind' | 'href'> {
   if (doc.kind === 'profile-result') {
     const env = doc.environment;
     return {
@@ -32,7 +49,7 @@ function summary(doc) {
     };
   }
   if (doc.kind === 'sweep-result') {
-    const best = doc.configurations.reduce((b, c) => ((c.maxThroughputAtSlaRps ?? -1) > (b?.maxThroughputAtSlaRps ?? -1) ? c : b), null);
+    const best = doc.configurations.reduce<SweepResult['configurations'][number] | null>((b, c) => ((c.maxThroughputAtSlaRps ?? -1) > (b?.maxThroughputAtSlaRps ?? -1) ? c : b), null);
     return {
       name: doc.name,
       model: doc.configurations[0]?.spec.model.source ?? 'n/a',
@@ -42,6 +59,7 @@ function summary(doc) {
       verdict: best && best.maxThroughputAtSlaRps !== null ? `${best.label}: ${fixed(best.maxThroughputAtSlaRps, 1)} req/s at ${slaText(doc.sla)}` : `nothing meets ${slaText(doc.sla)}`,
     };
   }
+  if (doc.kind === 'verification') return verificationSummary(doc);
   const rec = doc.candidates.find((c) => c.id === doc.recommended);
   return {
     name: planName(doc),
@@ -50,5 +68,16 @@ function summary(doc) {
     provider: 'n/a',
     time: doc.createdAt,
     verdict: rec ? `${rec.id}: ${rec.peakInstances} × ${rec.instanceType}, $${fixed(rec.usdPerMonth, 2)}/month` : `nothing meets ${slaText(doc.inputs.sla)}`,
+  };
+}
+
+function verificationSummary(doc: Verification): Omit<IndexRow, 'id' | 'kind' | 'href'> {
+  return {
+    name: verificationName(doc),
+    model: 'n/a',
+    instanceType: doc.environment?.instanceType ?? 'n/a',
+    provider: doc.environment?.executionProvider ?? 'n/a',
+    time: doc.createdAt,
+    verdict: `${doc.held} of ${doc.trials.length} trials held ${slaText(doc.sla)} at ${fixed(doc.rateRps, 1)} req/s`,
   };
 }

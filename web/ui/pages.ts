@@ -1,9 +1,17 @@
-import { chartFigure, section } from './figures.js';
+import type { compareView } from '../lib/compareView.js';
+import type { indexView } from '../lib/indexView.js';
+import type { planView } from '../lib/planView.js';
+import type { profileView, StageBreakdown } from '../lib/profileView.js';
+import { statusMark } from '../lib/status.js';
+import type { sweepView } from '../lib/sweepView.js';
+import type { VerdictStatus } from '../lib/types.js';
+import type { verificationView } from '../lib/verificationView.js';
 import { dataTable, h } from './dom.js';
+import { chartFigure, section, type RenderContext } from './figures.js';
 
 /** Page bodies from view models. Each returns one element; charts wait in ctx.charts. */
 
-export function profilePage(vm, ctx) {
+export function profilePage(vm: ReturnType<typeof profileView>, ctx: RenderContext): HTMLElement {
   const p = ctx.prefix;
   return h(
     'article',
@@ -20,53 +28,51 @@ export function profilePage(vm, ctx) {
     section('Latency by percentile', `${p}-distribution-s`, chartFigure(vm.charts.distribution, ctx)),
     section('Batch sizes', `${p}-batches-s`, chartFigure(vm.charts.batches, ctx)),
     section('Utilisation', `${p}-utilisation-s`, chartFigure(vm.charts.utilisation, ctx)),
-    section('Failures', `${p}-failures`, vm.failures.rows.length > 0 ? dataTable(vm.failures, 'Failures by reason', `${ctx.docId}-failures`) : h('p', {}, '✓ No failed requests.')),
+    section('Failures', `${p}-failures`, vm.failures.rows.length > 0 ? dataTable(vm.failures, 'Failures by reason', `${ctx.docId}-failures`) : h('p', {}, 'No failed requests.')),
     section('Warnings', `${p}-warnings`, vm.warnings.length > 0 ? h('ul', {}, vm.warnings.map((w) => h('li', {}, w))) : h('p', {}, 'None.')),
     section('Cold start', `${p}-coldstart`, dataTable(vm.coldStart, null, `${ctx.docId}-cold-start`)),
     h('details', { class: 'environment' }, h('summary', {}, 'Environment and spec'), dataTable(vm.environment, null, `${ctx.docId}-environment`)),
   );
 }
 
-function stageNote(stages) {
+function stageNote(stages: StageBreakdown): HTMLElement | null {
   if (stages.offByPct === null) return null;
   return h('p', { class: 'note' }, `Stage means sum to ${stages.sumMeanMs.toFixed(2)} ms; the ${stages.reference} mean is ${stages.referenceMeanMs.toFixed(2)} ms (${stages.offByPct >= 0 ? '+' : ''}${stages.offByPct.toFixed(2)}%).`);
 }
 
-export function verdictBlock(sentence, status, detected, prefix) {
+export function verdictBlock(sentence: string, status: VerdictStatus, detected: readonly { text: string; target: string }[], prefix: string): HTMLElement {
   return h(
     'div',
-    { class: `verdict ${status}`, role: 'status' },
+    { class: `verdict ${status}`, role: 'status', 'data-status': status },
     h('p', { class: 'sentence' }, statusMark(status), ' ', sentence),
     detected.length > 0 ? h('ul', { class: 'detected' }, detected.map((d) => h('li', {}, h('a', { href: `#${prefix}-${d.target}${d.target === 'latency' || d.target === 'throughput' ? '-s' : ''}` }, d.text)))) : null,
   );
 }
 
-const statusMark = (status) => ({ ok: '✓', warn: '⚠', insufficient: '?' })[status] ?? '';
-
-export function sweepPage(vm, ctx) {
+export function sweepPage(vm: ReturnType<typeof sweepView>, ctx: RenderContext): HTMLElement {
   return h(
     'article',
     { class: 'page sweep', 'data-doc': ctx.docId },
     h('h1', {}, 'Sweep: ', vm.title),
-    verdictBlock(vm.verdict, 'ok', [], ctx.prefix),
+    verdictBlock(vm.verdict, vm.status, vm.detected, ctx.prefix),
     section('Capacity curves', `${ctx.prefix}-capacity-s`, chartFigure(vm.charts.capacity, ctx), h('p', { class: 'note' }, 'Filled markers: stable points; hollow: unstable. The star marks each configuration\'s capacity at the SLA; the dashed line is the SLA.')),
     section('Configurations, ranked', `${ctx.prefix}-ranked`, dataTable(vm.ranked, null, `${ctx.docId}-ranked`)),
   );
 }
 
-export function planPage(vm, ctx) {
+export function planPage(vm: ReturnType<typeof planView>, ctx: RenderContext): HTMLElement {
   return h(
     'article',
     { class: 'page plan', 'data-doc': ctx.docId },
     h('h1', {}, 'Plan: ', vm.title),
-    verdictBlock(vm.recommendation, vm.recommendedId ? 'ok' : 'warn', [], ctx.prefix),
+    verdictBlock(vm.recommendation, vm.status, vm.warnings.map((w) => ({ text: `Detected: ${w}`, target: 'warnings' })), ctx.prefix),
     h('p', { class: 'note' }, 'Traffic: ', vm.traffic, '. ', vm.prices),
     section('Candidates', `${ctx.prefix}-candidates`, dataTable(vm.candidates, null, `${ctx.docId}-candidates`)),
     section(
       'The week',
       `${ctx.prefix}-week-s`,
       vm.charts.week ? chartFigure(vm.charts.week, ctx) : h('p', {}, 'This plan has no hourly figures (written before schema version 2).'),
-      vm.week.available ? heatTable(dataTable(vm.week.table, `Instances per hour for ${vm.week.candidate} (UTC)`, `${ctx.docId}-week-instances`), vm.week.min, vm.week.max) : null,
+      vm.week.available && vm.week.table ? heatTable(dataTable(vm.week.table, `Instances per hour for ${vm.week.candidate} (UTC)`, `${ctx.docId}-week-instances`), vm.week.min ?? 0, vm.week.max ?? 0) : null,
     ),
     section('Cost', `${ctx.prefix}-cost-s`, chartFigure(vm.charts.cost, ctx)),
     vm.comparisons.length > 0 ? section('Comparison', `${ctx.prefix}-comparison`, h('ul', {}, vm.comparisons.map((s) => h('li', {}, s)))) : null,
@@ -74,8 +80,19 @@ export function planPage(vm, ctx) {
   );
 }
 
+export function verificationPage(vm: ReturnType<typeof verificationView>, ctx: RenderContext): HTMLElement {
+  return h(
+    'article',
+    { class: 'page verification', 'data-doc': ctx.docId },
+    h('h1', {}, 'Verification: ', vm.title),
+    verdictBlock(vm.verdict.sentence, vm.verdict.status, [], ctx.prefix),
+    h('p', { class: 'note' }, vm.setup),
+    section('Trials', `${ctx.prefix}-trials-s`, chartFigure(vm.charts.trials, ctx)),
+  );
+}
+
 /** Shades the 7x24 cells by instance count (classes, not inline styles: the CSP); the number stays the signal. */
-function heatTable(wrap, min, max) {
+function heatTable(wrap: HTMLElement, min: number, max: number): HTMLElement {
   for (const td of wrap.querySelectorAll('tbody td')) {
     const n = Number(td.textContent);
     const level = max > min ? Math.round(((n - min) / (max - min)) * 4) : 0;
@@ -84,7 +101,7 @@ function heatTable(wrap, min, max) {
   return wrap;
 }
 
-export function comparePage(vm, ctx) {
+export function comparePage(vm: ReturnType<typeof compareView>, ctx: RenderContext): HTMLElement {
   return h(
     'article',
     { class: 'page compare', 'data-doc': ctx.docId },
@@ -93,9 +110,10 @@ export function comparePage(vm, ctx) {
       section(
         `${pair.b} against ${pair.a}`,
         `${ctx.prefix}-pair-${i + 1}`,
-        verdictBlock(pair.verdict, pair.warnings.length > 0 ? 'warn' : 'ok', [], ctx.prefix),
+        verdictBlock(pair.verdict, pair.status, [], ctx.prefix),
+        pair.notes.length > 0 ? h('ul', { class: 'notes' }, pair.notes.map((n) => h('li', {}, n))) : null,
         pair.warnings.length > 0 ? h('ul', { class: 'warnings' }, pair.warnings.map((w) => h('li', {}, '⚠ ', w))) : null,
-        dataTable(pair.table, 'A | B | Δ | × | better: a winner only when the difference is above 5% and (with per-window samples) significant by Welch\'s t-test at α = 0.05', `${ctx.docId}-pair-${i + 1}`),
+        dataTable(pair.table, "A | B | Δ | × | better: a winner only when the larger figure is more than 1.05× the smaller and (with 3 or more per-window samples a side) Welch's t-test gives p < 0.05", `${ctx.docId}-pair-${i + 1}`),
       ),
     ),
     section('Latency by percentile', `${ctx.prefix}-cdist`, chartFigure(vm.charts.distribution, ctx)),
@@ -103,12 +121,19 @@ export function comparePage(vm, ctx) {
   );
 }
 
-export function indexPage(vm, ctx) {
-  const boxes = [];
-  const compare = h('button', { type: 'button', onclick: () => {
-    const ids = boxes.filter((b) => b.checked).map((b) => b.value);
-    if (ids.length >= 2) location.assign(`/compare?ids=${ids.map(encodeURIComponent).join(',')}`);
-  } }, 'Compare selected profiles');
+export function indexPage(vm: ReturnType<typeof indexView>, ctx: RenderContext): HTMLElement {
+  const boxes: HTMLInputElement[] = [];
+  const compare = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        const ids = boxes.filter((b) => b.checked).map((b) => b.value);
+        if (ids.length >= 2) location.assign(`/compare?ids=${ids.map(encodeURIComponent).join(',')}`);
+      },
+    },
+    'Compare selected profiles',
+  );
   return h(
     'article',
     { class: 'page index' },

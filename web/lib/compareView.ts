@@ -1,24 +1,35 @@
-import { fixed } from './format.js';
-import { RUN_COLOURS, STAGE_ORDER, inPipelineOrder } from './palette.js';
+import { compareProfiles, comparisonNotes } from '../../src/schema/profileComparison.js';
+import { compareSides, MIN_EFFECT, SIGNIFICANCE_ALPHA, type Verdict } from '../../src/util/stats/verdict.js';
 import { table } from './chartModel.js';
+import { fixed } from './format.js';
+import { RUN_COLOURS, STAGE_ORDER } from './palette.js';
 import { latencyDistribution } from './profileView.js';
-import { formatP, noiseVerdict } from './welch.js';
+import { bannerStatus } from './status.js';
+import type { ChartModel, Dataset, ProfileResult, Table, VerdictStatus } from './types.js';
 
 /**
  * Two or more profiles side by side (the article's TorchServe-vs-Triton table, generalised): the
  * first is the baseline A, each other is B in turn. Rows per figure and per stage, columns
- * A | B | Δ | × | better. A winner is named only when the difference is above 5% and, where
- * per-window samples exist, significant by Welch's t-test at α = 0.05; otherwise "within noise".
+ * A | B | Δ | × | better. The "better" column and the verdict sentence are the one verdict's
+ * (src/util/stats/verdict.ts), word for word what `profile --compare` and the demo print.
  */
 
-export const MIN_DIFFERENCE_PCT = 5;
-export const ALPHA = 0.05;
+export const MIN_DIFFERENCE_PCT = MIN_EFFECT * 100;
+export const ALPHA = SIGNIFICANCE_ALPHA;
 
-/** Figures compared: how to read each from a profile, its unit, and which direction is better. */
-const FIGURES = [
-  { id: 'throughput', label: 'throughput', unit: 'req/s', better: 'higher', get: (d) => d.throughputRps, samples: (d) => d.measurement.windows.map((w) => w.throughputRps) },
+interface Figure {
+  id: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower' | null;
+  get: (d: ProfileResult) => number | undefined;
+}
+
+/** Figures without per-window samples; throughput, p95 and the stages come from compareProfiles. */
+const FIGURES: Figure[] = [
+  { id: 'throughput', label: 'throughput', unit: 'req/s', better: 'higher', get: (d) => d.throughputRps },
   { id: 'p50', label: 'p50 latency', unit: 'ms', better: 'lower', get: (d) => d.latency.endToEnd.p50Ms },
-  { id: 'p95', label: 'p95 latency', unit: 'ms', better: 'lower', get: (d) => d.latency.endToEnd.p95Ms, samples: (d) => d.measurement.windows.map((w) => w.latency.p95Ms) },
+  { id: 'p95', label: 'p95 latency', unit: 'ms', better: 'lower', get: (d) => d.latency.endToEnd.p95Ms },
   { id: 'p99', label: 'p99 latency', unit: 'ms', better: 'lower', get: (d) => d.latency.endToEnd.p99Ms },
   { id: 'gpu', label: 'GPU utilisation', unit: '%', better: null, get: (d) => d.utilization.gpu?.utilPct },
   { id: 'rss', label: 'RSS (max)', unit: 'MiB', better: 'lower', get: (d) => d.utilization.rssMiB?.max },
@@ -26,12 +37,47 @@ const FIGURES = [
   { id: 'failed', label: 'failed requests', unit: '', better: 'lower', get: (d) => d.requests.failed },
 ];
 
-export function compareView(docs) {
+export interface CompareRow {
+  id: string;
+  label: string;
+  unit: string;
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+  deltaPct: number | null;
+  ratio: number | null;
+  /** The winner's name, or null. */
+  better: string | null;
+  verdict: Verdict | null;
+  aText: string;
+  bText: string;
+  deltaText: string;
+  ratioText: string;
+  betterText: string;
+}
+
+export interface ComparePair {
+  a: string;
+  b: string;
+  rows: CompareRow[];
+  table: Table;
+  /** The throughput verdict: the sentence the terminal prints. */
+  verdict: string;
+  /** Sentences that must not be missed beside it (stages one side does not run). */
+  notes: string[];
+  warnings: string[];
+  status: VerdictStatus;
+}
+
+/** Verdicts that answer "which is better": within noise or too few windows do not (more measurement would). */
+const DECIDED: readonly Verdict['kind'][] = ['winner', 'equal', 'small-difference'];
+
+export function compareView(docs: readonly ProfileResult[]) {
   if (docs.length < 2) throw new Error('compare needs at least two profiles');
-  const [a, ...others] = docs;
+  const [a, ...others] = docs as [ProfileResult, ...ProfileResult[]];
   const pairs = others.map((b) => comparePair(a, b));
   return {
-    kind: 'compare',
+    kind: 'compare' as const,
     title: `compare ${docs.map((d) => d.name).join(' vs ')}`,
     names: docs.map((d) => d.name),
     pairs,
@@ -39,24 +85,28 @@ export function compareView(docs) {
   };
 }
 
-export function comparePair(a, b) {
-  const rows = [];
+export function comparePair(a: ProfileResult, b: ProfileResult): ComparePair {
+  const comparison = compareProfiles(a, b);
+  const warnings = differences(a, b);
+  const rows: CompareRow[] = [];
   for (const f of FIGURES) {
     const va = f.get(a);
     const vb = f.get(b);
     if (va === undefined && vb === undefined) continue;
-    rows.push(compareRow(f, va, vb, f.samples ? [f.samples(a), f.samples(b)] : null, [a.name, b.name]));
+    const verdict =
+      f.id === 'throughput'
+        ? comparison.throughput
+        : f.id === 'p95'
+          ? comparison.p95
+          : f.better === null || va === undefined || vb === undefined
+            ? null
+            : compareSides({ name: a.name, samples: [], value: va, stable: true }, { name: b.name, samples: [], value: vb, stable: true }, { what: f.label, unit: f.unit, better: f.better, digits: f.unit === 'ms' ? 2 : 1 });
+    rows.push(compareRow(f, va, vb, verdict, f.better === null ? '— (no better direction)' : 'n/a'));
   }
-  const stageNames = inPipelineOrder([...new Set([...a.stages, ...b.stages].map((s) => s.name))].map((name) => ({ name }))).map((s) => s.name);
-  for (const name of stageNames) {
-    const sa = a.stages.find((s) => s.name === name);
-    const sb = b.stages.find((s) => s.name === name);
-    // Documents that record stages per window give per-window samples for Welch, as throughput does.
-    const perWindow = (d) => d.measurement.windows.map((w) => w.stages?.find((st) => st.name === name)?.meanMs).filter((x) => x !== undefined);
-    const samples = [perWindow(a), perWindow(b)];
-    rows.push(compareRow({ id: `stage:${name}`, label: `stage ${name} (mean)`, unit: 'ms', better: 'lower' }, sa?.meanMs, sb?.meanMs, samples, [a.name, b.name]));
+  for (const { name, verdict } of comparison.stages) {
+    const mean = (d: ProfileResult): number | undefined => d.stages.find((s) => s.name === name && s.count > 0)?.meanMs;
+    rows.push(compareRow({ id: `stage:${name}`, label: `stage ${name} (mean)`, unit: 'ms', better: 'lower' }, mean(a), mean(b), verdict, 'n/a'));
   }
-  const throughput = rows.find((r) => r.id === 'throughput');
   return {
     a: a.name,
     b: b.name,
@@ -65,43 +115,20 @@ export function comparePair(a, b) {
       ['figure', a.name, b.name, 'Δ', '×', 'better'],
       rows.map((r) => [r.label, r.aText, r.bText, r.deltaText, r.ratioText, r.betterText]),
     ),
-    verdict: pairVerdict(a, b, throughput),
-    warnings: differences(a, b),
+    verdict: comparison.throughput.sentence,
+    status: bannerStatus({ decided: DECIDED.includes(comparison.throughput.kind), stable: comparison.throughput.unstable.length === 0, warnings: warnings.length }),
+    notes: comparisonNotes(comparison),
+    warnings,
   };
 }
 
-function compareRow(f, va, vb, samples, names) {
+function compareRow(f: Pick<Figure, 'id' | 'label' | 'unit' | 'better'>, va: number | undefined, vb: number | undefined, verdict: Verdict | null, otherwise: string): CompareRow {
   const unit = f.unit ? ` ${f.unit}` : '';
   const digits = f.unit === 'ms' ? 2 : 1;
   const known = va !== undefined && vb !== undefined;
   const delta = known ? vb - va : null;
   const deltaPct = known && va !== 0 ? ((vb - va) / Math.abs(va)) * 100 : null;
   const ratio = known && va !== 0 ? vb / va : null;
-  let better = null;
-  let betterText;
-  let test = null;
-  let why = null;
-  if (!known) betterText = 'n/a';
-  else if (f.better === null) betterText = '— (no better direction)';
-  else {
-    const higherIsBetter = f.better === 'higher';
-    const arrow = higherIsBetter ? '↑' : '↓';
-    if (samples && samples[0].length >= 2 && samples[1].length >= 2) {
-      const v = noiseVerdict(samples[0], samples[1], { alpha: ALPHA, minPct: MIN_DIFFERENCE_PCT, higherIsBetter, names });
-      test = v.test;
-      better = v.winner;
-      why = v.test ? `Welch p = ${formatP(v.test.p)}` : 'not tested';
-      betterText = better ? `${better} ${arrow} (${why})` : `${v.text}${v.test ? `, ${why}` : ''}`;
-    } else if (delta === 0) {
-      betterText = '= equal';
-    } else if (deltaPct === null || Math.abs(deltaPct) <= MIN_DIFFERENCE_PCT) {
-      betterText = `within noise (±${deltaPct === null ? '?' : fixed(Math.abs(deltaPct), 1)}%)`;
-    } else {
-      better = (higherIsBetter ? deltaPct > 0 : deltaPct < 0) ? names[1] : names[0];
-      why = 'no per-window samples: not tested';
-      betterText = `${better} ${arrow} (${why})`;
-    }
-  }
   return {
     id: f.id,
     label: f.label,
@@ -111,30 +138,20 @@ function compareRow(f, va, vb, samples, names) {
     delta,
     deltaPct,
     ratio,
-    better,
-    test,
+    better: verdict?.kind === 'winner' ? verdict.winner : null,
+    verdict,
     aText: va === undefined ? 'n/a' : `${fixed(va, digits)}${unit}`,
     bText: vb === undefined ? 'n/a' : `${fixed(vb, digits)}${unit}`,
     deltaText: delta === null ? 'n/a' : `${delta >= 0 ? '+' : ''}${fixed(delta, digits)}${unit}${deltaPct === null ? '' : ` (${deltaPct >= 0 ? '+' : ''}${fixed(deltaPct, 1)}%)`}`,
     ratioText: ratio === null ? 'n/a' : `${fixed(ratio, 2)}×`,
-    betterText,
-    why,
+    betterText: verdict ? verdict.short : otherwise,
   };
 }
 
-function pairVerdict(a, b, row) {
-  if (!row || row.ratio === null) return `${b.name} vs ${a.name}: throughput not comparable.`;
-  if (row.better) {
-    const [w, l, wv, lv] = row.better === b.name ? [b.name, a.name, row.b, row.a] : [a.name, b.name, row.a, row.b];
-    return `${w} serves ${fixed(wv / lv, 2)}× the throughput of ${l} (${fixed(wv, 1)} vs ${fixed(lv, 1)} req/s; ${row.why}).`;
-  }
-  return `${b.name} vs ${a.name}: throughput ${row.betterText}.`;
-}
-
 /** Differences that make a comparison unfair, each as a sentence. */
-export function differences(a, b) {
-  const out = [];
-  const check = (what, x, y) => {
+export function differences(a: ProfileResult, b: ProfileResult): string[] {
+  const out: string[] = [];
+  const check = (what: string, x: string | undefined, y: string | undefined): void => {
     if ((x ?? 'unknown') !== (y ?? 'unknown')) out.push(`The runs differ in ${what}: ${x ?? 'unknown'} vs ${y ?? 'unknown'}.`);
   };
   check('model', a.model?.sha256 ?? a.model?.source, b.model?.sha256 ?? b.model?.source);
@@ -146,10 +163,10 @@ export function differences(a, b) {
   return out;
 }
 
-function distributionOverlay(docs) {
-  const datasets = docs.map((d, i) => {
+function distributionOverlay(docs: readonly ProfileResult[]): ChartModel {
+  const datasets: Dataset[] = docs.map((d, i) => {
     const dist = latencyDistribution(d, null);
-    return { label: d.name, data: dist.chart.datasets[0].data, colour: RUN_COLOURS[i % RUN_COLOURS.length], dash: i === 0 ? [] : [6, 4] };
+    return { label: d.name, data: dist.chart.datasets[0]!.data, colour: RUN_COLOURS[i % RUN_COLOURS.length], dash: i === 0 ? [] : [6, 4] };
   });
   const p99s = docs.map((d) => `${d.name} ${fixed(d.latency.endToEnd.p99Ms, 1)} ms`);
   return {
@@ -164,7 +181,7 @@ function distributionOverlay(docs) {
   };
 }
 
-function stageOverlay(docs) {
+function stageOverlay(docs: readonly ProfileResult[]): ChartModel {
   const names = STAGE_ORDER.filter((n) => docs.some((d) => d.stages.some((s) => s.name === n)));
   const datasets = docs.map((d, i) => ({
     label: d.name,
@@ -175,7 +192,7 @@ function stageOverlay(docs) {
     const vals = docs.map((d) => d.stages.find((s) => s.name === n)?.meanMs ?? 0);
     return { n, spread: Math.max(...vals) - Math.min(...vals) };
   });
-  const top = biggest.reduce((x, y) => (y.spread > x.spread ? y : x), { n: null, spread: -1 });
+  const top = biggest.reduce<{ n: string | null; spread: number }>((x, y) => (y.spread > x.spread ? y : x), { n: null, spread: -1 });
   return {
     id: 'compare-stages',
     title: 'Stage means per run (ms)',
@@ -189,4 +206,3 @@ function stageOverlay(docs) {
     table: table(['stage', ...docs.map((d) => `${d.name} ms`)], names.map((n, j) => [n, ...datasets.map((ds) => fixed(ds.data[j], 2))])),
   };
 }
-

@@ -1,10 +1,18 @@
+import type { Axis, ChartModel, Dataset } from './types.js';
+
 /**
  * A chart model (chartModel.js) -> a chart.js 4 configuration. Pure, so a test can check that what
  * chart.js is given is exactly the document's numbers. Animation is off (motion, and speed:
  * chart.js's performance guide), and nothing is decimated: every point is drawn.
  */
 
-export function chartConfig(model, theme = LIGHT) {
+export interface Theme {
+  text: string;
+  grid: string;
+  background: string;
+}
+
+export function chartConfig(model: ChartModel, theme: Theme = LIGHT) {
   const isBar = model.type === 'bar';
   const datasets = model.datasets.map((d, i) => datasetConfig(d, model, theme, i));
   const scales = isBar ? barScales(model, theme) : xyScales(model, theme);
@@ -29,7 +37,7 @@ export function chartConfig(model, theme = LIGHT) {
   };
 }
 
-function datasetConfig(d, model, theme, index) {
+function datasetConfig(d: Dataset, model: ChartModel, theme: Theme, index: number) {
   const colour = d.colour === '#000000' ? theme.text : d.colour;
   // Stacked areas: each fills down to the one below it, translucent so the grid shows through.
   const base = model.stackedArea
@@ -46,30 +54,29 @@ function datasetConfig(d, model, theme, index) {
     pointRadius: d.pointRadius ?? (model.type === 'scatter' ? 5 : d.data.length > 120 ? 0 : 2),
     pointStyle: d.pointStyle ?? 'circle',
     // Hollow markers for unstable points: the fill is the background, the ring keeps the colour.
-    pointBackgroundColor: hollow ? hollow.map((h) => (h ? theme.background : colour)) : colour,
+    pointBackgroundColor: hollow ? hollow.map((h: boolean) => (h ? theme.background : colour)) : colour,
     pointBorderColor: colour,
     pointBorderWidth: 2,
   };
 }
 
-function xyScales(model, theme) {
-  const axis = (a, position) => ({
+function xyScales(model: ChartModel, theme: Theme) {
+  const axis = (a: Axis, position: 'bottom' | 'left') => ({
     type: a.type ?? 'linear',
     position,
     title: { display: Boolean(a.title), text: a.title, color: theme.text },
-    ticks: { color: theme.text },
+    ticks: { color: theme.text } as { color: string; callback?: (value: number) => string },
     grid: { color: theme.grid },
     ...(a.min !== undefined ? { min: a.min } : {}),
     ...(a.max !== undefined ? { max: a.max } : {}),
   });
   const x = axis(model.x, 'bottom');
   if (model.x.percentileTicks) x.ticks.callback = percentileTick;
-  const y = axis(model.y, 'left');
-  if (model.stackedArea) y.stacked = true;
+  const y = { ...axis(model.y, 'left'), ...(model.stackedArea ? { stacked: true } : {}) };
   return { x, y };
 }
 
-function barScales(model, theme) {
+function barScales(model: ChartModel, theme: Theme) {
   const value = {
     stacked: Boolean(model.stacked),
     title: { display: Boolean(model.x.title), text: model.x.title, color: theme.text },
@@ -82,12 +89,12 @@ function barScales(model, theme) {
 }
 
 /** x = 1/(1-p): label 1 as 0%, 10 as 90%, 100 as 99%, ...; other ticks stay blank. */
-export function percentileTick(value) {
+export function percentileTick(value: number): string {
   const exp = Math.log10(value);
   if (Math.abs(exp - Math.round(exp)) > 1e-9) return '';
   const p = 100 * (1 - 1 / value);
   return `${Number(p.toFixed(4))}%`;
 }
 
-export const LIGHT = { text: '#1a1a1a', grid: '#e0e0e0', background: '#ffffff' };
-export const DARK = { text: '#e8e8e8', grid: '#3a3a3a', background: '#161616' };
+export const LIGHT: Theme = { text: '#1a1a1a', grid: '#e0e0e0', background: '#ffffff' };
+export const DARK: Theme = { text: '#e8e8e8', grid: '#3a3a3a', background: '#161616' };

@@ -1,6 +1,19 @@
 import { fixed, ms, rps, slaText, tick } from './format.js';
 import { OKABE_ITO, RUN_COLOURS, SLA_STYLE } from './palette.js';
 import { referenceLine, table } from './chartModel.js';
+import { bannerStatus } from './status.js';
+import type { ChartModel, Dataset, Sla, SweepResult } from './types.js';
+
+type Point = SweepResult['configurations'][number]['points'][number];
+/** What the sweep view reads: a sweep document, or the live page's points so far. */
+export interface SweepSource {
+  name: string;
+  sla: Sla;
+  configurations: { label: string; params: Record<string, unknown>; points: Point[]; maxThroughputAtSlaRps: number | null }[];
+}
+type Config = SweepSource['configurations'][number] & { colour: string };
+type Shown = 'p50' | 'p95' | 'p99';
+const at = (p: Point, shown: Shown): number => p[`${shown}Ms`];
 
 /**
  * SweepResult -> the sweep page's view model: capacity curves (x = achieved req/s, y = latency at
@@ -9,22 +22,22 @@ import { referenceLine, table } from './chartModel.js';
  */
 
 /** CurvePoint has p50/p95/p99; an SLA on p90 is drawn against p95 (the next one up) and says so. */
-export function curvePercentile(percentile) {
+export function curvePercentile(percentile: Sla['percentile']): Shown {
   return percentile === 'p90' ? 'p95' : percentile;
 }
 
-export function sweepView(doc) {
+export function sweepView(doc: SweepSource) {
   const sla = doc.sla;
   const shown = curvePercentile(sla.percentile);
-  const configs = doc.configurations.map((c, i) => ({ ...c, colour: RUN_COLOURS[i % RUN_COLOURS.length] }));
+  const configs: Config[] = doc.configurations.map((c, i) => ({ ...c, colour: RUN_COLOURS[i % RUN_COLOURS.length]! }));
   const ranked = [...configs].sort(byCapacity);
   const points = configs.flatMap((c) => c.points);
   const xs = points.map((p) => p.throughputRps);
   const xMax = xs.length > 0 ? Math.max(...xs) : 1;
 
-  const datasets = configs.map((c) => ({
+  const datasets: Dataset[] = configs.map((c) => ({
     label: c.label,
-    data: c.points.map((p) => ({ x: p.throughputRps, y: p[`${shown}Ms`] })),
+    data: c.points.map((p) => ({ x: p.throughputRps, y: at(p, shown) })),
     colour: c.colour,
     dash: [],
     showLine: true,
@@ -33,24 +46,29 @@ export function sweepView(doc) {
   }));
   datasets.push(referenceLine(`SLA ${slaText(sla)}`, 0, xMax, sla.maxLatencyMs, SLA_STYLE));
   const capacityPoints = configs
-    .filter((c) => c.maxThroughputAtSlaRps !== null)
-    .map((c) => {
+    .flatMap((c) => {
+      if (c.maxThroughputAtSlaRps === null) return [];
       const p = c.points.find((q) => q.throughputRps === c.maxThroughputAtSlaRps);
-      return { x: c.maxThroughputAtSlaRps, y: p ? p[`${shown}Ms`] : sla.maxLatencyMs };
+      return [{ x: c.maxThroughputAtSlaRps, y: p ? at(p, shown) : sla.maxLatencyMs }];
     });
   datasets.push({ label: 'capacity at SLA', data: capacityPoints, colour: OKABE_ITO.black, dash: [], showLine: false, pointStyle: 'star', pointRadius: 9 });
 
   const best = ranked[0];
   const verdict = verdictSentence(doc, ranked, points.length);
+  const bestPoint = best && best.maxThroughputAtSlaRps !== null ? best.points.find((q) => q.throughputRps === best.maxThroughputAtSlaRps) : undefined;
+  const detected = bestPoint && !bestPoint.stable ? [{ text: `Detected: ${best!.label}'s capacity point did not stabilise (UNSTABLE); read its figure with care`, target: 'capacity-s' }] : [];
+  const status = bannerStatus({ decided: points.length > 0, stable: bestPoint?.stable ?? true, warnings: detected.length });
   return {
-    kind: 'sweep',
+    kind: 'sweep' as const,
     name: doc.name,
     title: doc.name,
     sla,
     verdict,
+    status,
+    detected,
     percentileShown: shown,
     charts: {
-      capacity: {
+      capacity: <ChartModel>{
         id: 'capacity',
         title: `Capacity curves: ${shown} latency vs achieved throughput${shown !== sla.percentile ? ` (${sla.percentile} not recorded per point; ${shown} shown)` : ''}`,
         type: 'scatter',
@@ -71,13 +89,13 @@ export function sweepView(doc) {
       ranked.map((c, i) => {
         const p = c.points.find((q) => q.throughputRps === c.maxThroughputAtSlaRps);
         const closest = p ?? closestPoint(c, shown);
-        const miss = !p && closest ? `✗ misses by ${ms(closest[`${shown}Ms`] - sla.maxLatencyMs)}` : '✓ yes';
+        const miss = !p && closest ? `✗ misses by ${ms(at(closest, shown) - sla.maxLatencyMs)}` : '✓ yes';
         return [
           String(i + 1),
           c.label,
           Object.entries(c.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', '),
           c.maxThroughputAtSlaRps === null ? 'none' : fixed(c.maxThroughputAtSlaRps, 1),
-          closest ? ms(closest[`${shown}Ms`]) : 'n/a',
+          closest ? ms(at(closest, shown)) : 'n/a',
           closest?.gpuUtilPct !== undefined ? `${fixed(closest.gpuUtilPct, 0)}%` : 'n/a',
           closest ? tick(closest.stable) : 'n/a',
           miss,
@@ -88,22 +106,22 @@ export function sweepView(doc) {
   };
 }
 
-function byCapacity(a, b) {
+function byCapacity(a: Config, b: Config): number {
   const x = a.maxThroughputAtSlaRps ?? -1;
   const y = b.maxThroughputAtSlaRps ?? -1;
   return y - x;
 }
 
-function closestPoint(c, shown) {
-  return c.points.reduce((best, p) => (best === null || p[`${shown}Ms`] < best[`${shown}Ms`] ? p : best), null);
+function closestPoint(c: Config, shown: Shown): Point | null {
+  return c.points.reduce<Point | null>((best, p) => (best === null || at(p, shown) < at(best, shown) ? p : best), null);
 }
 
-function verdictSentence(doc, ranked, pointCount) {
+function verdictSentence(doc: SweepSource, ranked: Config[], pointCount: number): string {
   const sla = doc.sla;
   const best = ranked[0];
   const head = `Of ${doc.configurations.length} configuration(s) (${pointCount} points)`;
   if (!best || best.maxThroughputAtSlaRps === null) return `${head}, none sustains any load within ${slaText(sla)}.`;
   const worstMeeting = [...ranked].reverse().find((c) => c.maxThroughputAtSlaRps !== null && c.maxThroughputAtSlaRps > 0);
-  const ratio = worstMeeting && worstMeeting !== best ? `, ${fixed(best.maxThroughputAtSlaRps / worstMeeting.maxThroughputAtSlaRps, 2)}× ${worstMeeting.label}` : '';
+  const ratio = worstMeeting && worstMeeting !== best ? `, ${fixed(best.maxThroughputAtSlaRps / worstMeeting.maxThroughputAtSlaRps!, 2)}× ${worstMeeting.label}` : '';
   return `${head}, ${best.label} sustains ${rps(best.maxThroughputAtSlaRps)} at ${slaText(sla)}${ratio}.`;
 }

@@ -3,14 +3,19 @@ import { OKABE_ITO, RUN_COLOURS, SLA_STYLE } from './palette.js';
 import { referenceLine, table } from './chartModel.js';
 import { bannerStatus } from './status.js';
 import type { ChartModel, Dataset, Sla, SweepResult } from './types.js';
+import { capacityChart } from './capacityView.js';
+import { formatCapacity } from '../../src/schema/capacityText.js';
 
 type Point = SweepResult['configurations'][number]['points'][number];
 /** What the sweep view reads: a sweep document, or the live page's points so far. */
 export interface SweepSource {
   name: string;
   sla: Sla;
-  configurations: { label: string; params: Record<string, unknown>; points: Point[]; maxThroughputAtSlaRps: number | null }[];
+  configurations: { label: string; params: Record<string, unknown>; points: Point[]; maxThroughputAtSlaRps: number | null; capacity?: Capacity }[];
+  /** Version 3: a busy host, an interval wider than asked. */
+  warnings?: string[];
 }
+type Capacity = NonNullable<SweepResult['configurations'][number]['capacity']>;
 type Config = SweepSource['configurations'][number] & { colour: string };
 type Shown = 'p50' | 'p95' | 'p99';
 const at = (p: Point, shown: Shown): number => p[`${shown}Ms`];
@@ -56,8 +61,15 @@ export function sweepView(doc: SweepSource) {
   const best = ranked[0];
   const verdict = verdictSentence(doc, ranked, points.length);
   const bestPoint = best && best.maxThroughputAtSlaRps !== null ? best.points.find((q) => q.throughputRps === best.maxThroughputAtSlaRps) : undefined;
-  const detected = bestPoint && !bestPoint.stable ? [{ text: `Detected: ${best!.label}'s capacity point did not stabilise (UNSTABLE); read its figure with care`, target: 'capacity-s' }] : [];
-  const status = bannerStatus({ decided: points.length > 0, stable: bestPoint?.stable ?? true, warnings: detected.length });
+  const estimated = best?.capacity !== undefined;
+  const detected = [
+    ...(!estimated && bestPoint && !bestPoint.stable ? [{ text: `Detected: ${best!.label}'s capacity point did not stabilise (UNSTABLE); read its figure with care`, target: 'capacity-s' }] : []),
+    ...(doc.warnings ?? []).map((w) => ({ text: `Detected: ${w}`, target: 'capacity-estimate-s' })),
+  ];
+  // A capacity estimate is decided when it has a finite interval; the old rule, when any point was measured.
+  const decided = estimated ? best.capacity!.estimateRps !== null && best.capacity!.upperRps !== null && best.capacity!.lowerRps > 0 : points.length > 0;
+  const status = bannerStatus({ decided, stable: estimated || (bestPoint?.stable ?? true), warnings: detected.length });
+  const capacityEstimate = capacityChart({ sla, configurations: doc.configurations as SweepResult['configurations'] });
   return {
     kind: 'sweep' as const,
     name: doc.name,
@@ -68,6 +80,7 @@ export function sweepView(doc: SweepSource) {
     detected,
     percentileShown: shown,
     charts: {
+      ...(capacityEstimate ? { capacityEstimate } : {}),
       capacity: <ChartModel>{
         id: 'capacity',
         title: `Capacity curves: ${shown} latency vs achieved throughput${shown !== sla.percentile ? ` (${sla.percentile} not recorded per point; ${shown} shown)` : ''}`,
@@ -85,7 +98,7 @@ export function sweepView(doc: SweepSource) {
       },
     },
     ranked: table(
-      ['rank', 'configuration', 'params', 'max req/s at SLA', `${shown} there`, 'GPU util', 'stable', 'meets SLA'],
+      ['rank', 'configuration', 'params', estimated ? 'capacity at SLA' : 'max req/s at SLA', `${shown} there`, 'GPU util', 'stable', 'meets SLA'],
       ranked.map((c, i) => {
         const p = c.points.find((q) => q.throughputRps === c.maxThroughputAtSlaRps);
         const closest = p ?? closestPoint(c, shown);
@@ -94,7 +107,7 @@ export function sweepView(doc: SweepSource) {
           String(i + 1),
           c.label,
           Object.entries(c.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', '),
-          c.maxThroughputAtSlaRps === null ? 'none' : fixed(c.maxThroughputAtSlaRps, 1),
+          c.capacity ? formatCapacity(c.capacity) : c.maxThroughputAtSlaRps === null ? 'none' : fixed(c.maxThroughputAtSlaRps, 1),
           closest ? ms(at(closest, shown)) : 'n/a',
           closest?.gpuUtilPct !== undefined ? `${fixed(closest.gpuUtilPct, 0)}%` : 'n/a',
           closest ? tick(closest.stable) : 'n/a',
@@ -106,10 +119,13 @@ export function sweepView(doc: SweepSource) {
   };
 }
 
+/** A configuration's capacity: its estimate (version 3), else its best measured point's throughput. */
+function capacityRps(c: SweepSource['configurations'][number]): number | null {
+  return c.capacity ? c.capacity.estimateRps : c.maxThroughputAtSlaRps;
+}
+
 function byCapacity(a: Config, b: Config): number {
-  const x = a.maxThroughputAtSlaRps ?? -1;
-  const y = b.maxThroughputAtSlaRps ?? -1;
-  return y - x;
+  return (capacityRps(b) ?? -1) - (capacityRps(a) ?? -1);
 }
 
 function closestPoint(c: Config, shown: Shown): Point | null {
@@ -120,6 +136,10 @@ function verdictSentence(doc: SweepSource, ranked: Config[], pointCount: number)
   const sla = doc.sla;
   const best = ranked[0];
   const head = `Of ${doc.configurations.length} configuration(s) (${pointCount} points)`;
+  if (best?.capacity) {
+    if (best.capacity.estimateRps === null) return `${head}, none sustains any load within ${slaText(sla)}.`;
+    return `${head}, ${best.label}'s capacity at ${slaText(sla)} is ${formatCapacity(best.capacity)}.`;
+  }
   if (!best || best.maxThroughputAtSlaRps === null) return `${head}, none sustains any load within ${slaText(sla)}.`;
   const worstMeeting = [...ranked].reverse().find((c) => c.maxThroughputAtSlaRps !== null && c.maxThroughputAtSlaRps > 0);
   const ratio = worstMeeting && worstMeeting !== best ? `, ${fixed(best.maxThroughputAtSlaRps / worstMeeting.maxThroughputAtSlaRps!, 2)}× ${worstMeeting.label}` : '';

@@ -55,6 +55,14 @@ export function sweepPage(vm: ReturnType<typeof sweepView>, ctx: RenderContext):
     { class: 'page sweep', 'data-doc': ctx.docId },
     h('h1', {}, 'Sweep: ', vm.title),
     verdictBlock(vm.verdict, vm.status, vm.detected, ctx.prefix),
+    vm.charts.capacityEstimate
+      ? section(
+          'Capacity with its interval',
+          `${ctx.prefix}-capacity-estimate-s`,
+          chartFigure(vm.charts.capacityEstimate, ctx),
+          h('p', { class: 'note' }, 'Dots: each run (hollow: left out, the host was busy). Line: the rate\'s pooled percentile; dashed: its 90% interval. Star: the capacity where the fitted curve crosses the SLA; dashed verticals: its 90% interval.'),
+        )
+      : null,
     section('Capacity curves', `${ctx.prefix}-capacity-s`, chartFigure(vm.charts.capacity, ctx), h('p', { class: 'note' }, 'Filled markers: stable points; hollow: unstable. The star marks each configuration\'s capacity at the SLA; the dashed line is the SLA.')),
     section('Configurations, ranked', `${ctx.prefix}-ranked`, dataTable(vm.ranked, null, `${ctx.docId}-ranked`)),
   );

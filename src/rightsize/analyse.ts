@@ -636,7 +636,9 @@ function verdict(
       sentence = `${carry}: ${r1(peakRps / running)} req/s per instance at the peak, within the capacity interval (${perInstanceWords(ctx, interval)}); ${needed} are needed on its lower end, so this count may be short`;
     } else if (running < needed) sentence = `${carry}; ${needed} are needed ${at}`;
     else {
-      sentence = `${carry}; ${needed} are needed ${at}: the count is right${interval ? `, ${r1(peakRps / running)} req/s per instance at the peak, within the capacity interval (${perInstanceWords(ctx, interval)})` : ''}`;
+      // Said only when it is so: a right count can leave each instance under the interval (one fewer would be over it).
+      const within = interval && running > 0 && peakRps / running >= interval.lowerRps * fleet.utilization - 1e-9 && (interval.upperRps === null || peakRps / running <= interval.upperRps * fleet.utilization + 1e-9);
+      sentence = `${carry}; ${needed} are needed ${at}: the count is right${within ? `, ${r1(peakRps / running)} req/s per instance at the peak, within the capacity interval (${perInstanceWords(ctx, interval)})` : ''}`;
       if (roundCents(scheduledSavings) >= MIN_SCHEDULED_SAVINGS_USD) sentence += `; scaling by hour of week would save ${formatUsd(roundCents(scheduledSavings))}/month`;
     }
   }

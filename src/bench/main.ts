@@ -13,7 +13,7 @@ import { benchHarnessEfficiency, HARNESS_DEFAULTS, type HarnessModel } from './h
 import { benchHttpOverhead } from './httpBench.js';
 import { benchLoadgenVsAutocannon } from './loadgenBench.js';
 import { benchPlanFullCatalog } from './planBench.js';
-import { benchPlanHolds } from './planHoldsBench.js';
+import { benchCapacity, type CapacityFigures } from './capacityBench.js';
 import { benchReport } from './reportBench.js';
 import { benchRightsizeAnalysis } from './rightsizeBench.js';
 import { benchStageAccounting } from './stageBench.js';
@@ -37,6 +37,8 @@ interface BenchContext {
   home: string;
   cwd: string;
   log: (line: string) => void;
+  /** --sweep-budget: the capacity figures' sweeps with a smaller budget than a default sweep's. */
+  sweepBudgetS?: number;
 }
 
 const atLeast = (min: number, shown = String(min)): Target => ({ text: `>= ${shown}`, meets: (v) => v >= min });
@@ -53,6 +55,26 @@ function harnessBench(model: HarnessModel): Bench {
       return { value: f.efficiency, raw: prefixed(`harness.${model}`, f) };
     },
   };
+}
+
+/**
+ * The three capacity figures come from one measurement (two sweeps, then trials at the planned
+ * rate): the first of them runs it, the other two read the same figures.
+ */
+function capacityBenches(): Bench[] {
+  let figures: Promise<CapacityFigures> | undefined;
+  const measure = (context: BenchContext): Promise<CapacityFigures> =>
+    (figures ??= benchCapacity({ home: context.home, cwd: context.cwd, log: context.log, ...(context.sweepBudgetS ? { sweepBudgetS: context.sweepBudgetS } : {}) }));
+  const bench = (name: keyof Pick<CapacityFigures, 'capacityRepeatability' | 'planHolds' | 'planTightness'>, target: Target): Bench => ({
+    name,
+    target,
+    digits: 2,
+    async run(context) {
+      const f = await measure(context);
+      return { value: f[name], raw: name === 'capacityRepeatability' ? prefixed('capacity', f) : {} };
+    },
+  });
+  return [bench('capacityRepeatability', atLeast(0.85)), bench('planHolds', atLeast(0.95)), bench('planTightness', atLeast(0.8))];
 }
 
 /** In run order: the quick, quiet ones first, the heavy CPU-bound ones last. */
@@ -127,15 +149,7 @@ const BENCHES: Bench[] = [
   },
   harnessBench('tiny'),
   harnessBench('resnet50'),
-  {
-    name: 'planHolds',
-    target: atLeast(0.95),
-    digits: 2,
-    async run({ home, cwd, log }) {
-      const f = await benchPlanHolds({ home, cwd, log });
-      return { value: f.planHolds, raw: prefixed('planHolds', f) };
-    },
-  },
+  ...capacityBenches(),
 ];
 
 interface Row {
@@ -151,6 +165,7 @@ interface Row {
 interface BenchArgs {
   json: boolean;
   only: string[] | null;
+  sweepBudgetS?: number;
 }
 
 function parseArgs(argv: string[]): BenchArgs {
@@ -162,6 +177,10 @@ function parseArgs(argv: string[]): BenchArgs {
       const list = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       if (!list) throw new Error('--only needs a comma-separated list of benchmark names');
       args.only = list.split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (arg === '--sweep-budget' || arg.startsWith('--sweep-budget=')) {
+      const value = Number(arg === '--sweep-budget' ? argv[++i] : arg.slice('--sweep-budget='.length));
+      if (!(value > 0)) throw new Error('--sweep-budget needs a number of seconds above zero');
+      args.sweepBudgetS = value;
     } else if (arg === '--help' || arg === '-h') {
       throw new HelpRequested();
     } else throw new Error(`unknown argument '${arg}'`);
@@ -185,7 +204,7 @@ function matches(name: string, pattern: string): boolean {
 
 function usage(): string {
   return [
-    'usage: npm run bench -- [--json] [--only name,name,...]',
+    'usage: npm run bench -- [--json] [--only name,name,...] [--sweep-budget <s>]',
     '',
     'benchmarks (in run order):',
     ...BENCHES.map((b) => `  ${b.name.padEnd(28)} target ${b.target?.text ?? '(informational)'}`),
@@ -224,6 +243,7 @@ async function main(): Promise<number> {
     home: defaultHome(process.env),
     cwd: process.cwd(),
     log: (line) => process.stderr.write(`${line}\n`),
+    ...(args.sweepBudgetS ? { sweepBudgetS: args.sweepBudgetS } : {}),
   };
   const startedAt = new Date();
   const machineInfo = machine();

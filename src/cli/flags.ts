@@ -77,3 +77,22 @@ export function enumOf<T extends string>(allowed: readonly T[]) {
 export function latencySla(flag: string) {
   return (value: string): Sla => parseSla(value, flag);
 }
+
+/** A span such as `10m`, `90s`, `1h` or a bare number of seconds, in seconds. */
+export function durationSeconds(flag: string) {
+  return (value: string): number => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h)?\s*$/i.exec(value);
+    const seconds = match ? Number(match[1]) * ({ s: 1, m: 60, h: 3600 } as const)[(match[2]?.toLowerCase() ?? 's') as 's' | 'm' | 'h'] : Number.NaN;
+    if (!(seconds > 0)) throw new UsageError(`${flag} must be a span above zero such as 10m, 90s or 1h, got '${value}'`);
+    return seconds;
+  };
+}
+
+/** A percentage above 0 and at most 100, written `10%` or `10`. */
+export function percentage(flag: string) {
+  return (value: string): number => {
+    const n = Number(value.trim().replace(/%$/, ''));
+    if (!(n > 0 && n <= 100)) throw new UsageError(`${flag} must be a percentage above 0 and at most 100 such as 10%, got '${value}'`);
+    return n;
+  };
+}

@@ -6,7 +6,9 @@ import { formatSla } from '../schema/sla.js';
 import type { SweepResult } from '../schema/sweepResult.js';
 import { checkpointPathFor, removeCheckpoint } from '../sweep/checkpoint.js';
 import { curvePointFromProfile } from '../sweep/curve.js';
-import { buildDefinition, DEFAULT_RPS_REPEATS } from '../sweep/definition.js';
+import { buildDefinition, DEFAULT_BUDGET_S, DEFAULT_RPS_REPEATS, DEFAULT_TARGET_PRECISION_PCT } from '../sweep/definition.js';
+import { runRecordFromProfile } from '../sweep/measurePoint.js';
+import { formatRunLine } from '../sweep/format.js';
 import { heldIn } from '../sweep/repeats.js';
 import { bestConfiguration, formatSweep } from '../sweep/format.js';
 import { runSweep, type MeasurePoint } from '../sweep/runSweep.js';
@@ -16,7 +18,7 @@ import { realClock } from '../util/clock.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { InterruptedError, MeasurementError, UsageError } from '../util/errors.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
-import { latencySla, positiveInt, text } from './flags.js';
+import { durationSeconds, latencySla, percentage, positiveInt, text } from './flags.js';
 import { displayPath, nextPlanCommand, shellQuote } from './nextCommand.js';
 import type { Register } from './program.js';
 import { progressReporter } from './progress.js';
@@ -44,12 +46,24 @@ const SWEEP_FLAGS = {
     help: 'where to write the sweep document; a checkpoint <file>.checkpoint.json lets the same command resume',
     defaultHelp: 'profiles/results/sweep-<name>-<time>.json',
   },
-  maxPoints: { flag: '--max-points <n>', parse: positiveInt, help: 'bound on points per configuration for an auto search', default: DEFAULT_MAX_POINTS },
+  budget: {
+    flag: '--budget <span>',
+    parse: durationSeconds,
+    help: 'measurement time an rps search may spend (all configurations together), e.g. 10m or 300s; a larger budget on a re-run resumes and narrows the interval',
+    defaultHelp: `${DEFAULT_BUDGET_S / 60}m`,
+  },
+  targetPrecision: {
+    flag: '--target-precision <pct>',
+    parse: percentage,
+    help: "the capacity interval's half-width an rps search aims at, in percent of the estimate; a wider interval at the end is a warning",
+    defaultHelp: `${DEFAULT_TARGET_PRECISION_PCT}%`,
+  },
+  maxPoints: { flag: '--max-points <n>', parse: positiveInt, help: 'bound on runs (rps search) or points (other searches) per configuration', default: DEFAULT_MAX_POINTS },
   repeats: {
     flag: '--repeats <k>',
     parse: positiveInt,
-    help: 'runs of each point, each with another arrival seed; a point meets the SLA only if it held in every one',
-    defaultHelp: `${DEFAULT_RPS_REPEATS} on an rps axis, 1 on a concurrency axis`,
+    help: 'runs of each point of a concurrency axis or a listed rps axis, each with another arrival seed (an rps search decides its runs itself)',
+    defaultHelp: `${DEFAULT_RPS_REPEATS} on a listed rps axis, 1 on a concurrency axis`,
   },
   json: { flag: '--json', help: 'print the sweep document on stdout instead of the tables' },
   quiet: { flag: '--quiet', help: 'no progress on stderr' },
@@ -99,6 +113,8 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
     startConcurrency: flags.concurrency,
     startRps: flags.rps,
     repeats: flags.repeats,
+    budgetS: flags.budget,
+    targetPrecisionPct: flags.targetPrecision,
   });
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `sweep-${baseSpec.name}-${rt.now().toISOString().replace(/[:.]/g, '-')}.json`);
   const checkpointPath = checkpointPathFor(out);
@@ -115,6 +131,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
       : `${context.configuration} ${context.offered.kind}=${context.offered.value}${context.repeat > 0 ? ` #${context.repeat + 1}` : ''}`;
     // Per-window lines for every point would bury the per-point lines; a terminal gets the redrawn bar.
     const unsubscribe = events.subscribe(progressReporter(rt, label, flags.quiet || flags.json || !rt.stderr.isTTY));
+    const startedMs = performance.now();
     const result = await runProfile({
       spec,
       home: rt.home,
@@ -133,6 +150,7 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
       environment: result.environment,
       modelLoadMs: result.coldStart.modelLoadMs,
       costExtras: result.costExtras,
+      run: runRecordFromProfile(result, (performance.now() - startedMs) / 1000),
     };
   };
 
@@ -150,6 +168,10 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
         const from = replayed ? ' (from checkpoint)' : '';
         if (probe) {
           log(`[${configuration}] probe, one client: ${point.throughputRps.toFixed(1)} req/s, p95 ${point.p95Ms.toFixed(1)} ms: the search starts at ${point.throughputRps.toFixed(2)} req/s${from}`);
+          return;
+        }
+        if (point.judgement) {
+          log(formatRunLine(configuration, point, sla, from));
           return;
         }
         const held = heldIn(point);

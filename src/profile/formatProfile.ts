@@ -39,7 +39,7 @@ export function formatProfileSummary(result: ProfileResult): string {
   }
   lines.push(textTable(rows, { alignRight: [false, true, true, true, true, true] }));
   lines.push(
-    `throughput ${fmt(result.throughputRps, 1)} req/s; latency p50 ${fmt(e.p50Ms, 1)} ms, p95 ${fmt(e.p95Ms, 1)} ms, p99 ${fmt(e.p99Ms, 1)} ms`,
+    `throughput ${fmt(result.throughputRps, 1)} req/s; latency p50 ${fmt(e.p50Ms, 1)} ms, p95 ${fmt(e.p95Ms, 1)} ms${intervalText(result, 'p95')}, p99 ${fmt(e.p99Ms, 1)} ms${intervalText(result, 'p99')}`,
   );
   const r = result.requests;
   lines.push(
@@ -116,4 +116,10 @@ export function measuredSide(result: ProfileResult): { name: string; samples: nu
   const stable = result.provenance.kind !== 'measured' || result.measurement.stable;
   const used = result.measurement.stable && result.spec ? windows.slice(-result.spec.measurement.stableWindows) : windows;
   return { name: result.name, samples: used.map((w) => w.throughputRps), value: result.throughputRps, stable };
+}
+
+/** " (90% 44.0–63.2)" after a percentile, "?" for an upper end the requests cannot bound; "" without intervals. */
+function intervalText(result: ProfileResult, percentile: 'p95' | 'p99'): string {
+  const i = result.latency.endToEndIntervals?.[percentile];
+  return i ? ` (90% ${fmt(i.lowerMs, 1)}–${i.upperMs === null ? '?' : fmt(i.upperMs, 1)})` : '';
 }

@@ -191,6 +191,14 @@ export const ProfileResult = z
         endToEndHistogram: z.string().nullable(),
         /** Latency at DISTRIBUTION_PERCENTILES, read from that histogram; null where it is. */
         distribution: z.array(PercentilePoint).nullable(),
+        /**
+         * The 90% interval of p90, p95 and p99 end to end (src/sweep/rateEvidence.ts
+         * percentileInterval, one run: the prior design effect); upperMs null where the requests
+         * cannot bound it. Absent in documents written before intervals.
+         */
+        endToEndIntervals: z
+          .record(z.enum(['p90', 'p95', 'p99']), z.object({ lowerMs: z.number().nonnegative(), upperMs: z.number().nonnegative().nullable() }).strict())
+          .optional(),
       })
       .strict(),
     stages: z.array(StageSummary),

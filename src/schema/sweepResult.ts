@@ -120,7 +120,7 @@ export const SweepResult = z
     /** Version 3: other processes' CPU during the runs. */
     interference: InterferenceSummary.optional(),
     /** Version 3: what the reader should know (a busy host, an interval wider than asked). */
-    warnings: z.array(z.string()).default([]),
+    warnings: z.array(z.string()).optional(),
   })
   .strict();
 export type SweepResult = z.infer<typeof SweepResult>;

@@ -13,7 +13,10 @@ import { seededRandom } from '../util/random.js';
  *
  * The interval is a parametric bootstrap: each rate's share is redrawn from its Beta posterior
  * (the same deflated counts as its own interval, so one run carries the prior design effect), the
- * curve refitted and the crossing taken again, BOOTSTRAP_REPLICATES times; the 5th and 95th
+ * curve refitted and the crossing taken again, BOOTSTRAP_REPLICATES times. Between two measured
+ * rates the curve's shape is unknown (a straight line is only the point estimate's guess), so a
+ * replicate's crossing lies anywhere on its crossing segment, uniformly: two rates 2x apart can
+ * never give a narrow interval, only rates measured close to the crossing can. The 5th and 95th
  * percentiles are the 90% interval. A crossing below the lowest rate counts as 0 and one above
  * the highest as unbounded, so those ends are reported as such rather than clipped. Seeded: the
  * same evidence always gives the same interval (a resumed sweep replays to the same figure).
@@ -48,12 +51,13 @@ export function isotonicFit(values: readonly number[], weights: readonly number[
  * Where a non-decreasing curve of shares first goes over `allowed`: -Infinity when the lowest
  * rate already does, Infinity when no rate does, else interpolated on the segment that crosses.
  */
-export function crossingRps(ratesRps: readonly number[], fitted: readonly number[], allowed: number): number {
+export function crossingRps(ratesRps: readonly number[], fitted: readonly number[], allowed: number, position?: number): number {
   const over = fitted.findIndex((f) => f > allowed);
   if (over === -1) return Number.POSITIVE_INFINITY;
   if (over === 0) return Number.NEGATIVE_INFINITY;
   const [r0, r1, f0, f1] = [ratesRps[over - 1]!, ratesRps[over]!, fitted[over - 1]!, fitted[over]!];
-  return r0 + ((allowed - f0) / (f1 - f0)) * (r1 - r0);
+  // position (0..1) places the crossing on the segment; absent, it is interpolated linearly.
+  return r0 + (position ?? (allowed - f0) / (f1 - f0)) * (r1 - r0);
 }
 
 /** The fitted share at each rate (sorted by rate), with its weights: counts over the design effect. */
@@ -85,7 +89,7 @@ export function fitCapacity(points: readonly RateEvidence[], replicates = BOOTST
       const k = p.judgement.exceedanceFraction * n;
       return betaSample(random, k + 0.5, n - k + 0.5);
     });
-    draws.push(crossingRps(ratesRps, isotonicFit(shares, weights), allowed));
+    draws.push(crossingRps(ratesRps, isotonicFit(shares, weights), allowed, random()));
   }
   draws.sort((a, b) => a - b);
   const tail = (1 - CONFIDENCE_PCT / 100) / 2;

@@ -12,6 +12,22 @@ import { UsageError } from '../util/errors.js';
  */
 export const CHECKPOINT_SCHEMA_VERSION = 2;
 
+/** What a capacity search keeps of one run besides its curve point: the counts its evidence pools. */
+export const RunRecord = z
+  .object({
+    completed: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    dropped: z.number().int().nonnegative(),
+    /** The run's end-to-end histogram (encodeHistogram); null when the run kept none. */
+    latencyHistogram: z.string().nullable(),
+    otherCpuPct: z.number().nonnegative().optional(),
+    stealPct: z.number().nonnegative().optional(),
+    /** Wall time of the run, model load included: what the budget counts (replayed, it counts again the same). */
+    wallS: z.number().nonnegative(),
+  })
+  .strict();
+export type RunRecord = z.infer<typeof RunRecord>;
+
 /** One finished point, with what the final document needs from its profile run. */
 export const CheckpointPoint = z
   .object({
@@ -23,6 +39,7 @@ export const CheckpointPoint = z
     environment: Environment,
     modelLoadMs: z.number().nonnegative().optional(),
     costExtras: z.array(CostExtra).default([]),
+    run: RunRecord.optional(),
   })
   .strict();
 export type CheckpointPoint = z.infer<typeof CheckpointPoint>;

@@ -31,6 +31,14 @@ export interface SweepDefinition {
   repeats: number;
   /** Combinations of the cross product the spec rejects (e.g. preferred sizes above maxBatchSize). */
   skipped: { label: string; reason: string }[];
+  /**
+   * An rps search's measurement budget in seconds (shared equally by the configurations) and the
+   * capacity interval's half-width it aims at, in percent of the estimate. Neither is in the
+   * checkpoint's hash: the search is the same for any budget, so a re-run with a larger one
+   * replays what was measured and goes on from there.
+   */
+  budgetS: number;
+  targetPrecisionPct: number;
 }
 
 export interface DefinitionInput {
@@ -43,7 +51,14 @@ export interface DefinitionInput {
   startRps?: number;
   /** --repeats; default DEFAULT_RPS_REPEATS on an rps axis, 1 on a concurrency axis. */
   repeats?: number;
+  budgetS?: number;
+  targetPrecisionPct?: number;
 }
+
+/** --budget: sized so the tiny model's default sweep ends within 10 minutes on a 2-core host (docs/sweep.md). */
+export const DEFAULT_BUDGET_S = 480;
+/** --target-precision: the interval's half-width, in percent of the estimate. */
+export const DEFAULT_TARGET_PRECISION_PCT = 10;
 
 /** Repeats per point on an open-loop (rps) axis when --repeats is not given. */
 export const DEFAULT_RPS_REPEATS = 3;
@@ -68,7 +83,17 @@ export function buildDefinition(input: DefinitionInput): SweepDefinition {
   if (configurations.length === 0) throw firstError ?? new UsageError('--vary gives no configuration');
   const axis = loadAxis(input);
   const repeats = input.repeats ?? (axis.kind === 'rps' ? DEFAULT_RPS_REPEATS : 1);
-  return { name: baseSpec.name, sla, baseSpec, configurations, axis, repeats, skipped };
+  return {
+    name: baseSpec.name,
+    sla,
+    baseSpec,
+    configurations,
+    axis,
+    repeats,
+    skipped,
+    budgetS: input.budgetS ?? DEFAULT_BUDGET_S,
+    targetPrecisionPct: input.targetPrecisionPct ?? DEFAULT_TARGET_PRECISION_PCT,
+  };
 }
 
 function loadAxis(input: DefinitionInput): LoadAxis {
@@ -117,11 +142,20 @@ export function canonicalJson(value: unknown): string {
 export function describeDefinition(def: SweepDefinition): string {
   const from = def.axis.mode === 'search' && def.axis.startLoad === 'probe' ? 'a one-client probe' : def.axis.mode === 'search' ? def.axis.startLoad : '';
   const arrivals = def.axis.kind === 'rps' ? ` (${def.baseSpec.load.kind === 'constant-rate' ? 'constant-rate' : 'Poisson'} arrivals)` : ' (closed loop)';
-  const axis =
-    def.axis.mode === 'search'
+  const capacitySearch = def.axis.mode === 'search' && def.axis.kind === 'rps';
+  const axis = def.axis.mode === 'search' && capacitySearch
+    ? `rps capacity search${arrivals} from ${from} (budget ${formatSpan(def.budgetS)}, interval ±${def.targetPrecisionPct}% asked, at most ${def.axis.maxPoints} runs each)`
+    : def.axis.mode === 'search'
       ? `${def.axis.kind} search${arrivals} from ${from} (at most ${def.axis.maxPoints} points each)`
       : `${def.axis.kind}${arrivals} ${def.axis.loads.join(', ')}`;
-  const repeats = def.repeats > 1 ? `, ${def.repeats} repeats a point` : '';
+  const repeats = def.repeats > 1 && !capacitySearch ? `, ${def.repeats} repeats a point` : '';
   const labels = def.configurations.map((c) => c.label).join('; ');
   return `sweep ${def.name} (model ${def.baseSpec.model.source}): ${def.configurations.length} configuration(s) [${labels}] x ${axis}${repeats}, SLA ${formatSla(def.sla)}`;
+}
+
+/** 480 -> "8m", 90 -> "1m30s", 45 -> "45s". */
+export function formatSpan(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - m * 60);
+  return m === 0 ? `${s}s` : s === 0 ? `${m}m` : `${m}m${s}s`;
 }

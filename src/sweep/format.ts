@@ -1,5 +1,6 @@
 import { textTable } from '../util/textTable.js';
-import { formatSla } from '../schema/sla.js';
+import { formatSla, type Sla } from '../schema/sla.js';
+import { CONFIDENCE_PCT, type CapacityEstimate, type RateJudgement } from '../schema/capacityEstimate.js';
 import type { CurvePoint, SweepConfiguration, SweepResult } from '../schema/sweepResult.js';
 import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
 import { bestPoint, pointSamples } from './curve.js';
@@ -9,15 +10,77 @@ import { heldIn } from './repeats.js';
 
 function note(p: CurvePoint): string {
   const notes: string[] = [];
+  const excluded = p.repeats?.filter((r) => r.excluded === 'interference').length ?? 0;
+  const busy = p.repeats?.filter((r) => r.interference === true && r.excluded === undefined).length ?? 0;
+  if (excluded > 0) notes.push(`${excluded} busy run(s) re-measured`);
+  if (busy > 0) notes.push(`${busy} run(s) on a busy host`);
   if (p.failed > 0) notes.push(`${p.failed} failed`);
   if (p.dropped > 0) notes.push(`${p.dropped} dropped`);
   if (!p.stable) notes.push('unstable');
-  const held = heldIn(p);
+  const held = p.judgement ? undefined : heldIn(p);
   if (held) notes.push(held);
   return notes.join(', ');
 }
 
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** "41.2 req/s (90% interval 36.5–45.0)"; the open ends say where the search could not bound it. */
+export function formatCapacity(c: CapacityEstimate): string {
+  if (c.estimateRps === null) return `below ${c.upperRps?.toFixed(1) ?? '?'} req/s (the lowest rate measured misses)`;
+  const lower = c.lowerRps > 0 ? c.lowerRps.toFixed(1) : '0';
+  const upper = c.upperRps === null ? 'above the highest rate measured' : c.upperRps.toFixed(1);
+  return `${c.estimateRps.toFixed(1)} req/s (${c.confidencePct}% interval ${lower}–${upper})`;
+}
+
+function decisionText(j: RateJudgement): string {
+  return j.decision === 'undecided' ? 'undecided' : j.decision;
+}
+
+/** One progress line after a capacity-search run: the run's own p95, then the rate's pooled evidence. */
+export function formatRunLine(configuration: string, point: CurvePoint, sla: Sla, suffix = ''): string {
+  const j = point.judgement!;
+  const run = point.repeats?.at(-1);
+  const own = run ? `run ${point.repeats!.length}: ${sla.percentile} ${latencyAt(run, sla).toFixed(1)} ms` : 'run';
+  const busy = run?.interference ? `, host busy (${run.otherCpuPct?.toFixed(0)}% other CPU)` : '';
+  return (
+    `[${configuration}] rps ${point.offered.value} ${own}${busy}; over ${j.runs} run(s) ${j.exceedances} of ${j.requests} over ${sla.maxLatencyMs} ms ` +
+    `(${pct(j.exceedanceFraction)}, ${CONFIDENCE_PCT}% ${pct(j.fractionLower)}–${pct(j.fractionUpper)}, allowed ${pct(j.allowedFraction)}): ${decisionText(j)}${suffix}`
+  );
+}
+
+function latencyAt(run: { p50Ms: number; p95Ms: number; p99Ms: number }, sla: Sla): number {
+  return sla.percentile === 'p50' ? run.p50Ms : sla.percentile === 'p99' ? run.p99Ms : run.p95Ms;
+}
+
+/** A capacity search's table: one row per rate, its pooled evidence and decision. */
+function formatCapacityConfiguration(config: SweepConfiguration, cap: CapacityEstimate | undefined, result: SweepResult): string {
+  const sla = formatSla(result.sla);
+  const spend = config.search ? `; ${config.search.runs} runs at ${config.search.rates} rates in ${config.search.spentS.toFixed(0)} s, stopped: ${config.search.stoppedBecause}` : '';
+  const headline = cap
+    ? `${config.label}: capacity ${formatCapacity(cap)} at ${sla}${cap.certifiedRps !== null ? `, certified ${cap.certifiedRps.toFixed(1)} req/s` : ''}${spend}`
+    : `${config.label}: no rate measured${spend}`;
+  const rows = [['rps', 'runs', 'requests', `over ${result.sla.maxLatencyMs} ms`, `${CONFIDENCE_PCT}% interval`, `${result.sla.percentile} ms (${CONFIDENCE_PCT}%)`, 'throughput req/s', 'decision', 'note']];
+  for (const p of config.points) {
+    const j = p.judgement;
+    if (!j) continue;
+    const l = j.latencyMs;
+    rows.push([
+      String(p.offered.value),
+      String(j.runs),
+      String(j.requests),
+      pct(j.exceedanceFraction),
+      `${pct(j.fractionLower)}–${pct(j.fractionUpper)}`,
+      `${l.estimate.toFixed(1)} (${l.lower.toFixed(1)}–${l.upper === null ? '?' : l.upper.toFixed(1)})`,
+      p.throughputRps.toFixed(1),
+      decisionText(j),
+      note(p),
+    ]);
+  }
+  return `${headline}\n${textTable(rows, { alignRight: [true, true, true, true, true, true, true, false, false] })}`;
+}
+
 export function formatConfiguration(config: SweepConfiguration, result: SweepResult): string {
+  if (config.capacity || config.points.some((p) => p.judgement)) return formatCapacityConfiguration(config, config.capacity, result);
   const sla = formatSla(result.sla);
   const best = bestPoint(config.points);
   const kind = config.points[0]?.offered.kind ?? 'load';
@@ -32,13 +95,38 @@ export function formatConfiguration(config: SweepConfiguration, result: SweepRes
   return `${headline}\n${textTable(rows, { alignRight: [true, true, true, true, true, false, false] })}`;
 }
 
-/** The configuration with the highest throughput at the SLA; undefined when none meets it. */
+/** A configuration's capacity at the SLA: its estimate when it has one (version 3), else its best measured point's. */
+export function configurationCapacityRps(c: SweepConfiguration): number | null {
+  if (c.capacity) return c.capacity.estimateRps;
+  return c.maxThroughputAtSlaRps;
+}
+
+/** The configuration with the highest capacity at the SLA; undefined when none meets it. */
 export function bestConfiguration(result: SweepResult): SweepConfiguration | undefined {
   let best: SweepConfiguration | undefined;
   for (const c of result.configurations) {
-    if (c.maxThroughputAtSlaRps !== null && (!best || c.maxThroughputAtSlaRps > best.maxThroughputAtSlaRps!)) best = c;
+    const rps = configurationCapacityRps(c);
+    if (rps !== null && (!best || rps > configurationCapacityRps(best)!)) best = c;
   }
   return best;
+}
+
+/**
+ * Two capacity estimates compared by their intervals: a winner only when the intervals do not
+ * overlap (each end a one-sided 95% bound, so an overlap leaves the order undecided).
+ */
+function capacityComparison(result: SweepResult, sla: string): string | undefined {
+  const ranked = result.configurations
+    .filter((c): c is SweepConfiguration & { capacity: CapacityEstimate } => c.capacity !== undefined && c.capacity.estimateRps !== null)
+    .sort((a, b) => b.capacity.estimateRps! - a.capacity.estimateRps!);
+  const [first, second] = ranked;
+  if (!first) return undefined;
+  const head = `best: ${first.label} — capacity ${formatCapacity(first.capacity)} at ${sla}`;
+  if (!second) return head;
+  const beats = second.capacity.upperRps !== null && first.capacity.lowerRps > second.capacity.upperRps;
+  return beats
+    ? `${head}; beats ${second.label} (${formatCapacity(second.capacity)}): the intervals do not overlap`
+    : `best: no clear winner at ${sla} — ${first.label} ${formatCapacity(first.capacity)} and ${second.label} ${formatCapacity(second.capacity)} overlap`;
 }
 
 /**
@@ -62,6 +150,12 @@ export function formatSweep(result: SweepResult): string {
   const parts = result.configurations.map((c) => formatConfiguration(c, result));
   const best = bestConfiguration(result);
   const sla = formatSla(result.sla);
+  const compared = capacityComparison(result, sla);
+  if (compared) {
+    parts.push(compared);
+    for (const w of result.warnings ?? []) parts.push(`warning: ${w}`);
+    return parts.join('\n\n');
+  }
   if (!best) {
     parts.push(`no configuration meets ${sla} at any load measured`);
     return parts.join('\n\n');

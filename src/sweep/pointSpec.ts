@@ -70,6 +70,38 @@ export function pointSpec(config: ProfileSpec, kind: LoadKind, value: number, re
 }
 
 const DEFAULT_SEED = 1;
+
+/** A capacity-search run aims at this many requests, so a p95 has about 15 over it to count. */
+export const TARGET_RUN_REQUESTS = 300;
+/** ...and measures at least this long, so a slow spell of the host is a part of a run, not all of it. */
+export const MIN_RUN_MEASURED_S = 10;
+const RUN_WARMUP_S = 2;
+
+/**
+ * The spec of run `runIndex` of a capacity search at `rateRps`: Poisson arrivals with the run's own
+ * seed, a short warm-up, then every window to a fixed end (fullDuration): a replication of a fixed
+ * length, judged on all its requests, never stopped early because it looked settled. It measures
+ * long enough for TARGET_RUN_REQUESTS, at least MIN_RUN_MEASURED_S, and never past the spec's
+ * duration bound (--duration), which a user sets to keep runs short.
+ */
+export function capacityRunSpec(config: ProfileSpec, rateRps: number, runIndex: number): ProfileSpec {
+  const spec = pointSpec(config, 'rps', rateRps, runIndex);
+  const m = spec.measurement;
+  const warmupS = Math.min(m.warmupS, RUN_WARMUP_S);
+  const boundS = Math.max(m.durationS - warmupS, 0.5);
+  const measuredS = Math.min(Math.max(TARGET_RUN_REQUESTS / rateRps, MIN_RUN_MEASURED_S), boundS);
+  const windowS = Math.min(m.windowS, measuredS / m.stableWindows);
+  spec.measurement = {
+    ...m,
+    warmupS,
+    windowS,
+    maxWindows: Math.ceil(measuredS / windowS) + 1,
+    // Slack past the last window so timer lateness cannot cost the run its last window.
+    durationS: warmupS + measuredS + 0.5,
+    fullDuration: true,
+  };
+  return validated(spec, `load rps=${rateRps}`);
+}
 /** The probe: one client at a time, briefly (what it gets is the first rate an rps search offers). */
 export const PROBE_CONCURRENCY = 1;
 const PROBE_MAX_DURATION_S = 5;

@@ -1,7 +1,10 @@
-import { countAboveMs, mergeHistograms, percentileMs, type LatencyHistogram } from '../profile/core/histogram.js';
-import { CONFIDENCE_PCT, type RateJudgement } from '../schema/capacityEstimate.js';
+import { countAboveMs, mergeHistograms, type LatencyHistogram } from '../profile/core/histogram.js';
+import type { RateJudgement } from '../schema/capacityEstimate.js';
 import type { Sla } from '../schema/sla.js';
-import { clopperPearson, betaQuantile } from '../util/stats/beta.js';
+import { clopperPearson } from '../util/stats/beta.js';
+import { percentileInterval, PRIOR_DESIGN_EFFECT, TAIL_PROB } from '../profile/core/percentileInterval.js';
+
+export { PRIOR_DESIGN_EFFECT };
 
 /**
  * Whether one offered rate meets a percentile SLA, from every run measured at it (pure).
@@ -30,12 +33,8 @@ export interface RunCounts {
   histogram?: LatencyHistogram;
 }
 
-/** φ when a rate has a single run: measured on this project's 2-core host (docs/sweep.md). */
-export const PRIOR_DESIGN_EFFECT = 4;
 /** How many runs' worth of spread the prior is worth when the runs' own spread is averaged in. */
 export const PRIOR_DESIGN_EFFECT_DF = 2;
-/** One-sided tail of each end of the interval: CONFIDENCE_PCT two-sided. */
-export const TAIL_PROB = (1 - CONFIDENCE_PCT / 100) / 2;
 
 /** The share of requests the SLA lets go over its bound: 0.05 for a p95. */
 export function allowedFraction(sla: Sla): number {
@@ -88,33 +87,11 @@ export function judgeRate(runs: readonly RunCounts[], sla: Sla): RateJudgement {
   };
 }
 
-/**
- * The percentile of the merged histogram and its interval (order statistics: the true p-quantile
- * lies between the sample quantiles at the levels a Beta(p·n, (1−p)·n) puts around p, with n the
- * effective count). Failed and dropped requests rank above every latency, so a level past the
- * completed requests has no finite latency: upper is null when the interval reaches there, or
- * past the slowest request the runs saw.
- */
+/** The SLA percentile of the runs' merged histogram, with its interval. */
 function latencyInterval(runs: readonly RunCounts[], level: number, effectiveN: number, requests: number): RateJudgement['latencyMs'] {
   const histograms = runs.map((r) => r.histogram).filter((h): h is LatencyHistogram => h !== undefined);
   if (histograms.length === 0 || requests === 0) return { estimate: 0, lower: 0, upper: null };
-  const merged = mergeHistograms(histograms);
-  const completed = merged.hdr.totalCount;
-  const at = (p: number): number | null => {
-    const rank = p * requests;
-    if (completed === 0 || rank > completed) return null;
-    return percentileMs(merged, Math.min(100, (rank / completed) * 100));
-  };
-  const n = Math.max(effectiveN, 1e-9);
-  const lowerLevel = betaQuantile(TAIL_PROB, Math.max(level * n, 1e-9), (1 - level) * n + 1);
-  const upperLevel = betaQuantile(1 - TAIL_PROB, level * n + 1, Math.max((1 - level) * n, 1e-9));
-  // Past the last rank the runs observed, the data say nothing of how slow the tail may be.
-  const beyondData = (1 - upperLevel) * requests < 1;
-  return {
-    estimate: at(level) ?? percentileMs(merged, 100),
-    lower: at(lowerLevel) ?? percentileMs(merged, 100),
-    upper: beyondData ? null : at(upperLevel),
-  };
+  return percentileInterval(mergeHistograms(histograms), level, requests, effectiveN);
 }
 
 /** Counts of one run from its histogram and request counts: exceedances = completed over the bound + failed + dropped. */

@@ -1,4 +1,4 @@
-import type { CostExtra, Environment } from '../schema/profileResult.js';
+import type { MeasurePoint, MeasuredPoint, PointContext } from './measurePoint.js';
 import type { RunEventBus } from '../profile/events.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import { SWEEP_SCHEMA_VERSION, type CurvePoint, type SweepConfiguration, type SweepResult } from '../schema/sweepResult.js';
@@ -8,7 +8,10 @@ import { bestPoint, maxThroughputAtSlaRps, sortByOffered } from './curve.js';
 import { definitionHash, describeDefinition, type SweepDefinition } from './definition.js';
 import { PROBE_CONCURRENCY, pointSpec, probeSpec } from './pointSpec.js';
 import { combineRepeats, measureRepeats } from './repeats.js';
-import { resolveStart, searchCurve, type LoadKind } from './search.js';
+import { searchCapacity } from './capacityRun.js';
+import { interferenceSummary, interferenceWarning, precisionWarnings } from './interference.js';
+import type { RepeatFigures } from '../schema/sweepResult.js';
+import { resolveStart, searchCurve } from './search.js';
 
 /**
  * Runs a sweep: for each configuration, the load search proposes points; a point finished in the
@@ -16,23 +19,7 @@ import { resolveStart, searchCurve, type LoadKind } from './search.js';
  * measurement itself is injected (the CLI passes runProfile; tests pass a synthetic server).
  */
 
-export interface MeasuredPoint {
-  point: CurvePoint;
-  environment: Environment;
-  modelLoadMs?: number;
-  costExtras: CostExtra[];
-}
-
-export interface PointContext {
-  configuration: string;
-  offered: { kind: LoadKind; value: number };
-  /** Which repeat of the point (0-based). */
-  repeat: number;
-  /** The closed-loop probe an rps search starts from, not a point of the curve. */
-  probe?: boolean;
-}
-
-export type MeasurePoint = (spec: ProfileSpec, context: PointContext) => Promise<MeasuredPoint>;
+export type { MeasuredPoint, MeasurePoint, PointContext } from './measurePoint.js';
 
 export interface RunSweepOptions {
   definition: SweepDefinition;
@@ -89,6 +76,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   };
 
   const configurations: SweepConfiguration[] = [];
+  const capacityRuns: RepeatFigures[] = [];
   for (const config of definition.configurations) {
     let probe: SweepConfiguration['probe'];
     let axis = resolveStart(definition.axis, 0);
@@ -99,6 +87,36 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       probe = { concurrency: PROBE_CONCURRENCY, throughputRps: entry.point.throughputRps, p95Ms: entry.point.p95Ms };
       axis = resolveStart(definition.axis, entry.point.throughputRps);
       options.onPoint?.({ ...context, point: entry.point, replayed });
+    }
+    if (axis.kind === 'rps' && axis.mode === 'search') {
+      const found = await searchCapacity({
+        config,
+        startRps: axis.startLoad,
+        sla: definition.sla,
+        budgetS: definition.budgetS / definition.configurations.length,
+        maxRuns: axis.maxPoints,
+        targetPrecisionPct: definition.targetPrecisionPct,
+        run,
+        log,
+        onRate: (point, replayed) => {
+          const offered = point.offered;
+          options.events?.publish({ type: 'point-done', configuration: config.label, offered, point, replayed });
+          options.onPoint?.({ configuration: config.label, offered, repeat: (point.repeats?.length ?? 1) - 1, point, replayed });
+        },
+      });
+      capacityRuns.push(...found.runs.map((r) => r.figures));
+      const best = bestPoint(found.points) ?? found.points[0];
+      configurations.push({
+        label: config.label,
+        params: config.params,
+        spec: best ? pointSpec(config.spec, 'rps', best.offered.value) : config.spec,
+        points: found.points,
+        maxThroughputAtSlaRps: maxThroughputAtSlaRps(found.points),
+        ...(probe ? { probe } : {}),
+        ...(found.capacity ? { capacity: found.capacity } : {}),
+        search: found.search,
+      });
+      continue;
     }
     const points: CurvePoint[] = [];
     await searchCurve(axis, async (load) => {
@@ -144,8 +162,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     environment: first.environment,
     configurations,
     costExtras: first.costExtras,
-    warnings: [],
   };
+  if (capacityRuns.length > 0) {
+    result.budgetS = definition.budgetS;
+    result.targetPrecisionPct = definition.targetPrecisionPct;
+    result.interference = interferenceSummary(configurations, capacityRuns);
+    const busy = interferenceWarning(result.interference);
+    result.warnings = [...(busy ? [busy] : []), ...precisionWarnings(configurations, definition.targetPrecisionPct)];
+  }
   // Cold start for scaling decisions: the slowest model load seen (more instances load longer).
   if (loadTimes.length > 0) result.coldStartMs = Math.max(...loadTimes);
   return result;

@@ -48,7 +48,8 @@ export const SATURATION_GAIN = 0.05;
 export const RPS_RESOLUTION = 0.05;
 /** Offered rps are rounded to 0.01 so they print and key checkpoints exactly; this is the floor. */
 export const MIN_RPS = 0.01;
-export const DEFAULT_MAX_POINTS = 12;
+/** Points of a concurrency search, or runs of an rps capacity search, per configuration. */
+export const DEFAULT_MAX_POINTS = 40;
 
 export function nextLoad(axis: ResolvedAxis, seen: readonly Observation[]): number | null {
   const measured = new Set(seen.map((o) => o.load));

@@ -100,7 +100,7 @@ export function parseDocument<S extends z.ZodType>(
     const readable = typeof expectedVersion === 'number' ? [expectedVersion] : expectedVersion;
     if (!readable.includes(version as number)) {
       throw new InputError(
-        `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${readable.join(' or ')}`,
+        `${what} '${path}' has schemaVersion ${JSON.stringify(version)}, this version of capacity-plan reads schemaVersion ${readable.length > 1 ? `${readable.slice(0, -1).join(', ')} or ${readable.at(-1)}` : readable.join('')}`,
         'regenerate it with this version of capacity-plan',
       );
     }

@@ -71,4 +71,34 @@ describe('capacity-plan sweep (in process)', () => {
     // On success the checkpoint is gone and no temp file is left.
     expect(await readdir(join(dir, 'results'))).toEqual(['s.json']);
   });
+
+  it('rejects a bad --budget and --target-precision with one-line usage errors', async () => {
+    const budget = await run('--model', 'tiny', '--sla', 'p95<=100ms', '--budget', 'ten minutes', '--out', join(dir, 's.json'));
+    expect(budget.code).toBe(2);
+    expect(expectOneLineError(budget.stderr)).toContain("--budget must be a span above zero such as 10m, 90s or 1h, got 'ten minutes'");
+    const precision = await run('--model', 'tiny', '--sla', 'p95<=100ms', '--target-precision', '0%', '--out', join(dir, 's.json'));
+    expect(precision.code).toBe(2);
+    expect(expectOneLineError(precision.stderr)).toContain("--target-precision must be a percentage above 0 and at most 100 such as 10%, got '0%'");
+  });
+
+  it('measures a capacity with its interval, and says so when a busy process shares the host', async () => {
+    // A real neighbour: one node process spinning on a core of the host while the sweep runs.
+    const { spawn } = await import('node:child_process');
+    const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    try {
+      const out = join(dir, 'busy.json');
+      const r = await run('--model', 'tiny', '--duration', '2', '--budget', '20s', '--sla', 'p95<=60s', '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^default: capacity \d+\.\d req\/s \(90% interval /m);
+      expect(r.stderr).toMatch(/other processes used \d+% of the host's CPU: measuring again/);
+      expect(r.stdout).toMatch(/^warning: the host was busy: \d+% of CPU used by other processes during \d+ of \d+ rates/m);
+      const doc = SweepResult.parse(JSON.parse(await readFile(out, 'utf8')));
+      expect(doc.schemaVersion).toBe(3);
+      expect(doc.interference!.runsKeptFlagged).toBeGreaterThan(0);
+      expect(doc.configurations[0]!.capacity).toBeDefined();
+      for (const p of doc.configurations[0]!.points) expect(p.judgement!.requests).toBeGreaterThan(0);
+    } finally {
+      busy.kill('SIGKILL');
+    }
+  });
 });

@@ -48,7 +48,7 @@ describe('runSweep', () => {
     const result = await runSweep({ definition: definition(), checkpointPath, measure: syntheticMeasure(sla, calls), now: () => NOW });
     expect(calls).toEqual(VISITS);
     expect(SweepResult.parse(result)).toEqual(result);
-    expect(result).toMatchObject({ schemaVersion: 2, kind: 'sweep-result', name: 'synthetic', createdAt: NOW.toISOString(), sla });
+    expect(result).toMatchObject({ schemaVersion: 3, kind: 'sweep-result', name: 'synthetic', createdAt: NOW.toISOString(), sla });
     const [one, two] = result.configurations;
     expect(one!.points.map((p) => p.offered.value)).toEqual([1, 2, 4, 8, 12, 13, 14, 16]);
     expect(one!.maxThroughputAtSlaRps).toBe(400);

@@ -9,7 +9,8 @@ import {
 } from '../../schema/profileResult.js';
 import type { ProfileSpec, StageName } from '../../schema/profileSpec.js';
 import type { TransportInfo } from '../../schema/transport.js';
-import { distributionOf, encodeHistogram } from '../core/histogram.js';
+import { distributionOf, encodeHistogram, type LatencyHistogram } from '../core/histogram.js';
+import { percentileInterval } from '../core/percentileInterval.js';
 import { tooManyFailed, type StabilityAssessment } from '../core/stability.js';
 import { mergeWindows, type WindowRecorder } from '../recorder.js';
 import type { TelemetryOverall } from '../telemetry/telemetry.js';
@@ -77,6 +78,7 @@ export function assembleProfileResult(parts: ProfileResultParts): ProfileResult 
       server: merged.server,
       endToEndHistogram: encodeHistogram(merged.endToEndHistogram),
       distribution: distributionOf(merged.endToEndHistogram),
+      endToEndIntervals: endToEndIntervals(merged.endToEndHistogram, merged.completed + merged.failed + merged.dropped),
     },
     stages: stageSummaries(merged.stages, merged.endToEnd.meanMs),
     batches: {
@@ -111,4 +113,13 @@ export function stageSummaries(stages: readonly { name: StageName; summary: Late
 /** batch size -> count, as the document writes it: string keys in ascending size. */
 export function sizeCountsRecord(batchSizes: ReadonlyMap<number, number>): Record<string, number> {
   return Object.fromEntries([...batchSizes].sort((a, b) => a[0] - b[0]).map(([size, count]) => [String(size), count]));
+}
+
+/** p90, p95 and p99 with their 90% intervals, from one run (the prior design effect). */
+function endToEndIntervals(h: LatencyHistogram, requests: number): NonNullable<ProfileResult['latency']['endToEndIntervals']> {
+  const interval = (level: number) => {
+    const { lower, upper } = percentileInterval(h, level, requests);
+    return { lowerMs: lower, upperMs: upper };
+  };
+  return { p90: interval(0.9), p95: interval(0.95), p99: interval(0.99) };
 }

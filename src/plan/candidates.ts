@@ -169,7 +169,8 @@ export function candidatesFromDocument(d: PlanDocument, given: CandidateOptions 
     extras: s.costExtras,
     coldStartMs: s.coldStartMs ?? null,
     importedFrom: null,
-    notes: [...baseNotes],
+    // What the sweep said of its own figures (a busy host, an interval wider than asked) travels with them.
+    notes: [...baseNotes, ...(s.warnings ?? []).map((w) => `${s.name}: ${w}`)],
     measuredOn: measuredOn(s.environment),
     model: modelLabel(c.spec.model.source),
     capacitySamples: best ? pointSamples(best) : [],

@@ -100,6 +100,13 @@ describe('plan: a sweep with a capacity interval', () => {
     expect(renderPlan(p)).toContain('none (90% 0–20): even the lowest rate misses');
   });
 
+  it("carries the sweep's own warnings (a busy host) into the plan's", () => {
+    const doc = { ...sweepDoc(RATES, {}), warnings: ['the host was busy: 90% of CPU used by other processes during 3 of 3 rates (6 run(s) re-measured and still busy); capacity may be understated'] };
+    expect(plan(doc).warnings).toContain(
+      'tiny-triton: the host was busy: 90% of CPU used by other processes during 3 of 3 rates (6 run(s) re-measured and still busy); capacity may be understated',
+    );
+  });
+
   it('an old (version 2) sweep with the same points plans as before: on the highest point within the SLA', () => {
     // 42 req/s at p95 95 ms is within 100 ms: 42 x 0.8 = 33.6; ceil(60 / 33.6 = 1.786) = 2; $767.96
     const p = plan(sweepDoc(RATES));

@@ -94,7 +94,7 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime, live?: Li
     const top = [...result.requests.failures].sort((x, y) => y.count - x.count)[0];
     throw new MeasurementError(
       `${failedNote}${top ? `, most often with '${top.reason}'` : ''}: the measurement is not stable and its throughput is not a capacity`,
-      `fix what failed (e.g. a truncated or unreadable image in the corpus) and profile again; every failure is listed in ${out}`,
+      `fix what failed (a truncated image in the corpus, a throttled or failing endpoint, ...) and profile again; every failure is listed in ${out}`,
     );
   }
   return result;

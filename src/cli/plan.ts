@@ -10,6 +10,7 @@ import { parseTrafficText } from '../plan/trafficFile.js';
 import { trafficFromFindings } from '../plan/trafficFindings.js';
 import { weeklyDemandRps } from '../plan/trafficWeek.js';
 import { loadPriceBook } from '../pricing/cache.js';
+import type { CapacityEnd } from '../schema/plan.js';
 import { formatSla } from '../schema/sla.js';
 import { isTimeZone, parseHoursRange, type TrafficModel } from '../schema/traffic.js';
 import { FINDINGS_SCHEMA_VERSION, Findings } from '../schema/findings.js';
@@ -64,6 +65,16 @@ const PLAN_FLAGS = {
   tz: { flag: '--tz <zone>', parse: timeZone, help: 'IANA time zone of the business hours', default: 'UTC' },
   growth: { flag: '--growth <factor>', parse: numberFlag((x) => x > 0, 'a factor > 0, e.g. 1.2'), help: 'multiply all traffic by this factor (e.g. 1.2 for 20% growth)' },
   instanceType: { flag: '--instance-type <type>', parse: text, help: 'instance type for documents that do not record one' },
+  capacity: {
+    flag: '--capacity <end>',
+    parse: enumOf<CapacityEnd>(['lower', 'estimate']),
+    help: "which end of a sweep's 90% capacity interval to plan on: lower (at least this with 95% confidence) or estimate (the point estimate, exceeded about half the time)",
+    default: 'lower',
+  },
+  allowFailures: {
+    flag: '--allow-failures',
+    help: 'plan on a profile in which more than 1% of requests failed (with a warning) instead of refusing it',
+  },
   json: { flag: '--json', help: 'print the plan document as JSON' },
   explain: { flag: '--explain', help: 'print the arithmetic step by step' },
   strict: { flag: '--strict', help: 'exit 3 when a measurement cannot stand for the instance type it is priced as (CPU or another GPU)' },
@@ -98,7 +109,7 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
   prices.requireRegion(region, regionFrom, options.platform === 'sagemaker' ? 'sagemaker' : 'ec2');
   const candidates = [];
   for (const path of documents) {
-    candidates.push(...candidatesFromDocument(await readPlanDocument(path, rt.cwd), options.instanceType));
+    candidates.push(...candidatesFromDocument(await readPlanDocument(path, rt.cwd), { instanceType: options.instanceType, allowFailures: options.allowFailures ?? false }));
   }
   const now = rt.now();
   const plan = buildPlan({
@@ -114,6 +125,7 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     prices,
     platform: options.platform,
     compare: options.compare ?? false,
+    capacity: options.capacity,
   });
 
   // Before any output: a strict plan that does not hold is no plan.

@@ -106,6 +106,20 @@ export const Findings = z
         gpuUtilPct: z.number().nonnegative().nullable(),
         /** The profile's slowest stages (share of request time), for I/O-bound findings. */
         topStages: z.array(z.object({ name: z.string(), sharePct: z.number().nonnegative() }).strict()),
+        /**
+         * The capacity's interval when its document has one (a sweep from version 3, or a plan made
+         * from one): throughputRps is then its lower end, and over/under-provisioning is named only
+         * when demand per instance lies outside the interval. Absent in findings before intervals.
+         */
+        interval: z
+          .object({
+            estimateRps: z.number().nonnegative().nullable(),
+            lowerRps: z.number().nonnegative(),
+            upperRps: z.number().nonnegative().nullable(),
+            confidencePct: z.number().positive().max(100),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     window: z

@@ -2,14 +2,15 @@ import { z } from 'zod';
 import { CostExtra } from './profileResult.js';
 import { Percentile, Sla } from './sla.js';
 import { TrafficSummary } from './traffic.js';
+import { CandidatePurchase, PlanPurchaseInputs } from './planPurchase.js';
 
 /**
  * Plan: what `capacity-plan plan` decides and why. Self-describing (inputs, the prices used and
  * their dates, warnings) so a plan read months later still says what it assumed. Money is in USD,
  * rounded to cents here (the planner computes unrounded and rounds only when it writes this).
  */
-export const PLAN_SCHEMA_VERSION = 2;
-export const PLAN_READABLE_VERSIONS: readonly number[] = [1, 2];
+export const PLAN_SCHEMA_VERSION = 3;
+export const PLAN_READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 export const WEEK_HOURS = 168;
 
 /** A month is 730 hours (8760 / 12), as AWS's own calculator counts it. */
@@ -98,6 +99,8 @@ export const PlanCandidate = z
     coldStartMs: z.number().nonnegative().nullable(),
     /** 1 = cheapest that meets the SLA; candidates that miss it come after, closest first. */
     rank: z.number().int().positive(),
+    /** How the fleet could be bought (version 3): On-Demand, each commitment option, Spot; absent in older plans. */
+    purchase: CandidatePurchase.optional(),
   })
   .strict();
 export type PlanCandidate = z.infer<typeof PlanCandidate>;
@@ -139,6 +142,8 @@ export const Plan = z
         platform: z.enum(['ec2', 'sagemaker', 'both']).optional(),
         monthHours: z.literal(MONTH_HOURS),
         traffic: TrafficSummary,
+        /** `plan --purchase` and `--spot` (version 3); absent in older plans: On-Demand. */
+        purchase: PlanPurchaseInputs.optional(),
       })
       .strict(),
     prices: z
@@ -180,12 +185,18 @@ export const Plan = z
   .strict();
 export type Plan = z.infer<typeof Plan>;
 
-/** Version 1 -> 2: version 1 had no hourly figures; each candidate's `hourly` becomes null. */
+/**
+ * Version 1 -> 2: version 1 had no hourly figures; each candidate's `hourly` becomes null.
+ * Version 2 -> 3: version 3 only adds the optional purchase figures; a version 2 plan is one as is.
+ */
 export function upgradePlanDocument(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object' || (raw as { schemaVersion?: unknown }).schemaVersion !== 1) return raw;
+  if (!raw || typeof raw !== 'object') return raw;
+  const version = (raw as { schemaVersion?: unknown }).schemaVersion;
+  if (version === 2) return { ...raw, schemaVersion: 3 };
+  if (version !== 1) return raw;
   const v1 = raw as { candidates?: unknown };
   const candidates = Array.isArray(v1.candidates) ? v1.candidates.map((c: unknown) => (c && typeof c === 'object' ? { ...c, hourly: null } : c)) : v1.candidates;
-  return { ...v1, schemaVersion: 2, candidates };
+  return { ...v1, schemaVersion: 3, candidates };
 }
 
 export const PlanDocument = z.preprocess(upgradePlanDocument, Plan);

@@ -1,6 +1,7 @@
 import { fixed, grouped, rps, slaText, usd } from './format.js';
 import { OKABE_ITO } from './palette.js';
 import { table } from './chartModel.js';
+import { purchaseView } from './purchaseView.js';
 
 /**
  * Plan -> the plan page's view model: the recommendation sentence, the candidate table, the week
@@ -28,6 +29,7 @@ export function planView(doc) {
     prices: doc.prices.statement,
     traffic: doc.inputs.traffic.description,
     warnings: doc.warnings,
+    purchase: purchaseView(doc),
   };
 }
 

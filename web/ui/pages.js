@@ -1,5 +1,6 @@
 import { chartFigure, section } from './figures.js';
 import { dataTable, h } from './dom.js';
+import { purchaseSection } from './purchaseSection.js';
 
 /** Page bodies from view models. Each returns one element; charts wait in ctx.charts. */
 
@@ -69,6 +70,7 @@ export function planPage(vm, ctx) {
       vm.week.available ? heatTable(dataTable(vm.week.table, `Instances per hour for ${vm.week.candidate} (UTC)`, `${ctx.docId}-week-instances`), vm.week.min, vm.week.max) : null,
     ),
     section('Cost', `${ctx.prefix}-cost-s`, chartFigure(vm.charts.cost, ctx)),
+    purchaseSection(vm.purchase, ctx),
     vm.comparisons.length > 0 ? section('Comparison', `${ctx.prefix}-comparison`, h('ul', {}, vm.comparisons.map((s) => h('li', {}, s)))) : null,
     vm.warnings.length > 0 ? section('Warnings', `${ctx.prefix}-warnings`, h('ul', {}, vm.warnings.map((w) => h('li', {}, w)))) : null,
   );

@@ -1,0 +1,15 @@
+import { chartFigure, section } from './figures.js';
+import { dataTable, h } from './dom.js';
+
+/** The plan page's "How to buy it" section from purchaseView(); nothing for plans without purchase figures. */
+export function purchaseSection(vm, ctx) {
+  if (!vm) return null;
+  return section(
+    'How to buy it',
+    `${ctx.prefix}-purchase-s`,
+    h('p', { class: 'purchase-sentence' }, vm.sentence),
+    vm.chart ? chartFigure(vm.chart, ctx) : null,
+    dataTable(vm.options, `Each purchase option for ${vm.candidate} at its optimal commitment (instances only, per 730-hour month)`, `${ctx.docId}-purchase-options`),
+    vm.spot ? h('p', { class: 'note' }, vm.spot, '.') : null,
+  );
+}

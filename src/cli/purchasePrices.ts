@@ -72,7 +72,7 @@ export function renderPurchaseRows(rows: PurchaseRow[]): string {
   const table = [['instance', 'region', 'On-Demand $/h', 'option', 'effective $/h', 'vs On-Demand', 'price from']];
   for (const r of rows) {
     const price = r.usdPerHour === null ? 'no price' : String(Number(r.usdPerHour.toFixed(6)));
-    const extra = r.spotRange ? ` (${r.spotRange.minUsdPerHour}-${r.spotRange.maxUsdPerHour}${r.interruptionFrequency ? `, interrupted ${r.interruptionFrequency}` : ''})` : r.upfrontUsd ? ` (upfront $${r.upfrontUsd})` : '';
+    const extra = r.spotRange ? ` (${r.spotRange.minUsdPerHour}-${r.spotRange.maxUsdPerHour}${r.interruptionFrequency ? `, interruption ${r.interruptionFrequency}` : ''})` : r.upfrontUsd ? ` (upfront $${r.upfrontUsd})` : '';
     table.push([
       r.instanceType,
       r.region,

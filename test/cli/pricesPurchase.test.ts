@@ -89,7 +89,7 @@ describe('prices refresh --purchase-option all (real SDKs over HTTP: Price List,
     const g6 = await run(['prices', '--region', 'us-east-1', '--family', 'g6', '--purchase-option', 'ri-standard-1yr-no-upfront'], { home, env: {} });
     expect(g6.stdout).toMatch(/g6\.xlarge +us-east-1 +0\.8048 +ri-standard-1yr-no-upfront +0\.52392 +-34\.9% +embedded snapshot \(vantage-raw-2025-11-30, 2025-11-30\)/);
     const g4 = await run(['prices', '--region', 'us-east-1', '--family', 'g4dn', '--purchase-option', 'spot,sp-compute-1yr-no-upfront'], { home, env: {} });
-    expect(g4.stdout).toMatch(/g4dn\.xlarge +us-east-1 +0\.526 +spot +0\.175 \(0\.16-0\.2, interrupted >20%\) +-66\.7% +EC2 Spot price history, fetched 2026-11-23T12:00:00\.000Z/);
+    expect(g4.stdout).toMatch(/g4dn\.xlarge +us-east-1 +0\.526 +spot +0\.175 \(0\.16-0\.2, interruption >20%\) +-66\.7% +EC2 Spot price history, fetched 2026-11-23T12:00:00\.000Z/);
     expect(g4.stdout).toMatch(/g4dn\.xlarge +us-east-1 +0\.526 +sp-compute-1yr-no-upfront +0\.381 +-27\.6% +Savings Plans API/);
   });
 

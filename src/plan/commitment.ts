@@ -47,8 +47,18 @@ export interface CommitmentMix {
 
 /** N(j) = #{h : d_h ≥ j}, j = 1..max(d). */
 export function hoursNeededByLevel(instances: readonly number[]): number[] {
-  const max = Math.max(0, ...instances);
-  return Array.from({ length: max }, (_, i) => instances.filter((d) => d >= i + 1).length);
+  // Count hours at each demand, then sum from the top: O(H + max), not O(H x max) (a year is 8760 h).
+  let max = 0;
+  for (const d of instances) if (d > max) max = d;
+  const atLevel = new Array<number>(max + 1).fill(0);
+  for (const d of instances) if (d > 0) atLevel[d]! += 1;
+  const N = new Array<number>(max).fill(0);
+  let above = 0;
+  for (let j = max; j >= 1; j--) {
+    above += atLevel[j]!;
+    N[j - 1] = above;
+  }
+  return N;
 }
 
 /** The exact optimal mix (see the derivation above); On-Demand only without a committed rate. */

@@ -18,7 +18,7 @@ export function renderPurchase(plan: Plan, all: boolean): string[] {
     const p = c.purchase;
     if (!p) continue;
     const best = p.options.find((o) => o.option === p.best);
-    lines.push(`  ${c.id}: On-Demand alone (scheduled) ${formatUsd(p.onDemandUsdPerMonth)}/month; ${best ? `best: ${best.sentence}` : 'no purchase option is priced for it'}`);
+    lines.push(`  ${c.id}: On-Demand alone (scheduled) ${formatUsd(p.onDemandUsdPerMonth)}/month; ${best ? `best: ${best.sentence}` : 'no purchase option is priced for it: ranked On-Demand, scheduled'}`);
   }
   for (const c of shown) if (c.purchase) lines.push('', ...optionTable(c, c.purchase));
   const spot = shown.find((c) => c.purchase?.spot)?.purchase?.spot;

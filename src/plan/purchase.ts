@@ -81,8 +81,9 @@ export function purchaseFor(args: {
 
   const best = [...options].sort((a, b) => a.usdPerMonth - b.usdPerMonth || a.option.localeCompare(b.option))[0]?.option ?? null;
   let ranked: CandidatePurchase['ranked'] = { by: 'ondemand', usdPerMonth: roundCents(args.staticUsdPerMonth) };
-  if (request.choice === 'best' && best) ranked = { by: best, usdPerMonth: options.find((o) => o.option === best)!.usdPerMonth };
-  else if (request.choice !== 'ondemand' && request.choice !== 'best') {
+  if (request.choice === 'best') {
+    ranked = best ? { by: best, usdPerMonth: options.find((o) => o.option === best)!.usdPerMonth } : { by: 'ondemand-scheduled', usdPerMonth: roundCents(onDemandMonth) };
+  } else if (request.choice !== 'ondemand') {
     const chosen = options.find((o) => o.option === request.choice);
     if (!chosen) {
       const why = request.choice === 'spot' ? 'Spot needs --spot and a Spot price below On-Demand' : `no price for ${describeOption(request.choice)}`;

@@ -66,8 +66,12 @@ export const CandidatePurchase = z
       })
       .strict()
       .nullable(),
-    /** What the ranking used: `ondemand` (the static fleet) or an option's mix. */
-    ranked: z.object({ by: z.union([z.literal('ondemand'), PurchaseOptionIdSchema]), usdPerMonth: z.number().nonnegative() }).strict(),
+    /**
+     * What the ranking used: `ondemand` (the static fleet), an option's mix, or with `best` and no
+     * priced option `ondemand-scheduled` (the mix without a commitment), so every candidate under
+     * `best` is ranked on the same basis: scheduled scaling.
+     */
+    ranked: z.object({ by: z.union([z.literal('ondemand'), z.literal('ondemand-scheduled'), PurchaseOptionIdSchema]), usdPerMonth: z.number().nonnegative() }).strict(),
   })
   .strict();
 export type CandidatePurchase = z.infer<typeof CandidatePurchase>;

@@ -63,6 +63,15 @@ describe('plan --purchase', () => {
     expect(plan.candidates[0]!.purchase?.options.find((o) => o.option === 'spot')).toMatchObject({ committedInstances: 0, peakOnDemandInstances: 2, usdPerMonth: 883.07 });
   });
 
+  it('with best, a candidate no option prices ranks On-Demand with scheduled scaling, the basis every mix shares', async () => {
+    const run = await runPlan([...WEEKDAY, '--platform', 'sagemaker', '--purchase', 'best', '--json'], { home, cwd: REPO_ROOT });
+    const c = Plan.parse(JSON.parse(run.stdout)).candidates[0]!;
+    // ml.g4dn.xlarge: only SageMaker Savings Plans apply, and no source prices them.
+    expect(c.purchase?.best).toBeNull();
+    expect(c.purchase?.noPrice).toHaveLength(6);
+    expect(c.purchase?.ranked).toEqual({ by: 'ondemand-scheduled', usdPerMonth: c.usdPerMonthScheduled - c.extrasUsdPerMonth });
+  });
+
   it('a Savings Plan without a price is an input error saying how to fetch it', async () => {
     const run = await runPlan([...WEEKDAY, '--purchase', 'sp-compute-1yr-no-upfront'], { home, cwd: REPO_ROOT });
     expect(run.code).toBe(ExitCode.input);

@@ -6,7 +6,7 @@ import { PurchasePriceCache } from '../../src/schema/purchasePrices.js';
 import { ExitCode } from '../../src/util/errors.js';
 import { stubFakeCredentials } from '../support/awsEnv.js';
 import { runCapturedCli, type CliRuntimeOptions } from '../support/cliRuntime.js';
-import { gpuItem, startFakePricingServer, type FakePricingServer } from '../support/fakePricingServer.js';
+import { gpuItem, hostingItem, startFakePricingServer, type FakePricingServer } from '../support/fakePricingServer.js';
 import { offeringRate, startFakePurchaseApis, type FakePurchaseApis } from '../support/fakePurchaseApis.js';
 import { expectOneLineError } from '../support/oneLineError.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -102,6 +102,24 @@ describe('prices refresh --purchase-option all (real SDKs over HTTP: Price List,
     expect(refresh.code).toBe(ExitCode.remote);
     expect(refresh.stderr.trimEnd().split('\n').pop()).toMatch(/^error: the Savings Plans API at http:\/\/127\.0\.0\.1:\d+ kept throttling \(ThrottlingException, HTTP 429\) after 4 attempts/);
     await expect(readFile(purchaseCachePath(home), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('SageMaker: only SageMaker Savings Plans, and only the endpoint (Host) usage of the ml. type', async () => {
+    stubFakeCredentials();
+    pricing = await startFakePricingServer({ pages: { 'ml.g4dn.xlarge': [[hostingItem('ml.g4dn.xlarge', 'us-east-1', '0.7364000000')]] } });
+    const rate = { planType: 'SageMaker' as const, paymentOption: 'No Upfront' as const, durationSeconds: YEAR, instanceType: 'ml.g4dn.xlarge', region: 'us-east-1' };
+    apis = await startFakePurchaseApis({
+      savingsPlans: {
+        'ml.g4dn.xlarge': [[offeringRate({ ...rate, rate: '0.9', usageType: 'USE1-Train:ml.g4dn.xlarge' }), offeringRate({ ...rate, rate: '0.5', usageType: 'USE1-Host:ml.g4dn.xlarge' })]],
+      },
+    });
+    const env = { AWS_ENDPOINT_URL_PRICING: pricing.url, AWS_ENDPOINT_URL_SAVINGSPLANS: apis.url, AWS_ENDPOINT_URL_EC2: apis.url };
+    const refresh = await run(['prices', 'refresh', '--platform', 'sagemaker', '--region', 'us-east-1', '--instance-types', 'ml.g4dn.xlarge', '--purchase-option', 'all'], { home, env });
+    expect(refresh.code).toBe(ExitCode.ok);
+    // Reserved Instances and Spot do not exist for SageMaker endpoints: not asked for.
+    expect(apis.requests).toEqual(['sp ml.g4dn.xlarge -']);
+    const cache = PurchasePriceCache.parse(JSON.parse(await readFile(purchaseCachePath(home), 'utf8')));
+    expect(cache.commitments.map((c) => [c.instanceType, c.option, c.effectiveUsdPerHour])).toEqual([['ml.g4dn.xlarge', 'sp-sagemaker-1yr-no-upfront', 0.5]]);
   });
 
   it('an unknown option is a usage error naming it', async () => {

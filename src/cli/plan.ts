@@ -21,6 +21,9 @@ import { enumOf, latencySla, text } from './flags.js';
 import type { Register } from './program.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
+import { purchaseChoiceFlag } from './purchaseFlags.js';
+import { loadPurchaseBook } from '../pricing/purchaseCache.js';
+import { explainPurchase, renderPurchase } from '../plan/formatPurchase.js';
 
 /** Checks a number flag; the error quotes the text given and says what fits. */
 function numberFlag(ok: (x: number) => boolean, expected: string) {
@@ -79,6 +82,13 @@ const PLAN_FLAGS = {
   explain: { flag: '--explain', help: 'print the arithmetic step by step' },
   strict: { flag: '--strict', help: 'exit 3 when a measurement cannot stand for the instance type it is priced as (CPU or another GPU)' },
   out: { flag: '--out <file>', parse: text, help: 'also write the plan document to this file' },
+  purchase: {
+    flag: '--purchase <option>',
+    parse: purchaseChoiceFlag,
+    help: 'what the ranking prices: ondemand (the static fleet), best (the cheapest commitment mix), or a purchase option id (see prices --purchase-option all)',
+    default: 'ondemand',
+  },
+  spot: { flag: '--spot', help: 'run what lies above the commitment and the floor on Spot (interruptible; never the floor the week always needs)' },
 } satisfies FlagTable;
 
 type PlanOptions = FlagValues<typeof PLAN_FLAGS>;
@@ -126,6 +136,7 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     platform: options.platform,
     compare: options.compare ?? false,
     capacity: options.capacity,
+    purchase: { book: await loadPurchaseBook(rt.home), choice: options.purchase, spot: options.spot ?? false },
   });
 
   // Before any output: a strict plan that does not hold is no plan.
@@ -134,12 +145,14 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     const more = mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : '';
     throw new InputError(`--strict: ${mismatches[0]}${more}`, 'profile on the instance type you plan for, or pass the --instance-type it was measured on');
   }
+  // The purchase section only when asked for, so default output does not move.
+  const buying = options.purchase !== 'ondemand' || options.spot === true;
   if (options.json) rt.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-  else rt.stdout.write(renderPlan(plan));
+  else rt.stdout.write(renderPlan(plan) + (buying ? `\n${renderPurchase(plan, options.explain ?? false).join('\n')}\n` : ''));
   if (options.explain) {
     // With --json, stdout stays one JSON document; the explanation goes to stderr.
     const sink = options.json ? rt.stderr : rt.stdout;
-    sink.write(`\n${explainPlan(plan).join('\n')}\n`);
+    sink.write(`\n${[...explainPlan(plan), ...(buying ? explainPurchase(plan) : [])].join('\n')}\n`);
   }
   if (options.out) {
     await writeJsonAtomic(resolve(rt.cwd, options.out), plan);

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { loadPriceBook } from '../pricing/cache.js';
 import { alarmSpecs } from '../rightsize/alarms.js';
 import { analyseFleet } from '../rightsize/analyse.js';
+import { applyDiscounts, renderAfterDiscounts } from '../rightsize/afterDiscounts.js';
+import { loadPurchaseBook } from '../pricing/purchaseCache.js';
 import { capacityFromDocument, type FleetCapacity } from '../rightsize/capacity.js';
 import { cloudWatchEndpointFromEnv, createCloudWatchClient, ensureAlarms, fetchFleetMetrics } from '../rightsize/cloudWatch.js';
 import { explainFindings, renderAlarms, renderFindings } from '../rightsize/formatFindings.js';
@@ -123,10 +125,12 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
 
   const gpus = fleet.gpusPerInstance ?? prices.instance(fleet.instanceType)?.accelerator.count ?? 1;
   const series = seriesFromRecording(fleet, recording, Math.max(1, gpus));
-  const findings = analyseFleet(series, capacity, fleet, prices, { createdAt: rt.now().toISOString(), peakStat: options.peak, metricsSource });
+  const analysed = analyseFleet(series, capacity, fleet, prices, { createdAt: rt.now().toISOString(), peakStat: options.peak, metricsSource });
+  // A fleet file that says how the fleet is paid for gets its savings after discounts too.
+  const findings = fleet.purchase ? applyDiscounts(analysed, fleet.purchase, await loadPurchaseBook(rt.home), options.fleet) : analysed;
 
   if (options.json) rt.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
-  else rt.stdout.write(renderFindings(findings));
+  else rt.stdout.write(renderFindings(findings) + renderAfterDiscounts(findings));
   if (options.explain) {
     // With --json, stdout stays one JSON document; the explanation goes to stderr.
     (options.json ? rt.stderr : rt.stdout).write(`\n${explainFindings(findings).join('\n')}\n`);

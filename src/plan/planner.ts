@@ -11,6 +11,7 @@ import { instancesFor, scheduleFor } from './instances.js';
 import { formatUsd, roundCents, roundTo } from './money.js';
 import { summarizeTraffic } from './trafficWeek.js';
 import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
+import { purchaseFor, type PurchaseRequest } from './purchase.js';
 
 export interface PlanRequest {
   /** The plan's timestamp, from the caller's clock: the planner reads none. */
@@ -38,6 +39,8 @@ export interface PlanRequest {
    * without an interval (profiles, sweeps before version 3) plan on their highest point meeting the SLA.
    */
   capacity?: CapacityEnd;
+  /** Price each candidate under every purchase option (plan --purchase, --spot); absent: On-Demand only. */
+  purchase?: PurchaseRequest;
 }
 
 export type PlatformChoice = Platform | 'both';
@@ -170,7 +173,14 @@ export function buildPlan(request: PlanRequest): Plan {
       coldStartMs: c.coldStartMs,
       rank: 1,
     };
-    return { doc, input: c, usdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
+    let rankedUsdPerMonth = usdPerMonth;
+    if (request.purchase) {
+      const instances = Array.from({ length: request.demandRps.length }, (_, h) => instancesFor(request.demandRps[h]!, perInstanceRps, minInstances));
+      doc.purchase = purchaseFor({ id, instanceType: quote.instanceType, region, onDemandUsdPerHour: quote.usdPerHour, instances, staticUsdPerMonth: instancesUsd, request: request.purchase });
+      // Another purchase option ranks by its mix (instances) plus the same extras.
+      if (doc.purchase.ranked.by !== 'ondemand') rankedUsdPerMonth = doc.purchase.ranked.usdPerMonth + extrasUsd;
+    }
+    return { doc, input: c, usdPerMonth: rankedUsdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
   });
 
   scored.sort(byRank);
@@ -189,7 +199,18 @@ export function buildPlan(request: PlanRequest): Plan {
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: 'plan',
     createdAt: request.createdAt,
-    inputs: { documents: request.documents, sla, utilization, minInstances, region, platform: choice, capacity: end, monthHours: MONTH_HOURS, traffic },
+    inputs: {
+      documents: request.documents,
+      sla,
+      utilization,
+      minInstances,
+      region,
+      platform: choice,
+      capacity: end,
+      monthHours: MONTH_HOURS,
+      traffic,
+      ...(request.purchase ? { purchase: { choice: request.purchase.choice, spot: request.purchase.spot } } : {}),
+    },
     prices: {
       used,
       snapshotAssembled: prices.catalog.origin.assembled,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FleetSource } from './fleet.js';
 import { PriceOriginDoc } from './plan.js';
 import { Percentile, Sla } from './sla.js';
+import { AfterDiscounts } from './fleetPurchase.js';
 
 /**
  * Findings: what `capacity-plan rightsize` concluded about a live fleet, in Compute Optimizer's
@@ -21,6 +22,7 @@ export const FINDING_KINDS = [
   'PROFILE_DRIFT',
   'IDLE',
   'INSUFFICIENT_DATA',
+  'COMMITMENT_COVERS',
 ] as const;
 export const FindingKind = z.enum(FINDING_KINDS);
 export type FindingKind = z.infer<typeof FindingKind>;
@@ -165,6 +167,8 @@ export const Findings = z
         recommendedInstances: z.array(z.number().int().nonnegative().nullable()).length(168),
       })
       .strict(),
+    /** When the fleet file says how the fleet is paid for: the savings after discounts. */
+    afterDiscounts: AfterDiscounts.optional(),
   })
   .strict();
 export type Findings = z.infer<typeof Findings>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CostExtra } from './profileResult.js';
 import { Percentile, Sla } from './sla.js';
 import { TrafficSummary } from './traffic.js';
+import { CandidatePurchase, PlanPurchaseInputs } from './planPurchase.js';
 
 /**
  * Plan: what `capacity-plan plan` decides and why. Self-describing (inputs, the prices used and
@@ -9,7 +10,7 @@ import { TrafficSummary } from './traffic.js';
  * rounded to cents here (the planner computes unrounded and rounds only when it writes this).
  */
 export const PLAN_SCHEMA_VERSION = 3;
-/** 1 and 2 read as a 3 (see upgradePlanDocument); 3 added the capacity interval and the end planned on. */
+/** 1 and 2 read as a 3 (see upgradePlanDocument); 3 added the capacity interval and the end planned on, and the purchase figures. */
 export const PLAN_READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 export const WEEK_HOURS = 168;
 
@@ -126,6 +127,8 @@ export const PlanCandidate = z
     coldStartMs: z.number().nonnegative().nullable(),
     /** 1 = cheapest that meets the SLA; candidates that miss it come after, closest first. */
     rank: z.number().int().positive(),
+    /** How the fleet could be bought (version 3): On-Demand, each commitment option, Spot; absent in older plans. */
+    purchase: CandidatePurchase.optional(),
   })
   .strict();
 export type PlanCandidate = z.infer<typeof PlanCandidate>;
@@ -169,6 +172,8 @@ export const Plan = z
         capacity: CapacityEnd.optional(),
         monthHours: z.literal(MONTH_HOURS),
         traffic: TrafficSummary,
+        /** `plan --purchase` and `--spot` (version 3); absent in older plans: On-Demand. */
+        purchase: PlanPurchaseInputs.optional(),
       })
       .strict(),
     prices: z
@@ -212,7 +217,7 @@ export type Plan = z.infer<typeof Plan>;
 
 /**
  * Older plans read as version 3: version 1 had no hourly figures (each candidate's `hourly`
- * becomes null); version 2 lacks only fields that version 3 made optional (intervals).
+ * becomes null); version 2 lacks only fields that version 3 made optional (intervals, purchase).
  */
 export function upgradePlanDocument(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object') return raw;

@@ -5,6 +5,7 @@ import { bannerStatus } from './status.js';
 import type { ChartModel, Plan, Table } from './types.js';
 
 type Candidate = Plan['candidates'][number];
+import { purchaseView } from './purchaseView.js';
 
 /**
  * Plan -> the plan page's view model: the recommendation sentence, the candidate table, the week
@@ -35,6 +36,7 @@ export function planView(doc: Plan) {
     prices: doc.prices.statement,
     traffic: doc.inputs.traffic.description,
     warnings: doc.warnings,
+    purchase: purchaseView(doc),
   };
 }
 

@@ -8,6 +8,7 @@ import type { VerdictStatus } from '../lib/types.js';
 import type { verificationView } from '../lib/verificationView.js';
 import { dataTable, h } from './dom.js';
 import { chartFigure, section, type RenderContext } from './figures.js';
+import { purchaseSection } from './purchaseSection.js';
 
 /** Page bodies from view models. Each returns one element; charts wait in ctx.charts. */
 
@@ -83,6 +84,7 @@ export function planPage(vm: ReturnType<typeof planView>, ctx: RenderContext): H
       vm.week.available && vm.week.table ? heatTable(dataTable(vm.week.table, `Instances per hour for ${vm.week.candidate} (UTC)`, `${ctx.docId}-week-instances`), vm.week.min ?? 0, vm.week.max ?? 0) : null,
     ),
     section('Cost', `${ctx.prefix}-cost-s`, chartFigure(vm.charts.cost, ctx)),
+    purchaseSection(vm.purchase, ctx),
     vm.comparisons.length > 0 ? section('Comparison', `${ctx.prefix}-comparison`, h('ul', {}, vm.comparisons.map((s) => h('li', {}, s)))) : null,
     vm.warnings.length > 0 ? section('Warnings', `${ctx.prefix}-warnings`, h('ul', {}, vm.warnings.map((w) => h('li', {}, w)))) : null,
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CapacityInterval } from './capacityEstimate.js';
 import { FleetSource } from './fleet.js';
 import { PriceOriginDoc } from './plan.js';
 import { Percentile, Sla } from './sla.js';
@@ -113,15 +114,7 @@ export const Findings = z
          * from one): throughputRps is then its lower end, and over/under-provisioning is named only
          * when demand per instance lies outside the interval. Absent in findings before intervals.
          */
-        interval: z
-          .object({
-            estimateRps: z.number().nonnegative().nullable(),
-            lowerRps: z.number().nonnegative(),
-            upperRps: z.number().nonnegative().nullable(),
-            confidencePct: z.number().positive().max(100),
-          })
-          .strict()
-          .optional(),
+        interval: CapacityInterval.optional(),
       })
       .strict(),
     window: z

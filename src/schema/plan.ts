@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CapacityInterval } from './capacityEstimate.js';
 import { CostExtra } from './profileResult.js';
 import { Percentile, Sla } from './sla.js';
 import { TrafficSummary } from './traffic.js';
@@ -76,16 +77,7 @@ export const PlanCandidate = z
          * unbounded above) and the rate throughputRps was taken at. Absent for profiles and older sweeps,
          * whose capacity is the highest point meeting the SLA.
          */
-        interval: z
-          .object({
-            /** null when even the lowest rate measured misses the SLA. */
-            estimateRps: z.number().nonnegative().nullable(),
-            lowerRps: z.number().nonnegative(),
-            upperRps: z.number().nonnegative().nullable(),
-            confidencePct: z.number().positive().max(100),
-          })
-          .strict()
-          .optional(),
+        interval: CapacityInterval.optional(),
         plannedOn: PlannedOn.optional(),
       })
       .strict(),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';

@@ -18,6 +18,7 @@ import { MeasurementError, UsageError } from '../util/errors.js';
 import { oneOf } from './flags.js';
 import type { Register } from './program.js';
 import type { Runtime } from './runtime.js';
+import { resolveInputPath } from '../util/packagePaths.js';
 
 interface RightsizeOptions {
   fleet?: string;
@@ -75,11 +76,11 @@ export function parseLookbackMinutes(text: string): number {
 }
 
 async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<void> {
-  if (!options.fleet) throw new UsageError('--fleet is required', 'e.g. rightsize --fleet fleet.yaml (see profiles/examples/)');
+  if (!options.fleet) throw new UsageError('--fleet is required', 'e.g. rightsize --fleet fleet.yaml (`capacity-plan examples` lists a built-in one)');
   if (options.record && options.metricsFrom) throw new UsageError('--record and --metrics-from cannot be combined', 'a replay reads no CloudWatch data to record');
   if ((options.alarmTopic || options.dryRun) && !options.createAlarms) throw new UsageError('--alarm-topic and --dry-run go with --create-alarms');
   const lookbackMinutes = parseLookbackMinutes(options.lookback);
-  const fleetPath = resolve(rt.cwd, options.fleet);
+  const fleetPath = resolveInputPath(rt.cwd, options.fleet);
   const fleet = await readFleet(fleetPath, options.fleet);
   const capacityPath = resolve(dirname(fleetPath), fleet.capacity);
   const capacityLabel = relative(rt.cwd, capacityPath) || capacityPath;
@@ -97,7 +98,7 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
   let recording: MetricRecording;
   let metricsSource: string;
   if (options.metricsFrom) {
-    recording = await readDocument(resolve(rt.cwd, options.metricsFrom), MetricRecording, 'metric recording', METRIC_RECORDING_SCHEMA_VERSION);
+    recording = await readDocument(resolveInputPath(rt.cwd, options.metricsFrom), MetricRecording, 'metric recording', METRIC_RECORDING_SCHEMA_VERSION);
     metricsSource = `recording ${options.metricsFrom} (${recording.origin})`;
     if (recording.fleet !== fleet.name) rt.stderr.write(`warning: ${options.metricsFrom} was recorded for fleet '${recording.fleet}', not '${fleet.name}'\n`);
   } else {

@@ -57,6 +57,8 @@ describe('no page shows a success mark for an undecided, unstable or warned resu
     expect(profileView(run, { sla: { percentile: 'p95', maxLatencyMs: 1 } }).verdict.status).toBe('warn');
     const two = { ...run, measurement: { ...run.measurement, windows: run.measurement.windows.slice(0, 2) } };
     expect(profileView(two, { sla }).verdict.status).toBe('insufficient');
+    // A document left with the default name is titled by what it measured, not "Profile: profile".
+    expect(profileView({ ...run, name: 'profile' }).title).toBe(profileView(run).subtitle);
     // Imported figures: stability not known.
     expect(profileView(ProfileResultDocument.parse(json('profiles/imported/article-triton-g4dn.json')), { sla }).verdict.status).toBe('warn');
   });

@@ -4,16 +4,17 @@ import { basename, join, relative } from 'node:path';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
-import { parseAnyDocumentText } from '../../util/documents.js';
+import { Verification, VERIFICATION_SCHEMA_VERSION } from '../../schema/verification.js';
+import { parseAnyDocumentText, parseDocument } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
 import { resolveInputPath } from '../../util/packagePaths.js';
 
 /**
- * The documents a report shows: profile, sweep and plan documents read from files and directories,
+ * The documents a report shows: profile, sweep, plan and verification documents read from files and directories,
  * each parsed with its schema (older versions upgraded), given a stable id from its file name, and
  * kept with the sha256 of its bytes for the export's provenance.
  */
-export type ReportDocument = ProfileResult | SweepResult | Plan;
+export type ReportDocument = ProfileResult | SweepResult | Plan | Verification;
 
 export interface DocumentEntry {
   id: string;
@@ -59,7 +60,18 @@ export function slug(name: string): string {
 
 /** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocumentText: older versions upgraded). */
 export function parseReportDocument(text: string, path: string): ReportDocument {
+  if (kindOf(text) === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_SCHEMA_VERSION);
   return parseAnyDocumentText(text, path).doc;
+}
+
+/** The `kind` of a JSON document, or undefined (parseAnyDocumentText words the errors). */
+function kindOf(text: string): unknown {
+  try {
+    const raw: unknown = JSON.parse(text);
+    return raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const sha256Hex = (bytes: string | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

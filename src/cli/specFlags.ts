@@ -86,7 +86,7 @@ const SPEC_FLAGS = {
     help: 'serving preset: torchserve-default, triton-dynamic, or a .yaml file; it replaces the defaults shown here',
     side: 'server',
   },
-  name: { flag: '--name <name>', path: 'name', parse: text, help: 'name of the result document', side: 'both' },
+  name: { flag: '--name <name>', path: 'name', parse: text, help: 'name of the result document' },
   device: {
     flag: '--device <device>',
     path: 'engine.device',

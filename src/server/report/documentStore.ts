@@ -102,7 +102,7 @@ export async function loadDocuments(paths: readonly string[], cwd: string): Prom
       for (const file of await jsonFiles(abs, MAX_DEPTH)) {
         const shown = relative(cwd, file) || file;
         try {
-          await addFile(store, file, shown);
+          await addFile(store, file, shown, true);
         } catch (error) {
           skipped.push(`${shown}: ${error instanceof InputError ? error.message : String(error)}`);
         }
@@ -114,14 +114,25 @@ export async function loadDocuments(paths: readonly string[], cwd: string): Prom
   return { store, skipped };
 }
 
-async function addFile(store: DocumentStore, file: string, shown: string): Promise<void> {
+/**
+ * Documents capacity-plan reads but the report does not draw (a fleet's metric recording, price
+ * catalogs and caches, batch runs): in a directory they are passed over without a word, so `serve`
+ * on profiles/ does not warn about the shipped example recording on every start.
+ */
+const NOT_REPORTED_KINDS: readonly unknown[] = ['metric-recording', 'price-catalog', 'price-cache', 'batch-run'];
+
+/** Adds the file's document; returns false (adding nothing) for a kind the report does not draw, when `quiet`. */
+async function addFile(store: DocumentStore, file: string, shown: string, quiet = false): Promise<boolean> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw new InputError(`cannot read '${shown}': ${String((error as NodeJS.ErrnoException).code ?? error)}`);
   }
-  store.add(basename(file), shown, sha256Hex(bytes), parseReportDocument(bytes.toString('utf8'), shown));
+  const text = bytes.toString('utf8');
+  if (quiet && NOT_REPORTED_KINDS.includes(kindOf(text))) return false;
+  store.add(basename(file), shown, sha256Hex(bytes), parseReportDocument(text, shown));
+  return true;
 }
 
 async function jsonFiles(dir: string, depth: number): Promise<string[]> {

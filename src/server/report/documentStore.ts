@@ -4,7 +4,7 @@ import { basename, join, relative } from 'node:path';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
-import { Verification, VERIFICATION_SCHEMA_VERSION } from '../../schema/verification.js';
+import { Verification, VERIFICATION_READABLE_VERSIONS } from '../../schema/verification.js';
 import { parseAnyDocumentText, parseDocument } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
 import { resolveInputPath } from '../../util/packagePaths.js';
@@ -60,7 +60,7 @@ export function slug(name: string): string {
 
 /** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocumentText: older versions upgraded). */
 export function parseReportDocument(text: string, path: string): ReportDocument {
-  if (kindOf(text) === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_SCHEMA_VERSION);
+  if (kindOf(text) === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_READABLE_VERSIONS);
   return parseAnyDocumentText(text, path).doc;
 }
 

@@ -97,10 +97,19 @@ export function fitCapacity(points: readonly RateEvidence[], replicates = BOOTST
   const lowerDraw = at(tail);
   const upperDraw = at(1 - tail);
   const certified = usable.filter((p) => p.judgement.decision === 'meets').map((p) => p.rateRps);
+  const estimateRps = crossing === Number.NEGATIVE_INFINITY ? null : Number.isFinite(crossing) ? round2(crossing) : highest;
+  let lowerRps = lowerDraw === Number.NEGATIVE_INFINITY ? 0 : round2(Math.min(lowerDraw, highest));
+  let upperRps = Number.isFinite(upperDraw) ? round2(Math.max(upperDraw, 0)) : upperDraw === Number.NEGATIVE_INFINITY ? round2(first.rateRps) : null;
+  // The interpolated estimate can sit nearer a segment's end than the band's 5th or 95th
+  // percentile of uniform placements: the interval always holds the figure it is quoted with.
+  if (estimateRps !== null) {
+    lowerRps = Math.min(lowerRps, estimateRps);
+    if (upperRps !== null) upperRps = Math.max(upperRps, estimateRps);
+  }
   return {
-    estimateRps: crossing === Number.NEGATIVE_INFINITY ? null : Number.isFinite(crossing) ? round2(crossing) : highest,
-    lowerRps: lowerDraw === Number.NEGATIVE_INFINITY ? 0 : round2(Math.min(lowerDraw, highest)),
-    upperRps: Number.isFinite(upperDraw) ? round2(Math.max(upperDraw, 0)) : upperDraw === Number.NEGATIVE_INFINITY ? round2(first.rateRps) : null,
+    estimateRps,
+    lowerRps,
+    upperRps,
     confidencePct: CONFIDENCE_PCT,
     certifiedRps: certified.length > 0 ? Math.max(...certified) : null,
     method: 'isotonic-exceedance',

@@ -45,6 +45,14 @@ describe('fitCapacity', () => {
     expect(cap.certifiedRps).toBe(30);
     expect(cap).toMatchObject({ confidencePct: 90, method: 'isotonic-exceedance' });
   });
+  it('always holds its own estimate, even one near an end of the crossing segment', () => {
+    // 0.049 at 400, 0.9 at 600: the interpolated crossing is 400.2, below the 5th percentile (410)
+    // of crossings placed uniformly on [400, 600].
+    const cap = fitCapacity([at(200, 400_000, 0), at(400, 400_000, 19_600), at(600, 400_000, 360_000)])!;
+    expect(cap.estimateRps!).toBeLessThan(401);
+    expect(cap.lowerRps).toBeLessThanOrEqual(cap.estimateRps!);
+    expect(cap.upperRps!).toBeGreaterThanOrEqual(cap.estimateRps!);
+  });
   it('is seeded: the same evidence gives the same interval', () => {
     const points = [at(20, 300, 1), at(30, 300, 12), at(40, 300, 40)];
     expect(fitCapacity(points)).toEqual(fitCapacity(points));

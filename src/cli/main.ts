@@ -14,6 +14,7 @@ import { registerRightsizeCommand } from './rightsize.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
 import { registerVerifyCommand } from './verify.js';
+import { registerWhatifCommand } from './whatif.js';
 
 const commands: Register[] = [
   registerPlanCommand,
@@ -28,6 +29,7 @@ const commands: Register[] = [
   registerReportCommand,
   registerRightsizeCommand,
   registerBatchCommand,
+  registerWhatifCommand,
 ];
 
 async function main(): Promise<void> {

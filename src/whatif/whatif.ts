@@ -169,11 +169,11 @@ export async function runWhatif(input: WhatifInput): Promise<WhatifResult> {
   };
 }
 
-/** Highest cost first; unknown costs last. */
+/** Highest cost first; unknown costs last; on a tie, the settings on the path first. */
 function byCost(a: WhatifRow, b: WhatifRow): number {
   const x = a.cost.usd ?? Number.NEGATIVE_INFINITY;
   const y = b.cost.usd ?? Number.NEGATIVE_INFINITY;
-  return y - x;
+  return y - x || Number(b.onPath) - Number(a.onPath);
 }
 
 function sumOrNull(values: (number | null)[]): number | null {

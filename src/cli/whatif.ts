@@ -59,6 +59,12 @@ const WHATIF_FLAGS = {
     defaultHelp: `${DEFAULT_WHATIF_BUDGET_S}s`,
   },
   targetPrecision: { flag: '--target-precision <pct>', parse: percentage, help: "the capacity interval's half-width each search aims at", defaultHelp: `${DEFAULT_TARGET_PRECISION_PCT}%` },
+  startRps: {
+    flag: '--start-rps <rps>',
+    parse: PLAN_FLAGS.peakRps.parse,
+    help: "the rate every variant's capacity search starts at",
+    defaultHelp: "half the profile's throughput; without a profile, a one-client probe of each variant",
+  },
   path: {
     flag: '--path <full|ends>',
     parse: enumOf<'full' | 'ends'>(['full', 'ends']),
@@ -83,7 +89,7 @@ export const registerWhatifCommand: Register = (program, rt) => {
 };
 
 /** Starts from a profile document's spec (its stages give the shares) or from --preset / spec flags. */
-export async function whatifCommand(profile: string | undefined, flags: WhatifFlags, rt: Runtime, extra: { notes?: string[] } = {}): Promise<{ doc: WhatifResult; path: string }> {
+export async function whatifCommand(profile: string | undefined, flags: WhatifFlags, rt: Runtime, extra: { notes?: string[]; measurementDurationS?: number } = {}): Promise<{ doc: WhatifResult; path: string }> {
   const { sla } = flags;
   if (!sla) throw new UsageError('--sla is required', "e.g. --sla 'p95<=100ms' (percentiles p50, p90, p95, p99)");
   let source: ProfileResult | undefined;
@@ -93,6 +99,8 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
     source = (await readAnyDocument(resolve(rt.cwd, profile), profile, ['profile-result'])).doc;
     if (!source.spec) throw new InputError(`${profile} records no serving spec (a remote target's): there is nothing to vary`, 'start from --preset or spec flags');
     spec = source.spec;
+    // The document's own run length is a profile's; capacity runs of a what-if may be asked shorter.
+    if (extra.measurementDurationS !== undefined) spec = { ...spec, measurement: { ...spec.measurement, durationS: extra.measurementDurationS } };
   } else {
     spec = await resolveSpec(flags, rt.env, rt.cwd);
   }
@@ -132,12 +140,15 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
       run: runRecordFromProfile(result, (performance.now() - startedMs) / 1000),
     };
   };
+  // A profile's closed-loop throughput is near capacity; half of it is a rate most variants meet.
+  const startRps = flags.startRps ?? (source && source.throughputRps > 0 ? source.throughputRps / 2 : undefined);
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `whatif-${spec.name}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
   const measureVariants = sweepVariants({
     sla,
     budgetPerVariantS: flags.budget ?? DEFAULT_WHATIF_BUDGET_S,
     targetPrecisionPct: flags.targetPrecision ?? DEFAULT_TARGET_PRECISION_PCT,
     maxRuns: DEFAULT_MAX_POINTS,
+    ...(startRps !== undefined ? { startRps } : {}),
     measure,
     checkpointPath: `${out}.checkpoint.json`,
     now: rt.now,

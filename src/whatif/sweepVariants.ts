@@ -3,6 +3,7 @@ import type { Sla } from '../schema/sla.js';
 import { removeCheckpoint } from '../sweep/checkpoint.js';
 import { DEFAULT_RPS_REPEATS, type SweepDefinition } from '../sweep/definition.js';
 import { runSweep, type MeasurePoint } from '../sweep/runSweep.js';
+import { roundRps } from '../sweep/search.js';
 import type { MeasureVariants, VariantMeasurement } from './whatif.js';
 
 /**
@@ -17,6 +18,11 @@ export interface SweepVariantsOptions {
   budgetPerVariantS: number;
   targetPrecisionPct: number;
   maxRuns: number;
+  /**
+   * Where every variant's search starts; absent: a one-client probe of each. A batcher that waits
+   * for a full batch gives one client almost nothing, so a spec like torchserve-default needs a start.
+   */
+  startRps?: number;
   measure: MeasurePoint;
   /** Where the sweep's checkpoint lives while it runs (removed after). */
   checkpointPath: string;
@@ -37,7 +43,7 @@ export function sweepVariants(options: SweepVariantsOptions): MeasureVariants {
       sla: options.sla,
       baseSpec: first.spec,
       configurations: variants.map((v) => ({ label: v.label, params: {}, spec: v.spec })),
-      axis: { kind: 'rps', mode: 'search', startLoad: 'probe', maxPoints: options.maxRuns },
+      axis: { kind: 'rps', mode: 'search', startLoad: options.startRps !== undefined ? roundRps(options.startRps) : 'probe', maxPoints: options.maxRuns },
       repeats: DEFAULT_RPS_REPEATS,
       skipped: [],
       budgetS: options.budgetPerVariantS * variants.length,

@@ -14,7 +14,7 @@ export function indexView(entries) {
 }
 
 export function hrefFor(id, doc) {
-  const page = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan' }[doc.kind];
+  const page = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan', whatif: 'whatif' }[doc.kind];
   return `/${page}/${encodeURIComponent(id)}`;
 }
 
@@ -41,6 +41,9 @@ function summary(doc) {
       time: doc.createdAt,
       verdict: best && best.maxThroughputAtSlaRps !== null ? `${best.label}: ${fixed(best.maxThroughputAtSlaRps, 1)} req/s at ${slaText(doc.sla)}` : `nothing meets ${slaText(doc.sla)}`,
     };
+  }
+  if (doc.kind === 'whatif') {
+    return { name: doc.name, model: doc.spec.model.source, instanceType: doc.pricing.instanceType, provider: doc.environment?.executionProvider ?? 'n/a', time: doc.createdAt, verdict: `what-if: $${fixed(doc.current.usdPerMonth, 2)} → $${fixed(doc.thin.usdPerMonth, 2)}/month` };
   }
   const rec = doc.candidates.find((c) => c.id === doc.recommended);
   return {

@@ -4,7 +4,8 @@ import { basename, join, relative, resolve } from 'node:path';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
-import { parseAnyDocumentText } from '../../util/documents.js';
+import { WHATIF_SCHEMA_VERSION, WhatifResult } from '../../schema/whatif.js';
+import { parseAnyDocumentText, parseDocument } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
 
 /**
@@ -12,7 +13,7 @@ import { InputError } from '../../util/errors.js';
  * each parsed with its schema (older versions upgraded), given a stable id from its file name, and
  * kept with the sha256 of its bytes for the export's provenance.
  */
-export type ReportDocument = ProfileResult | SweepResult | Plan;
+export type ReportDocument = ProfileResult | SweepResult | Plan | WhatifResult;
 
 export interface DocumentEntry {
   id: string;
@@ -58,7 +59,18 @@ export function slug(name: string): string {
 
 /** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocumentText: older versions upgraded). */
 export function parseReportDocument(text: string, path: string): ReportDocument {
+  // A what-if is a report's document only (plan and rightsize never read one), so it is told apart here.
+  if (topLevelKind(text) === 'whatif') return parseDocument(text, path, WhatifResult, 'whatif', WHATIF_SCHEMA_VERSION);
   return parseAnyDocumentText(text, path).doc;
+}
+
+function topLevelKind(text: string): unknown {
+  try {
+    const raw: unknown = JSON.parse(text);
+    return raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const sha256Hex = (bytes: string | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

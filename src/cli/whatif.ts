@@ -19,6 +19,7 @@ import { InputError, UsageError } from '../util/errors.js';
 import { formatWhatif } from '../whatif/format.js';
 import { sweepVariants } from '../whatif/sweepVariants.js';
 import { CURRENT_LABEL, runWhatif } from '../whatif/whatif.js';
+import type { SettingId } from '../whatif/settings.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, enumOf, percentage, text } from './flags.js';
 import { PLAN_FLAGS, trafficFromOptions } from './plan.js';
@@ -89,7 +90,7 @@ export const registerWhatifCommand: Register = (program, rt) => {
 };
 
 /** Starts from a profile document's spec (its stages give the shares) or from --preset / spec flags. */
-export async function whatifCommand(profile: string | undefined, flags: WhatifFlags, rt: Runtime, extra: { notes?: string[]; measurementDurationS?: number } = {}): Promise<{ doc: WhatifResult; path: string }> {
+export async function whatifCommand(profile: string | undefined, flags: WhatifFlags, rt: Runtime, extra: { notes?: string[]; measurementDurationS?: number; skip?: SettingId[] } = {}): Promise<{ doc: WhatifResult; path: string }> {
   const { sla } = flags;
   if (!sla) throw new UsageError('--sla is required', "e.g. --sla 'p95<=100ms' (percentiles p50, p90, p95, p99)");
   let source: ProfileResult | undefined;
@@ -180,6 +181,7 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
     ...(profile ? { source: profile } : {}),
     ...(source ? { environment: source.environment, stageShares: source.stages.map((s) => ({ name: s.name, sharePct: s.sharePct })) } : {}),
     notes,
+    ...(extra.skip ? { skip: extra.skip } : {}),
   });
   // Stage shares measured during the run (no document): filled in after, from the current spec's last run.
   const finished: WhatifResult = !source && currentStages ? withStageShares(doc, currentStages) : doc;

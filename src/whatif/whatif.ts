@@ -42,6 +42,8 @@ export interface WhatifInput {
   /** Each stage's share of the current spec's request time, where known (a profile's, or its runs'). */
   stageShares?: { name: string; sharePct: number }[];
   notes?: string[];
+  /** Settings not to measure (the demo leaves out preprocessing, which is off the path, to fit its minutes). */
+  skip?: readonly SettingId[];
 }
 
 export const CURRENT_LABEL = 'current';
@@ -56,7 +58,7 @@ export function applyAll(spec: ProfileSpec, steps: readonly Departure[]): Profil
 
 export async function runWhatif(input: WhatifInput): Promise<WhatifResult> {
   const { spec, pricing } = input;
-  const found = departures(spec);
+  const found = departures(spec).filter((d) => !input.skip?.includes(d.setting));
   if (found.length === 0) {
     throw new UsageError(`every setting of ${spec.name} is already thin: there is nothing to price`, 'start from a heavier spec, e.g. --preset torchserve-default');
   }

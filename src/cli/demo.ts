@@ -88,7 +88,7 @@ export const registerDemoCommand: Register = (program, rt) => {
           path: 'ends',
           } as WhatifFlags;
         // Short runs (4 s) and no preprocess row (it moves work to the clients, off the path): the demo is a few minutes.
-        const { path } = await whatifCommand(paths[0]!, whatifFlags, out, {
+        const { path } = await whatifCommand(paths[0], whatifFlags, out, {
           measurementDurationS: Math.min(flags.duration, 4),
           skip: ['preprocess'],
           notes: ['demo: 4 s runs, preprocess on the client not measured; `capacity-plan whatif` on the profile document measures longer and every setting'],

@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's type-aware recommended rules over src/ and test/ (`npm run lint`). The
+// Lint: typescript-eslint's type-aware recommended rules over src/, test/, infra/ and web/ (`npm run lint`). The
 // point is the promise rules (no-floating-promises, no-misused-promises): a promise nobody awaits
 // loses its error. Type information comes from tsconfig.test.json, which covers both folders.
 import js from '@eslint/js';
@@ -6,13 +6,14 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web/**', 'profiles/**', '.cache/**', '.capacity-plan/**', 'infra/cdk.out/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'profiles/**', '.cache/**', '.capacity-plan/**', 'infra/cdk.out/**'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'infra/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'infra/**/*.ts', 'web/**/*.ts'],
     languageOptions: {
-      parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname },
+      // web/ui is in tsconfig.web.json (DOM types), everything else in tsconfig.test.json.
+      parserOptions: { project: ['./tsconfig.test.json', './tsconfig.web.json'], tsconfigRootDir: import.meta.dirname },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {

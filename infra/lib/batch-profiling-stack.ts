@@ -16,8 +16,9 @@ export interface BatchProfilingStackProps extends StackProps {
   hosts: GpuHostSpec[];
   /** Hosts of one type that may run at once (default 1: a run profiles each type once). */
   maxHostsPerType?: number;
-  /** The profiler image's build context (infra/images/profiler). */
+  /** The profiler image's build context (the repository root) and its Dockerfile, relative to it. */
   imageDirectory: string;
+  imageFile: string;
 }
 
 /**
@@ -33,7 +34,7 @@ export class BatchProfilingStack extends Stack {
     super(scope, id, props);
     const bucket = s3.Bucket.fromBucketName(this, 'ResultsBucket', props.bucketName);
     const network = new PublicOnlyVpc(this, 'Network');
-    const image = ecs.ContainerImage.fromAsset(props.imageDirectory);
+    const image = ecs.ContainerImage.fromAsset(props.imageDirectory, { file: props.imageFile });
 
     this.jobRole = new iam.Role(this, 'JobRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),

@@ -11,12 +11,16 @@ import { renderProfilingUserData } from './render/user-data.js';
 /** The multi-CUDA Deep Learning AMI: it carries CUDA 12.x next to its default 13.x (onnxruntime-node needs 12). */
 export const DLAMI_PARAMETER = '/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id';
 
+/** Where the deployer uploads `npm pack`'s tarball for the hosts: `aws s3 cp capacity-plan-<version>.tgz s3://<bucket>/tools/capacity-plan.tgz`. */
+export const TOOL_KEY = 'tools/capacity-plan.tgz';
+
 export interface ProfilingHostStackProps extends StackProps {
   /** The results bucket's name (ResultsStack's RESULTS_BUCKET_NAME). */
   bucketName: string;
   /** The launch template's default type; each run may override it. */
   instanceType: string;
-  toolPackage?: string;
+  /** The packed tool's key in the results bucket (default TOOL_KEY). */
+  toolKey?: string;
   nodeVersion?: string;
   maxRunMinutes?: number;
 }
@@ -43,7 +47,7 @@ export class ProfilingHostStack extends Stack {
     });
     // Explicit actions (not grantPut, which adds s3:Abort* and friends): read specs, write results.
     this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${SPECS_PREFIX}*`)] }),
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${SPECS_PREFIX}*`), bucket.arnForObjects(props.toolKey ?? TOOL_KEY)] }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${RESULTS_PREFIX}*`)] }),
@@ -55,8 +59,8 @@ export class ProfilingHostStack extends Stack {
       renderProfilingUserData({
         bucketName: bucket.bucketName,
         region: this.region,
-        toolPackage: props.toolPackage ?? 'capacity-plan',
-        nodeVersion: props.nodeVersion ?? '20.19.5',
+        toolKey: props.toolKey ?? TOOL_KEY,
+        nodeVersion: props.nodeVersion ?? '22.23.5',
         maxRunMinutes: props.maxRunMinutes ?? 240,
       }),
     );

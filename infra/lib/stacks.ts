@@ -8,7 +8,12 @@ import { ProfilingHostStack } from './profiling-host-stack.js';
 import { RESULTS_BUCKET_NAME, ResultsStack } from './results-stack.js';
 import { RightsizingStack } from './rightsizing-stack.js';
 
-export const PROFILER_IMAGE_DIR = fileURLToPath(new URL('../images/profiler/', import.meta.url));
+/**
+ * The profiler image builds the tool from this repository: its build context is the repository
+ * root (.dockerignore there keeps node_modules, dist and .git out), its Dockerfile in images/profiler.
+ */
+export const PROFILER_IMAGE_CONTEXT = fileURLToPath(new URL('../../', import.meta.url));
+export const PROFILER_DOCKERFILE = 'infra/images/profiler/Dockerfile';
 
 export interface CapacityPlanStacks {
   results: ResultsStack;
@@ -28,7 +33,7 @@ export function buildStacks(app: App, inputs: SynthInputs, env?: Environment, op
   const stacks: CapacityPlanStacks = {
     results,
     profilingHost: new ProfilingHostStack(app, 'CapacityPlanProfilingHost', { ...props, bucketName, instanceType: inputs.profilingInstanceType }),
-    batch: new BatchProfilingStack(app, 'CapacityPlanBatchProfiling', { ...props, bucketName, hosts: inputs.hosts, imageDirectory: PROFILER_IMAGE_DIR }),
+    batch: new BatchProfilingStack(app, 'CapacityPlanBatchProfiling', { ...props, bucketName, hosts: inputs.hosts, imageDirectory: PROFILER_IMAGE_CONTEXT, imageFile: PROFILER_DOCKERFILE }),
     monitoring: new FleetMonitoringStack(app, 'CapacityPlanFleetMonitoring', props),
     rightsizing: new RightsizingStack(app, 'CapacityPlanRightsizing', { ...props, bucketName, ...(options.metafile ? { metafile: true } : {}) }),
   };

@@ -22,8 +22,8 @@ function bashSyntax(script: string): void {
 const profiling = {
   bucketName: "results-bucket-with-'quote",
   region: 'us-east-1',
-  toolPackage: 'capacity-plan@0.1.0',
-  nodeVersion: '20.19.5',
+  toolKey: 'tools/capacity-plan.tgz',
+  nodeVersion: '22.23.5',
   maxRunMinutes: 180,
 };
 
@@ -96,6 +96,11 @@ describe('user data', () => {
     expect(at('/usr/local/cuda-12.')).toBeLessThan(at('npm install --global'));
     expect(at('export ONNXRUNTIME_NODE_INSTALL=cuda12')).toBeLessThan(at('npm install --global'));
     expect(at('s3://$BUCKET/$SPEC_KEY')).toBeLessThan(at('capacity-plan "${ARGS[@]}"'));
+    // The same artifact a user installs, from the bucket: never a registry name; doctor gates the run.
+    expect(at('s3://$BUCKET/$TOOL_KEY')).toBeLessThan(at('npm install --global "$WORK/capacity-plan.tgz"'));
+    expect(script).not.toMatch(/npm install --global (capacity-plan|"\$TOOL_PACKAGE")/);
+    expect(at('npm install --global "$WORK/capacity-plan.tgz"')).toBeLessThan(at('capacity-plan doctor'));
+    expect(at('capacity-plan doctor')).toBeLessThan(at('capacity-plan "${ARGS[@]}"'));
     at('s3://$BUCKET/results/$RUN/$INSTANCE_TYPE/');
     at('shutdown -h now');
     at(`BUCKET=${shellQuote(profiling.bucketName)}`);

@@ -12,6 +12,7 @@ import { describeZodError } from '../util/zodErrors.js';
 import type { Register } from './program.js';
 import { resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
+import { resolveInputPath } from '../util/packagePaths.js';
 
 /**
  * `capacity-plan batch`: profile several instance types at once on the AWS Batch set-up that
@@ -106,7 +107,7 @@ async function runSubmit(options: SubmitOptions, rt: Runtime): Promise<void> {
   const types = [...new Set(options.instanceTypes.split(',').map((t) => t.trim()).filter(Boolean))];
   if (types.length === 0) throw new UsageError('--instance-types is empty', 'e.g. --instance-types g4dn.xlarge,g5.xlarge');
   const hosts = types.map((t) => gpuHostSpec(t));
-  const spec = await readSpec(resolve(rt.cwd, options.spec), options.spec);
+  const spec = await readSpec(resolveInputPath(rt.cwd, options.spec), options.spec);
   const runId = options.run !== undefined ? requireRun(options.run) : newRunId(rt.now());
 
   await withClients(options, rt, async (c, region) => {

@@ -4,6 +4,8 @@ import { registerAgentCommand } from './agent.js';
 import { registerBatchCommand } from './batch.js';
 import { registerModelCommand } from './model.js';
 import { registerDemoCommand } from './demo.js';
+import { registerDoctorCommand } from './doctor.js';
+import { registerExamplesCommand } from './examples.js';
 import { registerProfileCommand } from './profile.js';
 import { registerPlanCommand } from './plan.js';
 import { registerPricesCommand } from './prices.js';
@@ -29,6 +31,8 @@ const commands: Register[] = [
   registerReportCommand,
   registerRightsizeCommand,
   registerBatchCommand,
+  registerExamplesCommand,
+  registerDoctorCommand,
   registerWhatifCommand,
 ];
 

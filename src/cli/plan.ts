@@ -10,6 +10,7 @@ import { parseTrafficText } from '../plan/trafficFile.js';
 import { trafficFromFindings } from '../plan/trafficFindings.js';
 import { weeklyDemandRps } from '../plan/trafficWeek.js';
 import { loadPriceBook } from '../pricing/cache.js';
+import type { CapacityEnd } from '../schema/plan.js';
 import { formatSla } from '../schema/sla.js';
 import { isTimeZone, parseHoursRange, type TrafficModel } from '../schema/traffic.js';
 import { FINDINGS_SCHEMA_VERSION, Findings } from '../schema/findings.js';
@@ -20,6 +21,9 @@ import { enumOf, latencySla, text } from './flags.js';
 import type { Register } from './program.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
+import { purchaseChoiceFlag } from './purchaseFlags.js';
+import { loadPurchaseBook } from '../pricing/purchaseCache.js';
+import { explainPurchase, renderPurchase } from '../plan/formatPurchase.js';
 
 /** Checks a number flag; the error quotes the text given and says what fits. */
 function numberFlag(ok: (x: number) => boolean, expected: string) {
@@ -64,10 +68,27 @@ export const PLAN_FLAGS = {
   tz: { flag: '--tz <zone>', parse: timeZone, help: 'IANA time zone of the business hours', default: 'UTC' },
   growth: { flag: '--growth <factor>', parse: numberFlag((x) => x > 0, 'a factor > 0, e.g. 1.2'), help: 'multiply all traffic by this factor (e.g. 1.2 for 20% growth)' },
   instanceType: { flag: '--instance-type <type>', parse: text, help: 'instance type for documents that do not record one' },
+  capacity: {
+    flag: '--capacity <end>',
+    parse: enumOf<CapacityEnd>(['lower', 'estimate']),
+    help: "which end of a sweep's 90% capacity interval to plan on: lower (at least this with 95% confidence) or estimate (the point estimate, exceeded about half the time)",
+    default: 'lower',
+  },
+  allowFailures: {
+    flag: '--allow-failures',
+    help: 'plan on a profile in which more than 1% of requests failed (with a warning) instead of refusing it',
+  },
   json: { flag: '--json', help: 'print the plan document as JSON' },
   explain: { flag: '--explain', help: 'print the arithmetic step by step' },
   strict: { flag: '--strict', help: 'exit 3 when a measurement cannot stand for the instance type it is priced as (CPU or another GPU)' },
   out: { flag: '--out <file>', parse: text, help: 'also write the plan document to this file' },
+  purchase: {
+    flag: '--purchase <option>',
+    parse: purchaseChoiceFlag,
+    help: 'what the ranking prices: ondemand (the static fleet), best (the cheapest commitment mix), or a purchase option id (see prices --purchase-option all)',
+    default: 'ondemand',
+  },
+  spot: { flag: '--spot', help: 'run what lies above the commitment and the floor on Spot (interruptible; never the floor the week always needs)' },
 } satisfies FlagTable;
 
 type PlanOptions = FlagValues<typeof PLAN_FLAGS>;
@@ -98,7 +119,7 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
   prices.requireRegion(region, regionFrom, options.platform === 'sagemaker' ? 'sagemaker' : 'ec2');
   const candidates = [];
   for (const path of documents) {
-    candidates.push(...candidatesFromDocument(await readPlanDocument(path, rt.cwd), options.instanceType));
+    candidates.push(...candidatesFromDocument(await readPlanDocument(path, rt.cwd), { instanceType: options.instanceType, allowFailures: options.allowFailures ?? false }));
   }
   const now = rt.now();
   const plan = buildPlan({
@@ -114,6 +135,8 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     prices,
     platform: options.platform,
     compare: options.compare ?? false,
+    capacity: options.capacity,
+    purchase: { book: await loadPurchaseBook(rt.home), choice: options.purchase, spot: options.spot ?? false },
   });
 
   // Before any output: a strict plan that does not hold is no plan.
@@ -122,12 +145,14 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     const more = mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : '';
     throw new InputError(`--strict: ${mismatches[0]}${more}`, 'profile on the instance type you plan for, or pass the --instance-type it was measured on');
   }
+  // The purchase section only when asked for, so default output does not move.
+  const buying = options.purchase !== 'ondemand' || options.spot === true;
   if (options.json) rt.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-  else rt.stdout.write(renderPlan(plan));
+  else rt.stdout.write(renderPlan(plan) + (buying ? `\n${renderPurchase(plan, options.explain ?? false).join('\n')}\n` : ''));
   if (options.explain) {
     // With --json, stdout stays one JSON document; the explanation goes to stderr.
     const sink = options.json ? rt.stderr : rt.stdout;
-    sink.write(`\n${explainPlan(plan).join('\n')}\n`);
+    sink.write(`\n${[...explainPlan(plan), ...(buying ? explainPurchase(plan) : [])].join('\n')}\n`);
   }
   if (options.out) {
     await writeJsonAtomic(resolve(rt.cwd, options.out), plan);

@@ -13,6 +13,8 @@ import { listHostingPrices } from './hostingPrices.js';
 import type { Register } from './program.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
+import { loadPurchaseBook } from '../pricing/purchaseCache.js';
+import { purchaseOptionList, purchaseRows, refreshPurchasePrices, renderPurchaseRows } from './purchasePrices.js';
 
 const PLATFORM_FLAG = {
   flag: '--platform <platform>',
@@ -26,6 +28,11 @@ const LIST_FLAGS = {
   region: { flag: '--region <region>', parse: text, help: 'only this region', defaultHelp: 'every region with prices' },
   family: { flag: '--family <family>', parse: text, help: 'only this instance family, e.g. g4dn' },
   json: { flag: '--json', help: 'print JSON' },
+  purchaseOption: {
+    flag: '--purchase-option <list>',
+    parse: purchaseOptionList,
+    help: 'list Reserved Instance, Savings Plans and Spot prices beside On-Demand: ri, sp, spot, all, or option ids (comma-separated)',
+  },
 } satisfies FlagTable;
 
 const REFRESH_FLAGS = {
@@ -33,6 +40,11 @@ const REFRESH_FLAGS = {
   region: { ...ONE_REGION_FLAG, help: 'region to fetch prices for' },
   instanceTypes: { flag: '--instance-types <list>', parse: text, help: 'comma-separated instance types', defaultHelp: 'every type in the catalog' },
   json: { flag: '--json', help: 'print the fetched prices as JSON' },
+  purchaseOption: {
+    flag: '--purchase-option <list>',
+    parse: purchaseOptionList,
+    help: 'also fetch these purchase options: ri (Price List Reserved terms), sp (Savings Plans API), spot (30 days of EC2 Spot price history), all',
+  },
 } satisfies FlagTable;
 
 type ListOptions = FlagValues<typeof LIST_FLAGS>;
@@ -86,6 +98,12 @@ async function listPrices(options: ListOptions, rt: Runtime): Promise<void> {
   }
   const book = new PriceBook(catalog, cache);
   if (options.region) book.requireRegion(options.region);
+  if (options.purchaseOption) {
+    const types = catalog.instances.filter((i) => !options.family || i.family === options.family).map((i) => i.instanceType);
+    const rows = purchaseRows(book, await loadPurchaseBook(rt.home), types, options.region ? [options.region] : book.regions(), options.purchaseOption);
+    rt.stdout.write(options.json ? `${JSON.stringify({ rows }, null, 2)}\n` : `${renderPurchaseRows(rows)}\n`);
+    return;
+  }
   const families = [...new Set(catalog.instances.map((i) => i.family))];
   if (options.family && !families.includes(options.family)) {
     throw new UsageError(`--family '${options.family}' is not in the catalog`, `families: ${families.join(', ')}`);
@@ -211,8 +229,11 @@ async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime)
     });
     const existing = await readPriceCache(rt.home, platform);
     const path = await writePriceCache(rt.home, mergePriceCache(existing, result.prices, endpoint), platform);
+    const purchase = options.purchaseOption
+      ? await refreshPurchasePrices(rt, { region, instanceTypes, options: options.purchaseOption, pricingClient: client, pricingEndpoint: endpointLabel, sagemaker: platform === 'sagemaker' })
+      : [];
     if (options.json) {
-      rt.stdout.write(`${JSON.stringify({ cache: path, platform, region, prices: result.prices, notFound: result.notFound }, null, 2)}\n`);
+      rt.stdout.write(`${JSON.stringify({ cache: path, platform, region, prices: result.prices, notFound: result.notFound, ...(options.purchaseOption ? { purchase } : {}) }, null, 2)}\n`);
       return;
     }
     const snapshot = new PriceBook(catalog);
@@ -225,6 +246,7 @@ async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime)
     const lines = [`Fetched ${result.prices.length} price(s) at ${result.prices[0]?.fetchedAt ?? rt.now().toISOString()} into ${path}; plans now prefer them to the snapshot.`];
     if (result.prices.length > 0) lines.push('', textTable(table));
     if (result.notFound.length > 0) lines.push('', `No ${words.missing} in ${region} for: ${result.notFound.join(', ')}`);
+    if (purchase.length > 0) lines.push('', ...purchase);
     rt.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     client.destroy();

@@ -13,6 +13,7 @@ import type { ProfileResult } from '../schema/profileResult.js';
 import { realClock } from '../util/clock.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { MeasurementError } from '../util/errors.js';
+import { tooManyFailed } from '../profile/core/stability.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { text } from './flags.js';
 import { displayPath, nextPlanCommand } from './nextCommand.js';
@@ -85,6 +86,15 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime, live?: Li
     throw new MeasurementError(
       `no request succeeded: ${result.requests.failed} failed${top ? `, most often with '${top.reason}'` : ''}`,
       `the document lists every failure: ${out}`,
+    );
+  }
+  const failedNote = tooManyFailed(result.requests);
+  if (failedNote) {
+    // Written above for the record, but failures are not capacity: plan refuses it, and so does the exit code.
+    const top = [...result.requests.failures].sort((x, y) => y.count - x.count)[0];
+    throw new MeasurementError(
+      `${failedNote}${top ? `, most often with '${top.reason}'` : ''}: the measurement is not stable and its throughput is not a capacity`,
+      `fix what failed (a truncated image in the corpus, a throttled or failing endpoint, ...) and profile again; every failure is listed in ${out}`,
     );
   }
   return result;

@@ -13,7 +13,7 @@ export type Register = (program: Command, rt: Runtime) => void;
 export function buildProgram(rt: Runtime, commands: Register[]): Command {
   const program = new Command('capacity-plan')
     .description('Measure how many GPU instances your model really needs, and what that costs.')
-    .version(packageVersion(), '--version', 'print the version and exit')
+    .version(versionLine(), '--version', 'print the version and the commit it was built from, and exit')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => rt.stdout.write(s),
@@ -70,8 +70,19 @@ export function commanderOneLine(message: string): string {
   return `${first} (${hint})`;
 }
 
-/** package.json's version: two folders up from src/cli and from dist/cli alike. */
-function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
+/**
+ * "0.1.0 (commit 1a2b3c4d5e6f)": package.json's version (two folders up from src/cli and dist/cli
+ * alike) and the commit scripts/build-info.mjs wrote beside the build. Run from source (tsx, the
+ * tests) there is no build-info.json, and the commit is "unknown" rather than a guess.
+ */
+export function versionLine(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  let commit = 'unknown';
+  try {
+    const info = JSON.parse(readFileSync(new URL('../build-info.json', import.meta.url), 'utf8')) as { commit?: unknown };
+    if (typeof info.commit === 'string' && info.commit !== '') commit = info.commit;
+  } catch {
+    // Not built by `npm run build` (source run): keep "unknown".
+  }
+  return `${pkg.version} (commit ${commit})`;
 }

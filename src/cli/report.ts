@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseSla, type Sla } from '../schema/sla.js';
 import { loadDocuments, slug, type DocumentEntry } from '../server/report/documentStore.js';
 import { renderReportHtml } from '../server/report/exportHtml.js';
-import { WEB_DIR } from '../server/report/webAssets.js';
+import { loadReportTables } from '../server/report/webAssets.js';
 import { writeFileAtomic } from '../util/documents.js';
 import { UsageError } from '../util/errors.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
@@ -48,29 +47,13 @@ export async function reportCommand(documents: string[], flags: ReportFlags, rt:
   return out;
 }
 
-interface TablesModule {
-  viewFor(doc: unknown, options: { sla: Sla | null }): unknown;
-  compareFor(docs: unknown[]): unknown;
-}
-interface CsvModule {
-  toCsv(t: unknown): string;
-  viewTables(vm: unknown): { name: string; table: unknown }[];
-}
-
-/** The CSVs come from the browser's own view models (web/lib), so they match the page's tables. */
+/** The CSVs come from the report's own view models (web/lib, built into dist/web/tables.js), so they match the page's tables. */
 async function writeCsvTables(entries: DocumentEntry[], dir: string, sla: Sla | null): Promise<number> {
-  const views = (await import(pathToFileURL(join(WEB_DIR, 'lib', 'views.js')).href)) as TablesModule;
-  const csv = (await import(pathToFileURL(join(WEB_DIR, 'lib', 'csv.js')).href)) as CsvModule;
+  const tables = (await loadReportTables()).csvTables(
+    entries.map((e) => ({ id: e.id, doc: e.doc })),
+    sla,
+  );
   await mkdir(dir, { recursive: true });
-  let n = 0;
-  const write = async (prefix: string, vm: unknown): Promise<void> => {
-    for (const { name, table } of csv.viewTables(vm)) {
-      await writeFile(join(dir, `${prefix}-${slug(name)}.csv`), csv.toCsv(table));
-      n++;
-    }
-  };
-  for (const e of entries) await write(e.id, views.viewFor(e.doc, { sla }));
-  const profiles = entries.filter((e) => e.kind === 'profile-result');
-  if (profiles.length >= 2) await write('compare', views.compareFor(profiles.map((e) => e.doc)));
-  return n;
+  for (const { name, csv } of tables) await writeFile(join(dir, `${slug(name)}.csv`), csv);
+  return tables.length;
 }

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { loadPriceBook } from '../pricing/cache.js';
 import { alarmSpecs } from '../rightsize/alarms.js';
 import { analyseFleet } from '../rightsize/analyse.js';
+import { applyDiscounts, renderAfterDiscounts } from '../rightsize/afterDiscounts.js';
+import { loadPurchaseBook } from '../pricing/purchaseCache.js';
 import { capacityFromDocument, type FleetCapacity } from '../rightsize/capacity.js';
 import { cloudWatchEndpointFromEnv, createCloudWatchClient, ensureAlarms, fetchFleetMetrics } from '../rightsize/cloudWatch.js';
 import { explainFindings, renderAlarms, renderFindings } from '../rightsize/formatFindings.js';
@@ -16,6 +18,7 @@ import { MeasurementError, UsageError } from '../util/errors.js';
 import { oneOf } from './flags.js';
 import type { Register } from './program.js';
 import type { Runtime } from './runtime.js';
+import { resolveInputPath } from '../util/packagePaths.js';
 
 interface RightsizeOptions {
   fleet?: string;
@@ -73,11 +76,11 @@ export function parseLookbackMinutes(text: string): number {
 }
 
 async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<void> {
-  if (!options.fleet) throw new UsageError('--fleet is required', 'e.g. rightsize --fleet fleet.yaml (see profiles/examples/)');
+  if (!options.fleet) throw new UsageError('--fleet is required', 'e.g. rightsize --fleet fleet.yaml (`capacity-plan examples` lists a built-in one)');
   if (options.record && options.metricsFrom) throw new UsageError('--record and --metrics-from cannot be combined', 'a replay reads no CloudWatch data to record');
   if ((options.alarmTopic || options.dryRun) && !options.createAlarms) throw new UsageError('--alarm-topic and --dry-run go with --create-alarms');
   const lookbackMinutes = parseLookbackMinutes(options.lookback);
-  const fleetPath = resolve(rt.cwd, options.fleet);
+  const fleetPath = resolveInputPath(rt.cwd, options.fleet);
   const fleet = await readFleet(fleetPath, options.fleet);
   const capacityPath = resolve(dirname(fleetPath), fleet.capacity);
   const capacityLabel = relative(rt.cwd, capacityPath) || capacityPath;
@@ -95,7 +98,7 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
   let recording: MetricRecording;
   let metricsSource: string;
   if (options.metricsFrom) {
-    recording = await readDocument(resolve(rt.cwd, options.metricsFrom), MetricRecording, 'metric recording', METRIC_RECORDING_SCHEMA_VERSION);
+    recording = await readDocument(resolveInputPath(rt.cwd, options.metricsFrom), MetricRecording, 'metric recording', METRIC_RECORDING_SCHEMA_VERSION);
     metricsSource = `recording ${options.metricsFrom} (${recording.origin})`;
     if (recording.fleet !== fleet.name) rt.stderr.write(`warning: ${options.metricsFrom} was recorded for fleet '${recording.fleet}', not '${fleet.name}'\n`);
   } else {
@@ -123,10 +126,12 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
 
   const gpus = fleet.gpusPerInstance ?? prices.instance(fleet.instanceType)?.accelerator.count ?? 1;
   const series = seriesFromRecording(fleet, recording, Math.max(1, gpus));
-  const findings = analyseFleet(series, capacity, fleet, prices, { createdAt: rt.now().toISOString(), peakStat: options.peak, metricsSource });
+  const analysed = analyseFleet(series, capacity, fleet, prices, { createdAt: rt.now().toISOString(), peakStat: options.peak, metricsSource });
+  // A fleet file that says how the fleet is paid for gets its savings after discounts too.
+  const findings = fleet.purchase ? applyDiscounts(analysed, fleet.purchase, await loadPurchaseBook(rt.home), options.fleet) : analysed;
 
   if (options.json) rt.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
-  else rt.stdout.write(renderFindings(findings));
+  else rt.stdout.write(renderFindings(findings) + renderAfterDiscounts(findings));
   if (options.explain) {
     // With --json, stdout stays one JSON document; the explanation goes to stderr.
     (options.json ? rt.stderr : rt.stdout).write(`\n${explainFindings(findings).join('\n')}\n`);

@@ -37,7 +37,7 @@ export type TrialRunner = (spec: ProfileSpec, trial: number, openTarget: OpenTar
 export const registerVerifyCommand: Register = (program, rt) => {
   const command = program
     .command('verify')
-    .description("check that a plan holds: seeded Poisson traffic at a candidate's per-instance rate, trial after trial; exit 0 only if the SLA held in every trial")
+    .description("check that a plan holds: seeded Poisson traffic at a candidate's per-instance rate, trial after trial, judged on the pooled trials as the sweep judges a rate; exit 0 when they meet the SLA, 5 when they miss it or are undecided")
     .argument('<plan>', 'the plan document (capacity-plan plan --out/--json)');
   addFlags(command, VERIFY_FLAGS).action(async (planPath: string, flags: VerifyFlags) => {
       await verifyCommand(planPath, flags, rt);
@@ -74,9 +74,13 @@ export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Ru
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `verify-${verification.candidate.replace(/[^\w.-]+/g, '_')}-${stamp}.json`);
   await writeJsonAtomic(out, verification);
   if (flags.json) rt.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
-  else rt.stdout.write(`${formatTrials(verification.trials)}\n${verification.verdict}\nwritten: ${out}\n`);
-  if (!verification.holds) {
-    throw new MeasurementError(verification.verdict, `the plan does not hold at this rate; sweep with the default (open-loop) load, or plan with a lower --utilization; trials in ${out}`);
+  else {
+    const agreement = verification.agreement ? `${verification.agreement.sentence}\n` : '';
+    rt.stdout.write(`${formatTrials(verification.trials)}\n${verification.verdict}\n${agreement}written: ${out}\n`);
+  }
+  if (verification.decision !== 'meets') {
+    // Misses and undecided both exit 5: neither shows that the plan holds; the message says which.
+    throw new MeasurementError(verification.verdict, `${verification.advice ?? 'the plan does not hold at this rate'}; trials in ${out}`);
   }
   return verification;
 }

@@ -8,6 +8,13 @@ import type { EngineWorkerData, ToWorker, FromWorker, OutputTensor, ValueInfo } 
 import { float16Bits, float16Value } from './float16.js';
 import { sessionOptions } from './sessionOptions.js';
 
+// onnxruntime-node 1.30's native binding reads tensor data as the classic typed arrays. Where Node
+// has a global Float16Array (Node 24; Node 22 has none), onnxruntime-common stores float16 tensors
+// in one, the binding sees 0 bytes ("not enough space: expected 384, got 0") and every float16 model
+// fails (test/cli/modelKinds.test.ts on Node 24.22.3). This worker thread has its own global: hide
+// Float16Array here, before the first tensor, so float16 data stays Uint16Array bits as on Node 22.
+if ('Float16Array' in globalThis) Reflect.deleteProperty(globalThis, 'Float16Array');
+
 const data = workerData as EngineWorkerData;
 const port = parentPort!;
 

@@ -2,10 +2,10 @@ import { basename } from 'node:path';
 import type { CostExtra, ProfileResult } from '../schema/profileResult.js';
 import type { SweepResult } from '../schema/sweepResult.js';
 import { InputError } from '../util/errors.js';
-import type { CapacityPoint } from './capacity.js';
+import type { CapacityInterval, CapacityPoint, IntervalPoint } from './capacity.js';
 import { measuredOn, type MeasuredOn } from './provenance.js';
-import { measuredSide } from '../profile/formatProfile.js';
-import { bestPoint, pointSamples } from '../sweep/curve.js';
+import { measuredSide } from '../schema/measuredSides.js';
+import { MAX_FAILED_FRACTION, bestPoint, pointSamples } from '../sweep/curve.js';
 
 /** A document the planner reads, tagged by its `kind`. */
 export type PlanDocument =
@@ -42,6 +42,21 @@ export interface CandidateInput {
   measuredOn: MeasuredOn | null;
   /** The model the figures are for: the built-in name, or the file name without .onnx. */
   model: string | null;
+  /**
+   * A sweep configuration's capacity estimate with its interval (sweep documents from version 3),
+   * and its measured rates; the planner then plans on an end of the interval, not on `points`.
+   */
+  capacityInterval?: { interval: CapacityInterval; points: IntervalPoint[] };
+}
+
+export interface CandidateOptions {
+  /** `--instance-type`: for documents that do not record one. */
+  instanceType?: string;
+  /**
+   * `plan --allow-failures`: plan on a profile in which more than MAX_FAILED_FRACTION of requests
+   * failed (with a warning) instead of refusing it.
+   */
+  allowFailures?: boolean;
 }
 
 /** resnet50, or my-detector for /models/my-detector.onnx. */
@@ -71,14 +86,27 @@ function instanceTypeOf(
 }
 
 /** Pure: the candidates a document contributes (one per profile, one per sweep configuration). */
-export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: string): CandidateInput[] {
-  const { instanceType, field, note } = instanceTypeOf(d, instanceTypeFlag);
+export function candidatesFromDocument(d: PlanDocument, given: CandidateOptions | string = {}): CandidateInput[] {
+  // A string is the --instance-type alone, as callers before CandidateOptions passed it.
+  const options: CandidateOptions = typeof given === 'string' ? { instanceType: given } : given;
+  const { instanceType, field, note } = instanceTypeOf(d, options.instanceType);
   const baseNotes = note ? [note] : [];
   if (d.kind === 'profile-result') {
     const p = d.doc;
     const e2e = p.latency.endToEnd;
     const notes = [...baseNotes, ...p.warnings.map((w) => `${p.name}: ${w}`)];
-    if (p.requests.failed > 0) notes.push(`${p.name}: ${p.requests.failed} of ${p.requests.completed + p.requests.failed} requests failed while profiling`);
+    const attempted = p.requests.completed + p.requests.failed;
+    if (p.requests.failed > attempted * MAX_FAILED_FRACTION) {
+      // A request that failed fast frees the server for the next: throughput counted with failures
+      // in it is not what the server carries when every request is served.
+      if (!options.allowFailures) {
+        throw new InputError(
+          `profile '${d.path}': ${p.requests.failed} of ${attempted} requests failed (over ${MAX_FAILED_FRACTION * 100}%), so its throughput is not a capacity`,
+          'fix what failed (the document lists every failure) and profile again, or pass --allow-failures to plan on it anyway',
+        );
+      }
+      notes.push(`${p.name}: ${p.requests.failed} of ${attempted} requests failed while profiling; planned on anyway (--allow-failures): its throughput overstates what the server carries when every request succeeds`);
+    } else if (p.requests.failed > 0) notes.push(`${p.name}: ${p.requests.failed} of ${attempted} requests failed while profiling`);
     if (p.provenance.kind === 'measured' && !p.measurement.stable) notes.push(`${p.name}: the measurement did not stabilise (${p.measurement.stabilityNote})`);
     return [
       {
@@ -112,6 +140,18 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
   const s = d.doc;
   return s.configurations.map((c) => {
     const best = bestPoint(c.points);
+    const capacityInterval = c.capacity
+      ? {
+          interval: c.capacity,
+          points: c.points.map((pt) => ({
+            offeredRps: pt.offered.value,
+            throughputRps: pt.throughputRps,
+            latencyMs: { p50: pt.p50Ms, p95: pt.p95Ms, p99: pt.p99Ms },
+            failed: pt.failed,
+            meetsSla: pt.meetsSla,
+          })),
+        }
+      : undefined;
     return {
     id: `${s.name}/${c.label}`,
     profile: s.name,
@@ -129,12 +169,14 @@ export function candidatesFromDocument(d: PlanDocument, instanceTypeFlag?: strin
     extras: s.costExtras,
     coldStartMs: s.coldStartMs ?? null,
     importedFrom: null,
-    notes: [...baseNotes],
+    // What the sweep said of its own figures (a busy host, an interval wider than asked) travels with them.
+    notes: [...baseNotes, ...(s.warnings ?? []).map((w) => `${s.name}: ${w}`)],
     measuredOn: measuredOn(s.environment),
     model: modelLabel(c.spec.model.source),
     capacitySamples: best ? pointSamples(best) : [],
     stable: best?.stable ?? false,
     load: c.points.some((p) => p.offered.kind === 'concurrency') ? ('closed-loop' as const) : ('open-loop' as const),
+    ...(capacityInterval ? { capacityInterval } : {}),
   };
   });
 }

@@ -24,6 +24,30 @@ export function explainPlan(plan: Plan): string[] {
   return lines;
 }
 
+/** How a sweep's capacity interval became the capacity planned on: which end, and why. */
+function intervalLines(c: PlanCandidate): string[] {
+  const { interval, plannedOn, throughputRps } = c.capacity;
+  if (!interval) return [];
+  const upper = interval.upperRps === null ? 'unbounded (above every rate measured)' : `${n(interval.upperRps)}`;
+  const lines = [
+    `  sweep capacity: estimate ${interval.estimateRps === null ? 'none' : `${n(interval.estimateRps)} req/s`}, ${interval.confidencePct}% interval ${n(interval.lowerRps)} to ${upper} req/s`,
+  ];
+  if (interval.estimateRps === null) {
+    lines.push('  planned on: nothing; even the lowest rate measured misses the SLA, so the closest point stands in below');
+  } else if (!c.meetsSla) {
+    lines.push(`  planned on: nothing; the interval reaches 0 and no rate met the SLA on its own evidence, so the closest point stands in below`);
+  } else if (plannedOn === 'estimate') {
+    lines.push(`  planned on: the estimate, ${n(throughputRps)} req/s (--capacity estimate); the capacity is below it about half the time`);
+  } else if (plannedOn === 'certified') {
+    lines.push(`  planned on: ${n(throughputRps)} req/s, the highest rate that met the SLA on its own evidence: the lower end is 0 (below the lowest rate measured), which no fleet can be sized on`);
+  } else {
+    lines.push(
+      `  planned on: the lower end, ${n(throughputRps)} req/s (--capacity lower, the default): the capacity is at least this with ${(100 + interval.confidencePct) / 2}% confidence`,
+    );
+  }
+  return lines;
+}
+
 function explainCandidate(c: PlanCandidate, plan: Plan, millions: number): string[] {
   const { sla, monthHours, minInstances } = plan.inputs;
   const cap = c.capacity;
@@ -32,6 +56,7 @@ function explainCandidate(c: PlanCandidate, plan: Plan, millions: number): strin
   const lines = [
     `#${c.rank} ${c.id}: ${c.instanceType} in ${c.region} at $${c.usdPerHour}/h (${c.platform === 'sagemaker' ? 'SageMaker Hosting, ' : ''}${describeOrigin(c.price)})` +
       (c.measuredOn ? `; measured on ${c.measuredOn}, the same hardware` : ''),
+    ...intervalLines(c),
     `  capacity at SLA (${cap.from}): ${n(cap.throughputRps)} req/s at ${cap.percentile} ${n(cap.latencyMs)} ms ${verdict}`,
     `  capacity per instance = ${n(cap.throughputRps)} req/s x ${cap.utilization} = ${n(cap.perInstanceRps)} req/s`,
     `  static fleet = max(${minInstances}, ceil(${n(c.peakDemandRps)} / ${n(cap.perInstanceRps)})) = max(${minInstances}, ceil(${n(ratio)})) = ${c.peakInstances} instance(s)`,

@@ -1,5 +1,5 @@
 import { textTable } from '../util/textTable.js';
-import type { Plan } from '../schema/plan.js';
+import type { Plan, PlanCandidate } from '../schema/plan.js';
 import { formatSla } from '../schema/sla.js';
 import { formatUsd } from './money.js';
 
@@ -20,6 +20,20 @@ export function recommendationSentence(plan: Plan): string | undefined {
     (c.usdPerMonthScheduled < c.usdPerMonth ? ` (${formatUsd(c.usdPerMonthScheduled)} with scheduled scaling)` : '');
 }
 
+/**
+ * A sweep capacity's interval and the rate planned on: `41.2 req/s (90% 36.5–45.0), planned on
+ * 36.5`; undefined for a capacity without one (profiles, older sweeps).
+ */
+export function capacityCell(c: PlanCandidate): string | undefined {
+  const { interval, plannedOn, throughputRps } = c.capacity;
+  if (!interval) return undefined;
+  const range = `${interval.confidencePct}% ${num(interval.lowerRps)}–${interval.upperRps === null ? 'unbounded' : num(interval.upperRps)}`;
+  if (interval.estimateRps === null) return `none (${range}): even the lowest rate misses`;
+  if (!c.meetsSla) return `${num(interval.estimateRps)} req/s (${range}): nothing known to hold`;
+  const on = plannedOn === 'certified' ? `planned on ${num(throughputRps)} (met on its own)` : `planned on ${num(throughputRps)}`;
+  return `${num(interval.estimateRps)} req/s (${range}), ${on}`;
+}
+
 /** The plan as a table for people; --json gives the document itself. */
 export function renderPlan(plan: Plan): string {
   const { inputs } = plan;
@@ -28,7 +42,10 @@ export function renderPlan(plan: Plan): string {
     `Prices: ${plan.prices.statement}`,
     '',
   ];
-  const rows = [['rank', 'candidate', 'instance', 'SLA', 'per instance', 'peak', 'static $/month', 'scheduled $/month', '$/M req']];
+  // The capacity column appears when some candidate has an interval, so older plans print as they did.
+  const intervals = plan.candidates.some((c) => c.capacity.interval !== undefined);
+  const header = ['rank', 'candidate', 'instance', 'SLA', ...(intervals ? ['capacity'] : []), 'per instance', 'peak', 'static $/month', 'scheduled $/month', '$/M req'];
+  const rows = [header];
   for (const c of plan.candidates) {
     const sla = `${c.capacity.percentile} ${num(c.capacity.latencyMs)} ms ${c.meetsSla ? 'ok' : `MISS +${num(c.slaMiss?.byMs ?? 0)} ms`}`;
     rows.push([
@@ -36,6 +53,7 @@ export function renderPlan(plan: Plan): string {
       c.model && !c.id.includes(c.model) ? `${c.id} [${c.model}]` : c.id,
       c.instanceType,
       sla,
+      ...(intervals ? [capacityCell(c) ?? `${num(c.capacity.throughputRps)} req/s`] : []),
       `${num(c.capacity.perInstanceRps)} req/s`,
       `${c.peakInstances} x`,
       formatUsd(c.usdPerMonth),

@@ -1,16 +1,17 @@
-import { MONTH_HOURS, PLAN_SCHEMA_VERSION, Plan, WEEK_HOURS, type ComparisonEntry, type PlanCandidate } from '../schema/plan.js';
+import { MONTH_HOURS, PLAN_SCHEMA_VERSION, Plan, WEEK_HOURS, type CapacityEnd, type ComparisonEntry, type PlanCandidate } from '../schema/plan.js';
 import type { Sla } from '../schema/sla.js';
 import type { TrafficModel } from '../schema/traffic.js';
 import { InputError } from '../util/errors.js';
 import { instanceTypeOn, type Platform } from '../pricing/platform.js';
 import { describeOrigin, type PriceBook, type PriceOrigin, type PriceQuote } from '../pricing/priceBook.js';
-import { capacityAtSla } from './capacity.js';
+import { capacityAtSla, capacityFromInterval, formatInterval, type CapacityAtSla, type PlannedCapacity } from './capacity.js';
 import { provenanceMismatches } from './provenance.js';
 import { CLOSED_LOOP_WARNING, type CandidateInput } from './candidates.js';
 import { instancesFor, scheduleFor } from './instances.js';
 import { formatUsd, roundCents, roundTo } from './money.js';
 import { summarizeTraffic } from './trafficWeek.js';
 import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
+import { purchaseFor, type PurchaseRequest } from './purchase.js';
 
 export interface PlanRequest {
   /** The plan's timestamp, from the caller's clock: the planner reads none. */
@@ -33,6 +34,13 @@ export interface PlanRequest {
   platform?: PlatformChoice;
   /** Compare documents in `documents` order; the first is the baseline. */
   compare?: boolean;
+  /**
+   * `--capacity`: which end of a sweep's capacity interval to plan on (default lower). Candidates
+   * without an interval (profiles, sweeps before version 3) plan on their highest point meeting the SLA.
+   */
+  capacity?: CapacityEnd;
+  /** Price each candidate under every purchase option (plan --purchase, --spot); absent: On-Demand only. */
+  purchase?: PurchaseRequest;
 }
 
 export type PlatformChoice = Platform | 'both';
@@ -61,6 +69,7 @@ interface Scored {
  */
 export function buildPlan(request: PlanRequest): Plan {
   const { sla, utilization, minInstances, region, prices } = request;
+  const end = request.capacity ?? 'lower';
   const choice = request.platform ?? 'ec2';
   const platforms: Platform[] = choice === 'both' ? ['ec2', 'sagemaker'] : [choice];
   prices.requireRegion(region, '--region', platforms[0]);
@@ -93,7 +102,9 @@ export function buildPlan(request: PlanRequest): Plan {
 
   const scored: Scored[] = priced.map(({ c, platform, quote, baseId }) => {
     origins[platform].set(JSON.stringify(quote.origin), quote.origin);
-    const cap = capacityAtSla(c.points, sla);
+    const cap: CapacityAtSla | PlannedCapacity | undefined = c.capacityInterval
+      ? capacityFromInterval(c.capacityInterval.interval, c.capacityInterval.points, sla, end)
+      : capacityAtSla(c.points, sla);
     if (!cap) {
       throw new InputError(
         `${c.document}: ${c.id} has no usable measured point (throughput 0, or every point had failed requests)`,
@@ -142,6 +153,7 @@ export function buildPlan(request: PlanRequest): Plan {
         utilization,
         perInstanceRps,
         ...(c.load ? { load: c.load } : {}),
+        ...(c.capacityInterval ? intervalFields(c.capacityInterval.interval, (cap as PlannedCapacity).plannedOn) : {}),
       },
       meetsSla: cap.meetsSla,
       slaMiss: cap.meetsSla ? null : { byMs: roundTo(cap.missByMs, 3), byPct: roundTo((cap.missByMs / sla.maxLatencyMs) * 100, 2) },
@@ -161,7 +173,14 @@ export function buildPlan(request: PlanRequest): Plan {
       coldStartMs: c.coldStartMs,
       rank: 1,
     };
-    return { doc, input: c, usdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
+    let rankedUsdPerMonth = usdPerMonth;
+    if (request.purchase) {
+      const instances = Array.from({ length: request.demandRps.length }, (_, h) => instancesFor(request.demandRps[h]!, perInstanceRps, minInstances));
+      doc.purchase = purchaseFor({ id, instanceType: quote.instanceType, region, onDemandUsdPerHour: quote.usdPerHour, instances, staticUsdPerMonth: instancesUsd, request: request.purchase });
+      // Another purchase option ranks by its mix (instances) plus the same extras.
+      if (doc.purchase.ranked.by !== 'ondemand') rankedUsdPerMonth = doc.purchase.ranked.usdPerMonth + extrasUsd;
+    }
+    return { doc, input: c, usdPerMonth: rankedUsdPerMonth, missRatio: cap.missByMs / sla.maxLatencyMs };
   });
 
   scored.sort(byRank);
@@ -180,7 +199,18 @@ export function buildPlan(request: PlanRequest): Plan {
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: 'plan',
     createdAt: request.createdAt,
-    inputs: { documents: request.documents, sla, utilization, minInstances, region, platform: choice, monthHours: MONTH_HOURS, traffic },
+    inputs: {
+      documents: request.documents,
+      sla,
+      utilization,
+      minInstances,
+      region,
+      platform: choice,
+      capacity: end,
+      monthHours: MONTH_HOURS,
+      traffic,
+      ...(request.purchase ? { purchase: { choice: request.purchase.choice, spot: request.purchase.spot } } : {}),
+    },
     prices: {
       used,
       snapshotAssembled: prices.catalog.origin.assembled,
@@ -195,6 +225,15 @@ export function buildPlan(request: PlanRequest): Plan {
     ...(choice === 'both' ? { platformComparison: comparePlatforms(request.candidates, scored) } : {}),
   };
   return Plan.parse(plan);
+}
+
+/** What a candidate planned on an interval records: the interval and the end taken. */
+function intervalFields(
+  interval: NonNullable<CandidateInput['capacityInterval']>['interval'],
+  plannedOn: PlannedCapacity['plannedOn'],
+): Pick<PlanCandidate['capacity'], 'interval' | 'plannedOn'> {
+  const { estimateRps, lowerRps, upperRps, confidencePct } = interval;
+  return { interval: { estimateRps, lowerRps, upperRps, confidencePct }, plannedOn };
 }
 
 /** The first 168 hours: demand (rounded to 4 decimals, as the plan rounds) and instances; null for a shorter span. */
@@ -215,7 +254,7 @@ function notesFor(
   c: CandidateInput,
   id: string,
   platform: Platform,
-  cap: NonNullable<ReturnType<typeof capacityAtSla>>,
+  cap: CapacityAtSla | PlannedCapacity,
   schedule: ReturnType<typeof scheduleFor>,
   sla: Sla,
   warnings: string[],
@@ -228,6 +267,15 @@ function notesFor(
     );
   }
   if (c.load === 'closed-loop') warnings.push(`${c.id}: ${CLOSED_LOOP_WARNING}`);
+  const interval = c.capacityInterval?.interval;
+  if (interval && 'plannedOn' in cap && cap.meetsSla && cap.plannedOn !== 'lower') {
+    // The default needs no warning; the other two plan above what the sweep can vouch for.
+    warnings.push(
+      cap.plannedOn === 'estimate'
+        ? `${id}: planned on the capacity's point estimate (--capacity estimate), ${cap.throughputRps} req/s; the sweep's ${interval.confidencePct}% interval goes down to ${interval.lowerRps} req/s (${formatInterval(interval)}): verify it, or plan with --capacity lower`
+        : `${id}: ${cap.why}`,
+    );
+  }
   if (cap.substitutedPercentile) {
     warnings.push(`${c.id}: ${sla.percentile} was not measured; ${cap.substitutedPercentile} (never lower) stands in for it`);
   }
@@ -279,7 +327,7 @@ function compareDocuments(documents: string[], ranked: Scored[]): ComparisonEntr
     const verb = saves >= 0 ? `saves ${formatUsd(roundCents(saves))}/month${pct}` : `costs ${formatUsd(roundCents(-saves))}/month more${pct}`;
     const caveat = other.doc.meetsSla ? '' : `, but ${other.doc.id} misses the SLA by ${other.doc.slaMiss?.byMs} ms`;
     const verdict = capacityVerdict(baseline, other);
-    const noise = verdict?.kind === 'within-noise' ? `; but ${verdict.sentence.replace(/\.$/, '')}, so the difference is not a measured one` : '';
+    const noise = verdict?.kind === 'within-noise' || verdict?.kind === 'not-enough-windows' ? `; but ${verdict.sentence.replace(/\.$/, '')}, so the difference is not a measured one` : '';
     return [
       {
         from: baseline.doc.id,

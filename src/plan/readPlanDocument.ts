@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
 import { readAnyDocument } from '../util/documents.js';
+import { resolveInputPath } from '../util/packagePaths.js';
 import type { PlanDocument } from './candidates.js';
 
 /**
@@ -7,5 +7,5 @@ import type { PlanDocument } from './candidates.js';
  * in plan/ is pure.
  */
 export async function readPlanDocument(path: string, cwd: string): Promise<PlanDocument> {
-  return readAnyDocument(resolve(cwd, path), path, ['profile-result', 'sweep-result']);
+  return readAnyDocument(resolveInputPath(cwd, path), path, ['profile-result', 'sweep-result']);
 }

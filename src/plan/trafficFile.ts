@@ -17,7 +17,7 @@ export function parseTrafficText(text: string, path: string): TrafficModel {
   if (!parsed.success) {
     throw new InputError(
       `traffic '${path}' is invalid: ${describeZodError(parsed.error, TrafficModel)}`,
-      'see docs/plan.md: peakRps/offPeakRps/businessHours/timeZone, or hourlyRps with 168 values',
+      'see "Traffic" in docs/plan.md, which ships in the package (`capacity-plan examples` prints where): peakRps/offPeakRps/businessHours/timeZone, or hourlyRps with 168 values',
     );
   }
   return parsed.data;

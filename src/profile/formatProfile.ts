@@ -1,6 +1,6 @@
 import { textTable } from '../util/textTable.js';
 import type { ProfileResult } from '../schema/profileResult.js';
-import { compareMeasured } from '../util/stats/verdict.js';
+import { compareProfiles, comparisonNotes } from '../schema/profileComparison.js';
 
 /** Human-readable summaries of profile documents: the article's stage table and more. */
 
@@ -99,23 +99,13 @@ export function formatComparison(a: ProfileResult, b: ProfileResult): string {
   rows.push(['CPU % of host', fmt(a.utilization.cpuPct, 0), '', fmt(b.utilization.cpuPct, 0), '']);
   const ioShare = (r: ProfileResult): number =>
     r.stages.filter((s) => ['configLoad', 'payloadSpool', 'requestLog'].includes(s.name)).reduce((t, s) => t + s.sharePct, 0);
-  const verdict = compareMeasured(measuredSide(a), measuredSide(b), 'throughput', 'req/s');
+  const comparison = compareProfiles(a, b);
   return [
     textTable(rows, { alignRight: [false, true, true, true, true] }),
-    verdict.sentence,
+    comparison.throughput.sentence,
+    ...comparisonNotes(comparison),
     `I/O stages (config load, spooling, request log) took ${fmt(ioShare(a), 1)}% of ${a.name}'s request time and ${fmt(ioShare(b), 1)}% of ${b.name}'s.`,
   ].join('\n');
-}
-
-/**
- * A profile's per-window throughputs, the samples a verdict compares: the windows its figures
- * came from (the last stableWindows when it stabilised, else all of them).
- */
-export function measuredSide(result: ProfileResult): { name: string; samples: number[]; value: number; stable: boolean } {
-  const windows = result.measurement.windows;
-  const stable = result.provenance.kind !== 'measured' || result.measurement.stable;
-  const used = result.measurement.stable && result.spec ? windows.slice(-result.spec.measurement.stableWindows) : windows;
-  return { name: result.name, samples: used.map((w) => w.throughputRps), value: result.throughputRps, stable };
 }
 
 /** " (90% 44.0–63.2)" after a percentile, "?" for an upper end the requests cannot bound; "" without intervals. */

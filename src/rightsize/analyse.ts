@@ -5,7 +5,7 @@ import type { Fleet } from '../schema/fleet.js';
 import { FINDINGS_SCHEMA_VERSION, Findings, type Finding, type HourFigures, type PeakStat } from '../schema/findings.js';
 import { MONTH_HOURS } from '../schema/plan.js';
 import { HOURS_PER_WEEK } from '../schema/traffic.js';
-import type { FleetCapacity } from './capacity.js';
+import type { FleetCapacity, FleetCapacityInterval } from './capacity.js';
 import type { FleetSeries } from './series.js';
 
 export interface AnalysisOptions {
@@ -116,6 +116,7 @@ export function analyseFleet(series: FleetSeries, capacity: FleetCapacity, fleet
       perInstanceRps: roundTo(perInstanceRps, 4),
       gpuUtilPct: capacity.gpuUtilPct ?? null,
       topStages: capacity.topStages,
+      ...(capacity.interval ? { interval: capacity.interval } : {}),
     },
     window: {
       start: iso(series.startEpochS),
@@ -331,8 +332,16 @@ function insufficientData(ctx: Context): Finding[] {
   return out;
 }
 
+/**
+ * Hours short of instances. With a capacity interval, h.needed is sized on its lower end; an hour is
+ * named only when even the upper end would not carry it (demand per instance above the interval
+ * x utilisation): inside the interval the measurement cannot say the fleet is short.
+ */
 function underProvisioned(ctx: Context, neededAtPeak: number): Finding[] {
-  const hit = ctx.known.filter((h) => h.running + 1e-9 < h.needed);
+  const interval = ctx.capacity.interval;
+  const upper = interval?.upperRps;
+  const short = ctx.known.filter((h) => h.running + 1e-9 < h.needed);
+  const hit = interval ? short.filter((h) => upper !== null && upper !== undefined && h.running + 1e-9 < instancesFor(h.peakRps, upper * ctx.fleet.utilization, ctx.fleet.minInstances)) : short;
   if (hit.length === 0) return [];
   const worst = hit.reduce((a, b) => (b.peakRps / (b.running * ctx.capacity.throughputRps) > a.peakRps / (a.running * ctx.capacity.throughputRps) ? b : a));
   const load = worst.peakRps / (worst.running * ctx.capacity.throughputRps);
@@ -344,7 +353,7 @@ function underProvisioned(ctx: Context, neededAtPeak: number): Finding[] {
     finding(
       'UNDER_PROVISIONED',
       ['CapacityUnderprovisioned'],
-      `in ${hit.length} hour(s) demand peaked above what the running instances carry at ${pct(ctx.fleet.utilization)} of ${ctx.capacity.throughputRps} req/s each: worst ${r1(worst.peakRps)} req/s on ${r2(worst.running)} instances (${pct(load)} of capacity), ${worst.needed} needed`,
+      `in ${hit.length} hour(s) demand peaked above what the running instances carry at ${pct(ctx.fleet.utilization)} of ${ctx.capacity.throughputRps} req/s each${interval && upper ? `, and above the capacity interval's upper end (${upper} req/s each; ${intervalWords(interval)})` : ''}: worst ${r1(worst.peakRps)} req/s on ${r2(worst.running)} instances (${pct(load)} of capacity), ${worst.needed} needed`,
       `run at least ${neededAtPeak} instances through the peak hours (or scale on the sla-at-risk alarm)`,
       hit,
       { worstHour: worst.start, peakRps: r3(worst.peakRps), runningInstances: r2(worst.running), neededInstances: worst.needed, loadOfCapacity: r3(load) },
@@ -508,7 +517,7 @@ function overProvisioned(ctx: Context, neededAtPeak: number, peak: Hour | undefi
       finding(
         'OVER_PROVISIONED',
         ['CapacityOverprovisioned', ...gpuReason],
-        `${neededAtPeak} × ${fleet.instanceType} carry the peak of ${r1(peak.peakRps)} req/s at ${slaWords(fleet)}${floorWords(ctx, peak.peakRps, neededAtPeak)}; the fleet ran more in ${over.length} hour(s)`,
+        `${neededAtPeak} × ${fleet.instanceType} carry the peak of ${r1(peak.peakRps)} req/s at ${slaWords(fleet)}${floorWords(ctx, peak.peakRps, neededAtPeak)}${capacity.interval ? ` even on the capacity interval's lower end (${C} req/s each; ${intervalWords(capacity.interval)})` : ''}; the fleet ran more in ${over.length} hour(s)`,
         `set the fleet to ${neededAtPeak} instances (${formatUsd(roundCents(staticSavings))}/month)${roundCents(scheduledSavings) > roundCents(staticSavings) ? `; following the hour-of-week schedule saves ${formatUsd(roundCents(scheduledSavings))}/month` : ''}`,
         over,
         figures,
@@ -619,10 +628,17 @@ function verdict(
     sentence = `the fleet's peak was ${r1(peakRps)} req/s; ${needed} × ${fleet.instanceType} are needed ${at} (instances in service unknown)`;
   } else {
     const carry = `${running} × ${fleet.instanceType} carry a peak of ${r1(peakRps)} req/s`;
+    const named = new Set(findings.map((f) => f.finding));
+    const interval = ctx.capacity.interval;
     if (roundCents(staticSavings) > 0) sentence = `${carry}; ${needed} suffice ${at}, saving ${formatUsd(roundCents(staticSavings))}/month`;
-    else if (running < needed) sentence = `${carry}; ${needed} are needed ${at}`;
+    else if (running < needed && interval && !named.has('UNDER_PROVISIONED')) {
+      // Short on the lower end, not on the upper: the measurement cannot call it under-provisioned.
+      sentence = `${carry}: ${r1(peakRps / running)} req/s per instance at the peak, within the capacity interval (${perInstanceWords(ctx, interval)}); ${needed} are needed on its lower end, so this count may be short`;
+    } else if (running < needed) sentence = `${carry}; ${needed} are needed ${at}`;
     else {
-      sentence = `${carry}; ${needed} are needed ${at}: the count is right`;
+      // Said only when it is so: a right count can leave each instance under the interval (one fewer would be over it).
+      const within = interval && running > 0 && peakRps / running >= interval.lowerRps * fleet.utilization - 1e-9 && (interval.upperRps === null || peakRps / running <= interval.upperRps * fleet.utilization + 1e-9);
+      sentence = `${carry}; ${needed} are needed ${at}: the count is right${within ? `, ${r1(peakRps / running)} req/s per instance at the peak, within the capacity interval (${perInstanceWords(ctx, interval)})` : ''}`;
       if (roundCents(scheduledSavings) >= MIN_SCHEDULED_SAVINGS_USD) sentence += `; scaling by hour of week would save ${formatUsd(roundCents(scheduledSavings))}/month`;
     }
   }
@@ -632,6 +648,18 @@ function verdict(
 }
 
 /** " with the HA floor" when the floor, not demand, sets the count. */
+/** "90% interval 36.5–45 req/s, estimate 41.2": the capacity's interval as findings state it. */
+function intervalWords(i: FleetCapacityInterval): string {
+  return `${i.confidencePct}% interval ${i.lowerRps}–${i.upperRps === null ? 'unbounded' : i.upperRps} req/s${i.estimateRps === null ? '' : `, estimate ${i.estimateRps}`}`;
+}
+
+/** The interval per instance at the fleet's utilisation: "29.2–36 req/s per instance at 80% of the 90% interval 36.5–45 req/s". */
+function perInstanceWords(ctx: Context, i: FleetCapacityInterval): string {
+  const u = ctx.fleet.utilization;
+  const upper = i.upperRps === null ? 'unbounded' : r1(i.upperRps * u);
+  return `${r1(i.lowerRps * u)}–${upper} req/s per instance at ${pct(u)} of the ${intervalWords(i)}`;
+}
+
 function floorWords(ctx: Context, peakRps: number, needed: number): string {
   return needed === ctx.fleet.minInstances && instancesFor(peakRps, ctx.perInstanceRps, 0) < needed ? ' with the HA floor' : '';
 }

@@ -1,4 +1,5 @@
-import { capacityAtSla } from '../plan/capacity.js';
+import { capacityAtSla, capacityFromInterval, type CapacityAtSla } from '../plan/capacity.js';
+import { tooManyFailed } from '../profile/core/stability.js';
 import { candidatesFromDocument, type CandidateInput } from '../plan/candidates.js';
 import type { Plan } from '../schema/plan.js';
 import { formatSla, type Sla } from '../schema/sla.js';
@@ -23,6 +24,25 @@ export interface FleetCapacity {
   gpuUtilPct: number | undefined;
   topStages: { name: string; sharePct: number }[];
   notes: string[];
+  /**
+   * The capacity's interval, when the document has one (a version-3 sweep, or a plan made from
+   * one): throughputRps is then its lower end, and a fleet is named over- or under-provisioned
+   * only when its demand per instance lies outside the interval.
+   */
+  interval?: FleetCapacityInterval;
+}
+
+export interface FleetCapacityInterval {
+  estimateRps: number | null;
+  lowerRps: number;
+  upperRps: number | null;
+  confidencePct: number;
+}
+
+/** A candidate's capacity at the SLA: on its interval's lower end when it has one (as plan does by default). */
+function capacityOf(candidate: CandidateInput, sla: Sla): CapacityAtSla | undefined {
+  const ci = candidate.capacityInterval;
+  return ci ? capacityFromInterval(ci.interval, ci.points, sla, 'lower') : capacityAtSla(candidate.points, sla);
 }
 
 /**
@@ -32,11 +52,14 @@ export interface FleetCapacity {
  */
 export function capacityFromDocument(d: CapacityDocument, sla: Sla, instanceType: string, configuration?: string): FleetCapacity {
   if (d.kind === 'plan') return fromPlan(d.path, d.doc, sla, instanceType, configuration);
-  const candidates = candidatesFromDocument(d, instanceType);
+  // rightsize has no --allow-failures: a profile with failures still stands, with a note saying what that costs.
+  const candidates = candidatesFromDocument(d, { instanceType, allowFailures: true });
   const candidate = pick(candidates, d.path, configuration, sla);
-  const cap = capacityAtSla(candidate.points, sla);
+  const cap = capacityOf(candidate, sla);
   if (!cap) throw new InputError(`capacity '${d.path}': ${candidate.id} has no usable measured point`, 're-run the profile or sweep');
   const notes: string[] = [];
+  const failed = d.kind === 'profile-result' ? tooManyFailed(d.doc.requests) : undefined;
+  if (failed) notes.push(`capacity '${d.path}': ${failed} while profiling, so its throughput overstates what an instance carries when every request succeeds; profile again without failures`);
   notes.push(...instanceNotes(candidate.instanceType, instanceType));
   if (!cap.meetsSla) notes.push(`${candidate.id} never met ${formatSla(sla)}: the closest point (${cap.throughputRps} req/s at ${cap.latencyMs} ms) stands in`);
   if (candidate.importedFrom) notes.push(`${candidate.id}: figures imported from "${candidate.importedFrom}", not measured by capacity-plan`);
@@ -61,7 +84,12 @@ export function capacityFromDocument(d: CapacityDocument, sla: Sla, instanceType
     gpuUtilPct,
     topStages,
     notes,
+    ...(candidate.capacityInterval ? { interval: intervalOf(candidate.capacityInterval.interval) } : {}),
   };
+}
+
+function intervalOf(i: FleetCapacityInterval): FleetCapacityInterval {
+  return { estimateRps: i.estimateRps, lowerRps: i.lowerRps, upperRps: i.upperRps, confidencePct: i.confidencePct };
 }
 
 /** The named configuration, else the one with the highest capacity at the SLA. */
@@ -77,7 +105,7 @@ function pick(candidates: CandidateInput[], path: string, configuration: string 
     return named;
   }
   const score = (c: CandidateInput): [number, number] => {
-    const cap = capacityAtSla(c.points, sla);
+    const cap = capacityOf(c, sla);
     return [cap?.meetsSla ? 1 : 0, cap?.throughputRps ?? 0];
   };
   return [...candidates].sort((a, b) => {
@@ -107,18 +135,24 @@ function fromPlan(path: string, plan: Plan, sla: Sla, instanceType: string, conf
       `its candidates: ${plan.candidates.map((c) => c.id).join(', ')}`,
     );
   }
+  const onEstimate = candidate.capacity.plannedOn === 'estimate' && candidate.capacity.interval !== undefined && candidate.capacity.interval.lowerRps > 0;
   return {
     document: path,
     id: candidate.id,
     from: 'plan',
     instanceType: candidate.instanceType,
     sla,
-    throughputRps: candidate.capacity.throughputRps,
+    // A fleet is judged on the interval's lower end, as plans are by default, whichever end the plan took.
+    throughputRps: onEstimate ? candidate.capacity.interval!.lowerRps : candidate.capacity.throughputRps,
     latencyMs: candidate.capacity.latencyMs,
     meetsSla: candidate.meetsSla,
     gpuUtilPct: undefined,
     topStages: [],
-    notes: instanceNotes(candidate.instanceType, instanceType),
+    notes: [
+      ...instanceNotes(candidate.instanceType, instanceType),
+      ...(onEstimate ? [`the plan planned ${candidate.id} on its capacity's estimate (${candidate.capacity.throughputRps} req/s); the fleet is judged on the interval's lower end, ${candidate.capacity.interval!.lowerRps} req/s`] : []),
+    ],
+    ...(candidate.capacity.interval ? { interval: candidate.capacity.interval } : {}),
   };
 }
 

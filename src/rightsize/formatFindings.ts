@@ -20,12 +20,17 @@ function sourceWords(f: Findings): string {
   return s.kind === 'asg-alb' ? `ASG ${s.autoScalingGroupName} behind ${s.loadBalancer}` : `SageMaker ${s.endpointName}/${s.variantName}`;
 }
 
+/** "90% capacity interval 36.5–45 req/s (estimate 41.2)". */
+function intervalText(i: NonNullable<Findings['capacity']['interval']>): string {
+  return `${i.confidencePct}% capacity interval ${i.lowerRps}–${i.upperRps === null ? 'unbounded' : i.upperRps} req/s${i.estimateRps === null ? '' : ` (estimate ${i.estimateRps})`}`;
+}
+
 /** The text report: what was compared, the findings table, the hour-of-week table, the verdict. */
 export function renderFindings(f: Findings): string {
   const c = f.capacity;
   const lines = [
     `fleet ${f.fleet.name}: ${f.fleet.instanceType} in ${f.fleet.region}, ${sourceWords(f)}`,
-    `capacity ${c.throughputRps} req/s per instance at ${c.percentile} ${c.latencyMs} ms (${c.id}, ${c.document}); planned at ${Math.round(f.fleet.utilization * 100)}% = ${c.perInstanceRps} req/s, floor ${f.fleet.minInstances}`,
+    `capacity ${c.throughputRps} req/s per instance at ${c.percentile} ${c.latencyMs} ms (${c.id}, ${c.document})${c.interval ? `, the lower end of its ${intervalText(c.interval)}` : ''}; planned at ${Math.round(f.fleet.utilization * 100)}% = ${c.perInstanceRps} req/s, floor ${f.fleet.minInstances}`,
     `window ${f.window.start} to ${f.window.end}: ${f.window.hours} hours of 1-minute data, hourly ${f.window.peakStat}; ${f.window.source}`,
     '',
   ];
@@ -70,7 +75,9 @@ export function explainFindings(f: Findings): string[] {
   const floorOnly = peakHour ? Math.ceil((peakHour.peakRps / c.perInstanceRps) * (1 - 1e-12)) : 0;
   const lines = [
     'how this was worked out:',
-    `  1. capacity at the SLA: ${c.throughputRps} req/s per ${f.fleet.instanceType} at ${c.percentile} ${c.latencyMs} ms (${c.id}, the highest profiled throughput meeting ${c.percentile}<=${f.fleet.sla.maxLatencyMs}ms${c.meetsSla ? '' : ': none does, so the closest point'})`,
+    c.interval
+      ? `  1. capacity at the SLA: ${c.throughputRps} req/s per ${f.fleet.instanceType} (${c.id}), the lower end of the sweep's ${intervalText(c.interval)}; over- and under-provisioning are named only outside the interval x utilisation`
+      : `  1. capacity at the SLA: ${c.throughputRps} req/s per ${f.fleet.instanceType} at ${c.percentile} ${c.latencyMs} ms (${c.id}, the highest profiled throughput meeting ${c.percentile}<=${f.fleet.sla.maxLatencyMs}ms${c.meetsSla ? '' : ': none does, so the closest point'})`,
     `  2. planned per instance: ${c.throughputRps} x ${f.fleet.utilization} utilisation = ${c.perInstanceRps} req/s`,
     `  3. demand per minute = requests in the minute / 60; a minute without a datapoint had no requests`,
     `  4. each clock hour's peak = the ${f.window.peakStat === 'max' ? 'highest minute' : '99th percentile of its minutes'}; instances needed = max(floor ${f.fleet.minInstances}, ceil(peak / ${c.perInstanceRps}))`,

@@ -53,6 +53,10 @@ export const CapacityEstimate = z
   .strict();
 export type CapacityEstimate = z.infer<typeof CapacityEstimate>;
 
+/** The interval as a plan or a findings document quotes it. */
+export const CapacityInterval = CapacityEstimate.pick({ estimateRps: true, lowerRps: true, upperRps: true, confidencePct: true });
+export type CapacityInterval = z.infer<typeof CapacityInterval>;
+
 /** How a configuration's search spent its measurement budget. */
 export const SearchSpend = z
   .object({

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { CapacityInterval } from './capacityEstimate.js';
 import { FleetSource } from './fleet.js';
 import { PriceOriginDoc } from './plan.js';
 import { Percentile, Sla } from './sla.js';
+import { AfterDiscounts } from './fleetPurchase.js';
 
 /**
  * Findings: what `capacity-plan rightsize` concluded about a live fleet, in Compute Optimizer's
@@ -21,6 +23,7 @@ export const FINDING_KINDS = [
   'PROFILE_DRIFT',
   'IDLE',
   'INSUFFICIENT_DATA',
+  'COMMITMENT_COVERS',
 ] as const;
 export const FindingKind = z.enum(FINDING_KINDS);
 export type FindingKind = z.infer<typeof FindingKind>;
@@ -106,6 +109,12 @@ export const Findings = z
         gpuUtilPct: z.number().nonnegative().nullable(),
         /** The profile's slowest stages (share of request time), for I/O-bound findings. */
         topStages: z.array(z.object({ name: z.string(), sharePct: z.number().nonnegative() }).strict()),
+        /**
+         * The capacity's interval when its document has one (a sweep from version 3, or a plan made
+         * from one): throughputRps is then its lower end, and over/under-provisioning is named only
+         * when demand per instance lies outside the interval. Absent in findings before intervals.
+         */
+        interval: CapacityInterval.optional(),
       })
       .strict(),
     window: z
@@ -151,6 +160,8 @@ export const Findings = z
         recommendedInstances: z.array(z.number().int().nonnegative().nullable()).length(168),
       })
       .strict(),
+    /** When the fleet file says how the fleet is paid for: the savings after discounts. */
+    afterDiscounts: AfterDiscounts.optional(),
   })
   .strict();
 export type Findings = z.infer<typeof Findings>;

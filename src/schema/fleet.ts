@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseSla, type Sla } from './sla.js';
+import { FleetPurchase } from './fleetPurchase.js';
 
 /**
  * Fleet: a live fleet the watcher compares with its profiled capacity (a YAML file the user
@@ -61,6 +62,8 @@ export const Fleet = z
     /** GPUs per instance, to turn SageMaker's 0-100 x GPUs into per-GPU percent; default: the price catalog's count. */
     gpusPerInstance: z.number().int().positive().optional(),
     source: FleetSource,
+    /** How the fleet is paid for; rightsize then states savings after discounts. */
+    purchase: FleetPurchase.optional(),
   })
   .strict();
 export type Fleet = z.infer<typeof Fleet>;

@@ -1,15 +1,18 @@
 import { z } from 'zod';
+import { CapacityInterval } from './capacityEstimate.js';
 import { CostExtra } from './profileResult.js';
 import { Percentile, Sla } from './sla.js';
 import { TrafficSummary } from './traffic.js';
+import { CandidatePurchase, PlanPurchaseInputs } from './planPurchase.js';
 
 /**
  * Plan: what `capacity-plan plan` decides and why. Self-describing (inputs, the prices used and
  * their dates, warnings) so a plan read months later still says what it assumed. Money is in USD,
  * rounded to cents here (the planner computes unrounded and rounds only when it writes this).
  */
-export const PLAN_SCHEMA_VERSION = 2;
-export const PLAN_READABLE_VERSIONS: readonly number[] = [1, 2];
+export const PLAN_SCHEMA_VERSION = 3;
+/** 1 and 2 read as a 3 (see upgradePlanDocument); 3 added the capacity interval and the end planned on, and the purchase figures. */
+export const PLAN_READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 export const WEEK_HOURS = 168;
 
 /** A month is 730 hours (8760 / 12), as AWS's own calculator counts it. */
@@ -22,6 +25,17 @@ export const PriceOriginDoc = z.discriminatedUnion('kind', [
 
 /** Where the fleet runs: EC2 instances, or SageMaker real-time endpoints on the same hardware (`ml.` types). */
 export const PlanPlatform = z.enum(['ec2', 'sagemaker']);
+
+/** `plan --capacity`: which end of a sweep's capacity interval a plan is built on. */
+export const CapacityEnd = z.enum(['lower', 'estimate']);
+export type CapacityEnd = z.infer<typeof CapacityEnd>;
+
+/**
+ * The rate a candidate's capacity was taken at: an end of the sweep's interval, or (when its lower
+ * end reaches 0, below every rate measured) the highest rate that met the SLA on its own evidence.
+ */
+export const PlannedOn = z.enum(['lower', 'estimate', 'certified']);
+export type PlannedOn = z.infer<typeof PlannedOn>;
 export type PlanPlatform = z.infer<typeof PlanPlatform>;
 
 export const PlanCandidate = z
@@ -58,6 +72,13 @@ export const PlanCandidate = z
         perInstanceRps: z.number().positive(),
         /** How the measured load was offered (absent for imported figures): a closed loop overstates open traffic. */
         load: z.enum(['open-loop', 'closed-loop']).optional(),
+        /**
+         * Version 3, from a sweep that estimated its capacity: the interval (req/s, upper null when
+         * unbounded above) and the rate throughputRps was taken at. Absent for profiles and older sweeps,
+         * whose capacity is the highest point meeting the SLA.
+         */
+        interval: CapacityInterval.optional(),
+        plannedOn: PlannedOn.optional(),
       })
       .strict(),
     meetsSla: z.boolean(),
@@ -98,6 +119,8 @@ export const PlanCandidate = z
     coldStartMs: z.number().nonnegative().nullable(),
     /** 1 = cheapest that meets the SLA; candidates that miss it come after, closest first. */
     rank: z.number().int().positive(),
+    /** How the fleet could be bought (version 3): On-Demand, each commitment option, Spot; absent in older plans. */
+    purchase: CandidatePurchase.optional(),
   })
   .strict();
 export type PlanCandidate = z.infer<typeof PlanCandidate>;
@@ -137,8 +160,12 @@ export const Plan = z
         region: z.string(),
         /** `plan --platform`; absent in plans made before platforms: EC2. */
         platform: z.enum(['ec2', 'sagemaker', 'both']).optional(),
+        /** `plan --capacity` (version 3); absent in older plans, which had no intervals to choose from. */
+        capacity: CapacityEnd.optional(),
         monthHours: z.literal(MONTH_HOURS),
         traffic: TrafficSummary,
+        /** `plan --purchase` and `--spot` (version 3); absent in older plans: On-Demand. */
+        purchase: PlanPurchaseInputs.optional(),
       })
       .strict(),
     prices: z
@@ -180,12 +207,18 @@ export const Plan = z
   .strict();
 export type Plan = z.infer<typeof Plan>;
 
-/** Version 1 -> 2: version 1 had no hourly figures; each candidate's `hourly` becomes null. */
+/**
+ * Older plans read as version 3: version 1 had no hourly figures (each candidate's `hourly`
+ * becomes null); version 2 lacks only fields that version 3 made optional (intervals, purchase).
+ */
 export function upgradePlanDocument(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object' || (raw as { schemaVersion?: unknown }).schemaVersion !== 1) return raw;
+  if (!raw || typeof raw !== 'object') return raw;
+  const version = (raw as { schemaVersion?: unknown }).schemaVersion;
+  if (version === 2) return { ...raw, schemaVersion: PLAN_SCHEMA_VERSION };
+  if (version !== 1) return raw;
   const v1 = raw as { candidates?: unknown };
   const candidates = Array.isArray(v1.candidates) ? v1.candidates.map((c: unknown) => (c && typeof c === 'object' ? { ...c, hourly: null } : c)) : v1.candidates;
-  return { ...v1, schemaVersion: 2, candidates };
+  return { ...v1, schemaVersion: PLAN_SCHEMA_VERSION, candidates };
 }
 
 export const PlanDocument = z.preprocess(upgradePlanDocument, Plan);

@@ -1,24 +1,13 @@
 import { z } from 'zod';
 import { LoadModel } from './loadModel.js';
+import { STAGE_ORDER } from './stageOrder.js';
 
 /**
  * ProfileSpec: everything that decides how a profile runs. Presets (profiles/presets/*.yaml) are
  * partial specs; defaults < preset file < environment < flags. Unknown keys are rejected.
  */
 
-export const StageName = z.enum([
-  'deserialize',
-  'configLoad',
-  'payloadSpool',
-  'preprocess',
-  'queueWait',
-  'infer',
-  'postprocess',
-  'requestLog',
-  'serialize',
-  /** HTTP only: client-observed latency minus the server's own total (sockets, HTTP parsing, loopback). */
-  'network',
-]);
+export const StageName = z.enum(STAGE_ORDER);
 export type StageName = z.infer<typeof StageName>;
 export const STAGE_NAMES: readonly StageName[] = StageName.options;
 

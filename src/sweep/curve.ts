@@ -2,10 +2,12 @@ import type { LatencySummary, ProfileResult } from '../schema/profileResult.js';
 import type { Sla } from '../schema/sla.js';
 import type { CurvePoint } from '../schema/sweepResult.js';
 import type { LoadKind } from './search.js';
-import { measuredSide } from '../profile/formatProfile.js';
+import { measuredSide } from '../schema/measuredSides.js';
 
-/** Above this share of failed requests a point does not meet the SLA, whatever its latency. */
-export const MAX_FAILED_FRACTION = 0.01;
+import { MAX_FAILED_FRACTION } from '../profile/core/stability.js';
+
+/** Above this share of failed requests a point does not meet the SLA, whatever its latency (defined with the stability rule it also breaks). */
+export { MAX_FAILED_FRACTION };
 
 export function latencyAtPercentileMs(latency: LatencySummary, percentile: Sla['percentile']): number {
   return latency[`${percentile}Ms`];

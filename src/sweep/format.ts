@@ -1,6 +1,7 @@
 import { textTable } from '../util/textTable.js';
 import { formatSla, type Sla } from '../schema/sla.js';
 import { CONFIDENCE_PCT, type CapacityEstimate, type RateJudgement } from '../schema/capacityEstimate.js';
+import { formatCapacity } from '../schema/capacityText.js';
 import type { CurvePoint, SweepConfiguration, SweepResult } from '../schema/sweepResult.js';
 import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
 import { bestPoint, pointSamples } from './curve.js';
@@ -23,14 +24,6 @@ function note(p: CurvePoint): string {
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-
-/** "41.2 req/s (90% interval 36.5–45.0)"; the open ends say where the search could not bound it. */
-export function formatCapacity(c: CapacityEstimate): string {
-  if (c.estimateRps === null) return `below ${c.upperRps?.toFixed(1) ?? '?'} req/s (the lowest rate measured misses)`;
-  const lower = c.lowerRps > 0 ? c.lowerRps.toFixed(1) : '0';
-  const upper = c.upperRps === null ? 'above the highest rate measured' : c.upperRps.toFixed(1);
-  return `${c.estimateRps.toFixed(1)} req/s (${c.confidencePct}% interval ${lower}–${upper})`;
-}
 
 function decisionText(j: RateJudgement): string {
   return j.decision === 'undecided' ? 'undecided' : j.decision;

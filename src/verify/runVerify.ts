@@ -6,7 +6,9 @@ import type { ProfileSpec } from '../schema/profileSpec.js';
 import { VERIFICATION_SCHEMA_VERSION, type Verification, type VerificationTrial } from '../schema/verification.js';
 import { readAnyDocument } from '../util/documents.js';
 import { InputError, UsageError } from '../util/errors.js';
-import { FIRST_SEED, trialFromResult, trialSpec, verdictLine } from './trials.js';
+import { CONFIDENCE_PCT } from '../schema/capacityEstimate.js';
+import { adviceFor, agreementWith, decisionLine, judgeTrials, trialCounts } from './judge.js';
+import { FIRST_SEED, trialFromResult, trialSpec } from './trials.js';
 
 /**
  * `capacity-plan verify`: drives a plan candidate's per-instance rate (or, with --at-capacity,
@@ -46,6 +48,11 @@ export function chooseCandidate(plan: Plan, planPath: string, id: string | undef
  * it can be verified only against that server (--target).
  */
 export async function rebuildSpec(candidate: PlanCandidate, planPath: string, cwd: string, targetUrl: string | undefined): Promise<ProfileSpec> {
+  return (await measuredDocument(candidate, planPath, cwd, targetUrl)).spec;
+}
+
+/** The spec to rebuild (see rebuildSpec) and the environment the figures were measured in. */
+export async function measuredDocument(candidate: PlanCandidate, planPath: string, cwd: string, targetUrl: string | undefined): Promise<{ spec: ProfileSpec; environment: Environment }> {
   if (candidate.imported) {
     throw new InputError(`cannot verify ${candidate.id}: its figures were imported from a publication, so there is no spec to rebuild`, 'verify a candidate measured with `capacity-plan profile` or `sweep`');
   }
@@ -59,7 +66,7 @@ export async function rebuildSpec(candidate: PlanCandidate, planPath: string, cw
   if (document.kind === 'sweep-result') {
     const config = document.doc.configurations.find((c) => c.label === candidate.configuration);
     if (!config) throw new InputError(`cannot verify ${candidate.id}: sweep '${candidate.document}' has no configuration '${candidate.configuration}'`);
-    return config.spec;
+    return { spec: config.spec, environment: document.doc.environment };
   }
   const profile = document.doc;
   if (!profile.spec) throw new InputError(`cannot verify ${candidate.id}: profile '${candidate.document}' records no spec to rebuild`);
@@ -69,23 +76,26 @@ export async function rebuildSpec(candidate: PlanCandidate, planPath: string, cw
       `pass --target ${profile.transport.url} to verify against that server`,
     );
   }
-  return profile.spec;
+  return { spec: profile.spec, environment: profile.environment };
 }
 
 export async function runVerify(options: VerifyOptions): Promise<Verification> {
   const { plan, planPath, trials: count, durationS } = options;
   const candidate = chooseCandidate(plan, planPath, options.candidateId);
-  const spec = await rebuildSpec(candidate, planPath, options.cwd, options.targetUrl);
+  const { spec, environment: sweptOn } = await measuredDocument(candidate, planPath, options.cwd, options.targetUrl);
   const sla = plan.inputs.sla;
   const rateRps = options.atCapacity ? candidate.capacity.throughputRps : candidate.capacity.perInstanceRps;
   const log = options.log ?? (() => {});
   log(`verify ${candidate.id}: ${count} trial(s) of ${durationS} s of Poisson arrivals at ${rateRps.toFixed(2)} req/s (${options.atCapacity ? 'its capacity' : `per instance, utilisation ${candidate.capacity.utilization}`}), SLA ${sla.percentile}<=${sla.maxLatencyMs}ms`);
   const trials: VerificationTrial[] = [];
+  const results: ProfileResult[] = [];
   let environment: Environment | undefined;
   for (let t = 0; t < count; t++) {
     const result = await options.runTrial(trialSpec(spec, rateRps, t, durationS), t);
     environment ??= result.environment;
-    const trial = trialFromResult(result, FIRST_SEED + t, rateRps, sla);
+    results.push(result);
+    const counts = trialCounts(result, sla);
+    const trial: VerificationTrial = { ...trialFromResult(result, FIRST_SEED + t, rateRps, sla), requests: counts.requests, exceedances: counts.exceedances };
     trials.push(trial);
     log(
       `trial ${t + 1}/${count} (seed ${trial.seed}): achieved ${trial.achievedRps.toFixed(1)} req/s, p50 ${trial.p50Ms.toFixed(1)} ms, p95 ${trial.p95Ms.toFixed(1)} ms, ` +
@@ -93,6 +103,11 @@ export async function runVerify(options: VerifyOptions): Promise<Verification> {
     );
   }
   const held = trials.filter((t) => t.held).length;
+  // The trials are runs at one rate: judged as the sweep judged its rates, pooled, not one by one.
+  const judgement = judgeTrials(results, sla);
+  const interval = candidate.capacity.interval;
+  const agreement = agreementWith(candidate, rateRps, judgement.decision);
+  const advice = adviceFor(judgement, { candidate, rateRps, atCapacity: options.atCapacity, trials: count, sweptOn, ...(environment ? { verifiedOn: environment } : {}) });
   return {
     schemaVersion: VERIFICATION_SCHEMA_VERSION,
     kind: 'verification',
@@ -106,8 +121,13 @@ export async function runVerify(options: VerifyOptions): Promise<Verification> {
     trialDurationS: durationS,
     trials,
     held,
-    holds: held === trials.length,
-    verdict: verdictLine(trials, sla, candidate.id, rateRps),
+    holds: judgement.decision === 'meets',
+    decision: judgement.decision,
+    judgement,
+    ...(interval ? { capacityInterval: { ...interval, ...(candidate.capacity.plannedOn ? { plannedOn: candidate.capacity.plannedOn } : {}) } } : {}),
+    agreement,
+    ...(advice ? { advice } : {}),
+    verdict: decisionLine(judgement, sla, candidate.id, rateRps, held, trials.length, CONFIDENCE_PCT),
     ...(environment ? { environment } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDemoCommand } from '../../src/cli/demo.js';
-import { measuredSide } from '../../src/profile/formatProfile.js';
+import { measuredSide } from '../../src/schema/measuredSides.js';
 import { compareMeasured } from '../../src/util/stats/verdict.js';
 import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileResult.js';
 import { readDocument } from '../../src/util/documents.js';

@@ -44,11 +44,11 @@ describe('command line', () => {
     await expectUserError(['profile', '--zzzzzz'], ExitCode.usage, "error: unknown option '--zzzzzz' (run with --help for usage)");
   });
 
-  it('--version prints the package version, exit 0', async () => {
+  it('--version prints the package version and the commit (unknown when run from source), exit 0', async () => {
     const { code, stdout, stderr } = await box.run(['--version']);
     expect(code).toBe(ExitCode.ok);
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)\n$/);
   });
 });
 

@@ -103,6 +103,31 @@ describe('capacity-plan plan: the article, golden', () => {
   });
 });
 
+describe('capacity-plan plan: a sweep with a capacity interval (version 3)', () => {
+  const V3 = 'test/fixtures/sweep/tiny-interval-v3.json';
+  it('plans on the lower end by default and says so; --capacity estimate plans on the estimate', async () => {
+    // Capacity 41.2 req/s, 90% interval 36.5–45: 36.5 x 0.8 = 29.2 per instance, ceil(60 / 29.2) = 3 x $0.526 x 730 = $1,151.94.
+    const lower = await runPlanCli(['plan', V3, '--peak-rps', '60', '--sla', 'p95<=100ms', '--region', 'us-east-1', '--explain'], { home, cwd: REPO_ROOT });
+    expect(lower.code).toBe(ExitCode.ok);
+    expect(lower.stdout).toContain('41.2 req/s (90% 36.5–45), planned on 36.5');
+    expect(lower.stdout).toContain('Recommended: tiny-triton/default on EC2: 3 x g4dn.xlarge in us-east-1, $1,151.94/month static');
+    expect(lower.stdout).toContain('  planned on: the lower end, 36.5 req/s (--capacity lower, the default): the capacity is at least this with 95% confidence');
+    // 41.2 x 0.8 = 32.96, ceil(60 / 32.96) = 2 x $0.526 x 730 = $767.96.
+    const estimate = await runPlanCli(['plan', V3, '--peak-rps', '60', '--sla', 'p95<=100ms', '--region', 'us-east-1', '--capacity', 'estimate', '--json'], { home, cwd: REPO_ROOT });
+    expect(estimate.code).toBe(ExitCode.ok);
+    const plan = Plan.parse(JSON.parse(estimate.stdout));
+    expect(plan.inputs.capacity).toBe('estimate');
+    expect(plan.candidates[0]).toMatchObject({ peakInstances: 2, usdPerMonth: 767.96, capacity: { throughputRps: 41.2, plannedOn: 'estimate', interval: { estimateRps: 41.2, lowerRps: 36.5, upperRps: 45, confidencePct: 90 } } });
+  });
+
+  it('--capacity with another value: exit 2, one line', async () => {
+    const { code, stdout, stderr } = await runPlanCli(['plan', V3, '--peak-rps', '60', '--sla', 'p95<=100ms', '--capacity', 'upper'], { home, cwd: REPO_ROOT });
+    expect(code).toBe(ExitCode.usage);
+    expect(stdout).toBe('');
+    expect(expectOneLineError(stderr)).toBe("error: --capacity must be one of lower, estimate, got 'upper'");
+  });
+});
+
 describe('capacity-plan plan: when no candidate meets the SLA', () => {
   it('still prints the plan with the closest candidate, then exits 5 with one line', async () => {
     const { code, stdout, stderr } = await runPlanCli(['plan', TORCHSERVE, TRITON, '--peak-rps', '60', '--sla', 'p95<=50ms'], { home });

@@ -209,7 +209,7 @@ describe('Engine refusing models and devices it cannot run', () => {
     }
   });
 
-  // On a host where `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` did install the provider, this case cannot arise.
+  // On a host where `ONNXRUNTIME_NODE_INSTALL=true node node_modules/onnxruntime-node/script/install.js` did install the provider, this case cannot arise.
   const bin = new URL('../../node_modules/onnxruntime-node/bin', import.meta.url).pathname;
   const cudaInstalled = existsSync(bin) && readdirSync(bin, { recursive: true }).some((f) => String(f).endsWith('libonnxruntime_providers_cuda.so'));
 
@@ -217,7 +217,8 @@ describe('Engine refusing models and devices it cannot run', () => {
     const error = await openError(fx.tinyPath, { device: 'cuda' });
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).exitCode).toBe(ExitCode.environment);
-    expect((error as EnvironmentError).oneLine()).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false');
+    expect((error as EnvironmentError).oneLine()).toContain('capacity-plan doctor');
+    expect((error as EnvironmentError).oneLine()).toMatch(/ONNXRUNTIME_NODE_INSTALL=true node \S*onnxruntime-node\/script\/install\.js/);
     expect(error.message).toBe("execution provider 'cuda' is not installed (libonnxruntime_providers_cuda.so is missing from onnxruntime-node)");
   });
 });

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareProfiles } from '../../src/schema/profileComparison.js';
+import { ProfileResultDocument } from '../../src/schema/profileResult.js';
 import { loadDocuments } from '../../src/server/report/documentStore.js';
 import { renderReportHtml } from '../../src/server/report/exportHtml.js';
 import { DocumentStore } from '../../src/server/report/documentStore.js';
@@ -67,11 +69,16 @@ describe.runIf(run)('report pages in Chromium', () => {
     const { page } = await open('/profile/unstable-run?sla=p95%3C%3D100ms');
     const latency = await chartData(page, 'latency');
     expect(latency.datasets.map((d) => d.label)).toEqual(['p50', 'p95', 'p99', 'SLA p95 ≤ 100 ms']);
+    // The real time axis: a step from the first window's start through each window's end.
+    type Win = { startMs: number; durationMs: number; throughputRps: number; latency: Record<string, number> };
+    const wins = doc.measurement.windows as Win[];
     for (const [i, key] of ['p50Ms', 'p95Ms', 'p99Ms'].entries()) {
-      expect(latency.datasets[i]!.data).toEqual(doc.measurement.windows.map((win: { startMs: number; latency: Record<string, number> }) => ({ x: win.startMs / 1000, y: win.latency[key] })));
+      expect(latency.datasets[i]!.data).toEqual([{ x: wins[0]!.startMs / 1000, y: wins[0]!.latency[key] }, ...wins.map((win) => ({ x: (win.startMs + win.durationMs) / 1000, y: win.latency[key] }))]);
     }
     const throughput = await chartData(page, 'throughput');
-    expect((throughput.datasets[0]!.data as { y: number }[]).map((p) => p.y)).toEqual(doc.measurement.windows.map((win: { throughputRps: number }) => win.throughputRps));
+    expect((throughput.datasets[0]!.data as { y: number }[]).map((p) => p.y).slice(1)).toEqual(wins.map((win) => win.throughputRps));
+    // Unstable, with dropped and failed requests: the banner leads with its caveat, never ✓.
+    expect(await page.locator('.verdict .sentence').textContent()).toMatch(/^⚠ Read with care: /);
     // The name is text: shown literally, no element made from it.
     expect(await page.locator('h1').textContent()).toBe('Profile: unstable <script>alert(1)</script>');
     expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(2);
@@ -114,8 +121,10 @@ describe.runIf(run)('report pages in Chromium', () => {
   it('compare: the article table, with the imported warnings', async () => {
     const { page } = await open('/compare?ids=article-torchserve-g4dn,article-triton-g4dn');
     const row = page.locator('tr', { has: page.locator('th', { hasText: /^throughput$/ }) });
-    expect(await row.locator('td').allTextContents()).toEqual(['47.0 req/s', '183.0 req/s', '+136.0 req/s (+289.4%)', '3.89×', 'article-triton-g4dn ↑ (no per-window samples: not tested)']);
+    expect(await row.locator('td').allTextContents()).toEqual(['47.0 req/s', '183.0 req/s', '+136.0 req/s (+289.4%)', '3.89×', 'article-triton-g4dn ↑ (no per-window figures: not tested)']);
     expect(await page.locator('.warnings li').count()).toBe(2);
+    // Imported figures on both sides: a warned result, so no success mark.
+    expect(await page.locator('.verdict .sentence').textContent()).toMatch(/^⚠ Read with care: article-triton-g4dn gives 3\.89x the throughput/);
     await finish();
   });
 
@@ -136,7 +145,11 @@ describe.runIf(run)('report pages in Chromium', () => {
   it('compare two measured runs: Welch on per-window throughput decides the "better" column', async () => {
     const { page } = await open('/compare?ids=torchserve-default,triton-dynamic');
     const row = page.locator('tr', { has: page.locator('th', { hasText: /^throughput$/ }) });
-    expect(await row.locator('td').last().textContent()).toMatch(/Welch p = /);
+    expect(await row.locator('td').last().textContent()).toMatch(/^triton-dynamic ↑ \(p = 0\.\d{3}\)$/);
+    // The same sentence the terminal prints (formatComparison), under a caveat: both runs are UNSTABLE.
+    const [a, b] = ['torchserve-default', 'triton-dynamic'].map((n) => ProfileResultDocument.parse(json(`test/fixtures/report-measured/${n}.json`)));
+    const terminal = compareProfiles(a!, b!).throughput.sentence;
+    expect(await page.locator('.verdict .sentence').first().textContent()).toBe(`⚠ Read with care: ${terminal}`);
     await finish('compare');
   });
 
@@ -207,7 +220,8 @@ describe.runIf(run)('live page in Chromium', () => {
       await w.page.waitForSelector('body[data-live-id="3"]');
       publishWindow(1);
       await w.page.waitForSelector('body[data-live-id="4"]');
-      const points = async () => ((await chartData(w.page, 'latency')).datasets[1]!.data as { y: number }[]).map((p) => p.y);
+      // Without the leading point at the first window's start: one point per window.
+      const points = async () => ((await chartData(w.page, 'latency')).datasets[1]!.data as { y: number }[]).map((p) => p.y).slice(1);
       expect(await points()).toEqual([windows[0].latency.p95Ms, windows[1].latency.p95Ms]);
       // Reload mid-run: the new page gets the whole history once.
       await w.page.reload();
@@ -225,7 +239,7 @@ describe.runIf(run)('live page in Chromium', () => {
       expect(await w.page.evaluate(() => (globalThis as unknown as { marker: number }).marker)).toBe(42);
       expect(await w.page.locator('h1').first().textContent()).toBe(`Profile: ${doc.name}`);
       const latency = await chartData(w.page, 'latency');
-      expect((latency.datasets[1]!.data as { y: number }[]).map((p) => p.y)).toEqual(windows.map((x: { latency: { p95Ms: number } }) => x.latency.p95Ms));
+      expect((latency.datasets[1]!.data as { y: number }[]).map((p) => p.y).slice(1)).toEqual(windows.map((x: { latency: { p95Ms: number } }) => x.latency.p95Ms));
       await w.context.close();
       expect(w.problems).toEqual([]);
     } finally {

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DocumentStore } from '../../src/server/report/documentStore.js';
 import { LiveRunHub } from '../../src/server/report/liveRuns.js';
 import { startReportServer, type ReportServer } from '../../src/server/report/server.js';
-import { initialLiveState, reduceLive } from '../../web/lib/liveReducer.js';
+import { initialLiveState, reduceLive, type LiveWireEvent } from '../../web/lib/liveReducer.js';
+
+/** Events as the SSE stream carries them (the tests give only the fields the reducer reads). */
+const ev = (e: unknown): LiveWireEvent => e as LiveWireEvent;
 import { fakeSource } from './fakeSource.js';
 
 interface Frame {
@@ -137,12 +140,12 @@ describe('the live reducer', () => {
   it('ignores an id it has seen: a replay after a reconnect changes nothing', () => {
     const window = (index: number) => ({ type: 'window', runId: 'r', atMs: index * 2000, window: { index, startMs: index * 2000 }, stable: false, note: 'n' });
     const s = initialLiveState();
-    reduceLive(s, 1, { type: 'hello', runId: 'r', atMs: 0, kind: 'profile', name: 'x', sla: null });
-    reduceLive(s, 2, window(0));
-    reduceLive(s, 3, window(1));
-    reduceLive(s, 2, window(0));
-    reduceLive(s, 3, window(1));
-    reduceLive(s, 4, window(2));
+    reduceLive(s, 1, ev({ type: 'hello', runId: 'r', atMs: 0, kind: 'profile', name: 'x', sla: null }));
+    reduceLive(s, 2, ev(window(0)));
+    reduceLive(s, 3, ev(window(1)));
+    reduceLive(s, 2, ev(window(0)));
+    reduceLive(s, 3, ev(window(1)));
+    reduceLive(s, 4, ev(window(2)));
     expect(s.windows.map((w: { index: number }) => w.index)).toEqual([0, 1, 2]);
     expect(s.lastId).toBe(4);
     expect(s.atMs).toBe(4000);
@@ -153,22 +156,22 @@ describe('the live view model', () => {
   it('a sweep: points join the capacity curve as they finish, on the report\'s own chart model', async () => {
     const { liveView } = await import('../../web/lib/liveView.js');
     const s = initialLiveState();
-    reduceLive(s, 1, { type: 'hello', runId: 'r', atMs: 0, kind: 'sweep', name: 'sw', sla: { percentile: 'p95', maxLatencyMs: 100 } });
+    reduceLive(s, 1, ev({ type: 'hello', runId: 'r', atMs: 0, kind: 'sweep', name: 'sw', sla: { percentile: 'p95', maxLatencyMs: 100 } }));
     const point = (tp: number, p95: number, meetsSla: boolean) => ({ offered: { kind: 'concurrency', value: 1 }, throughputRps: tp, p50Ms: 1, p95Ms: p95, p99Ms: 1, stable: true, meetsSla, failed: 0, dropped: 0 });
-    reduceLive(s, 2, { type: 'point-start', runId: 'r', atMs: 1, configuration: 'b8', offered: { kind: 'concurrency', value: 1 } });
+    reduceLive(s, 2, ev({ type: 'point-start', runId: 'r', atMs: 1, configuration: 'b8', offered: { kind: 'concurrency', value: 1 } }));
     expect(liveView(s).running).toBe('measuring b8 at 1 concurrent');
-    reduceLive(s, 3, { type: 'point-done', runId: 'r', atMs: 5000, configuration: 'b8', offered: { kind: 'concurrency', value: 1 }, point: point(40, 30, true), replayed: false });
-    reduceLive(s, 4, { type: 'point-done', runId: 'r', atMs: 9000, configuration: 'b8', offered: { kind: 'concurrency', value: 4 }, point: point(90, 140, false), replayed: false });
-    const vm = liveView(s) as { charts: { capacity: { datasets: { label: string; data: unknown[] }[] } } };
-    expect(vm.charts.capacity.datasets[0]).toMatchObject({ label: 'b8', data: [{ x: 40, y: 30 }, { x: 90, y: 140 }] });
-    expect(vm.charts.capacity.datasets.at(-1)!.data).toEqual([{ x: 40, y: 30 }]);
+    reduceLive(s, 3, ev({ type: 'point-done', runId: 'r', atMs: 5000, configuration: 'b8', offered: { kind: 'concurrency', value: 1 }, point: point(40, 30, true), replayed: false }));
+    reduceLive(s, 4, ev({ type: 'point-done', runId: 'r', atMs: 9000, configuration: 'b8', offered: { kind: 'concurrency', value: 4 }, point: point(90, 140, false), replayed: false }));
+    const vm = liveView(s);
+    expect(vm.charts.capacity!.datasets[0]).toMatchObject({ label: 'b8', data: [{ x: 40, y: 30 }, { x: 90, y: 140 }] });
+    expect(vm.charts.capacity!.datasets.at(-1)!.data).toEqual([{ x: 40, y: 30 }]);
   });
 
   it('progress and ETA come from the run clock', async () => {
     const { liveView } = await import('../../web/lib/liveView.js');
     const s = initialLiveState();
-    reduceLive(s, 1, { type: 'progress', runId: 'r', atMs: 4000, elapsedMs: 4000, totalMs: 10000, completed: 10, failed: 1, dropped: 2 });
-    const vm = liveView(s) as { progressText: string; counters: string[][] };
+    reduceLive(s, 1, ev({ type: 'progress', runId: 'r', atMs: 4000, elapsedMs: 4000, totalMs: 10000, completed: 10, failed: 1, dropped: 2 }));
+    const vm = liveView(s);
     expect(vm.progressText).toBe('40.0% · about 6 s left (run clock 4.0 s)');
     expect(vm.counters.slice(0, 3)).toEqual([['completed', '10'], ['failed', '1'], ['dropped', '2']]);
   });

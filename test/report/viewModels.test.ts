@@ -8,13 +8,11 @@ import { sweepView } from '../../web/lib/sweepView.js';
 import { chartConfig } from '../../web/lib/chartConfig.js';
 import { toCsv } from '../../web/lib/csv.js';
 import { parseSla } from '../../web/lib/sla.js';
+import type { Dataset } from '../../web/lib/types.js';
 import { PlanDocument } from '../../src/schema/plan.js';
 import { ProfileResultDocument } from '../../src/schema/profileResult.js';
 import { SweepResult } from '../../src/schema/sweepResult.js';
 
-// The view models are plain JS (web/lib); the tests read them as loose records.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
 
 /** Golden documents -> view models, exact values. The documents are parsed as the server parses them. */
 const json = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
@@ -26,17 +24,18 @@ const sweep = SweepResult.parse(json('test/fixtures/report/sweep.json'));
 
 describe('profileView: the article profiles (imported, version 1 upgraded)', () => {
   it('states the verdict, KPIs and the SLA finding from the summary percentiles', () => {
-    const vm: Loose = profileView(triton, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
+    const vm = profileView(triton, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
     expect(vm.imported).toBe(true);
     expect(vm.verdict.sentence).toBe('183.0 req/s at p95 98.0 ms on g4dn.xlarge (NVIDIA T4); SLA p95 ≤ 100 ms ✓ met; imported figures: stability not known.');
-    expect(vm.verdict.status).toBe('ok');
+    // Met, but imported: its stability is not known, so the banner carries no success mark.
+    expect(vm.verdict.status).toBe('warn');
     expect(vm.verdict.detected).toEqual([]);
-    expect(vm.kpis.find((k: Loose) => k.id === 'throughput')).toMatchObject({ value: 183, text: '183.0 req/s' });
-    expect(vm.kpis.find((k: Loose) => k.id === 'gpu')).toMatchObject({ value: 81, text: '81 %' });
-    expect(vm.kpis.find((k: Loose) => k.id === 'coldStart')).toMatchObject({ value: 12100, text: '12100 ms' });
+    expect(vm.kpis.find((k) => k.id === 'throughput')).toMatchObject({ value: 183, text: '183.0 req/s' });
+    expect(vm.kpis.find((k) => k.id === 'gpu')).toMatchObject({ value: 81, text: '81 %' });
+    expect(vm.kpis.find((k) => k.id === 'coldStart')).toMatchObject({ value: 12100, text: '12100 ms' });
     // No histogram in an imported document: the plot falls back to the summary percentiles, and says so.
     expect(vm.distribution.fromSummary).toBe(true);
-    expect(vm.charts.distribution.datasets[0].data).toEqual([
+    expect(vm.charts.distribution.datasets[0]!.data).toEqual([
       { x: 1, y: 0 },
       { x: 2, y: 52 },
       { x: 10, y: 98 },
@@ -48,7 +47,7 @@ describe('profileView: the article profiles (imported, version 1 upgraded)', () 
   });
 
   it('misses the SLA with ✗ and names it', () => {
-    const vm: Loose = profileView(torchserve, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
+    const vm = profileView(torchserve, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
     expect(vm.verdict.sentence).toBe('47.0 req/s at p95 340 ms on g4dn.xlarge (NVIDIA T4); SLA p95 ≤ 100 ms ✗ missed; imported figures: stability not known.');
     expect(vm.verdict.slaMet).toBe(false);
     expect(vm.verdict.status).toBe('warn');
@@ -58,7 +57,7 @@ describe('profileView: the article profiles (imported, version 1 upgraded)', () 
 });
 
 describe('profileView: an unstable run', () => {
-  const vm: Loose = profileView(unstable, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
+  const vm = profileView(unstable, { sla: { percentile: 'p95', maxLatencyMs: 100 } });
 
   it('detects instability, dropped and failed requests, the stage gap and the warnings, each linked to its chart', () => {
     expect(vm.verdict.status).toBe('warn');
@@ -79,27 +78,38 @@ describe('profileView: an unstable run', () => {
     ]);
   });
 
-  it('plots every window on the run clock, the SLA as a dashed line, and says how many windows are over it', () => {
+  it('plots every window over the time it took, the SLA as a dashed line, and says how many windows are over it', () => {
     const latency = vm.charts.latency;
     expect(latency.datasets.map((d: { label: string }) => d.label)).toEqual(['p50', 'p95', 'p99', 'SLA p95 ≤ 100 ms']);
-    expect(latency.datasets[1].data).toEqual([
+    // Windows of 2 s starting at 2, 4, 6, 8 s: a step line from the first start (2 s) through each
+    // window's end (4, 6, 8, 10 s), each step holding that window's value; the axis ends at 10 s.
+    expect(latency.datasets[1]!.data).toEqual([
       { x: 2, y: 80 },
-      { x: 4, y: 85 },
-      { x: 6, y: 140 },
-      { x: 8, y: 82 },
+      { x: 4, y: 80 },
+      { x: 6, y: 85 },
+      { x: 8, y: 140 },
+      { x: 10, y: 82 },
     ]);
-    expect(latency.datasets[1].dash).toEqual([6, 4]);
-    expect(latency.datasets[3]).toMatchObject({ data: [{ x: 2, y: 100 }, { x: 8, y: 100 }], dash: [10, 5], reference: true });
-    expect(latency.finding).toBe('p99 per window peaks at 260 ms in window 2; 1 of 4 windows over the SLA p95 ≤ 100 ms.');
+    expect(latency.datasets[1]!.stepped).toBe(true);
+    expect(latency.datasets[1]!.dash).toEqual([6, 4]);
+    expect(latency.datasets[3]).toMatchObject({ data: [{ x: 2, y: 100 }, { x: 10, y: 100 }], dash: [10, 5], reference: true });
+    // Windows are numbered from 1, as the terminal numbers them.
+    expect(latency.finding).toBe('p99 per window peaks at 260 ms in window 3; 1 of 4 windows over the SLA p95 ≤ 100 ms.');
+    expect(latency.table.rows.map((row) => row.slice(0, 3))).toEqual([
+      ['1', '2.0', '4.0'],
+      ['2', '4.0', '6.0'],
+      ['3', '6.0', '8.0'],
+      ['4', '8.0', '10.0'],
+    ]);
     const throughput = vm.charts.throughput;
-    expect(throughput.datasets[2].data.map((p: { y: number }) => p.y)).toEqual([0, 1, 2.5, 0]);
+    expect(throughput.datasets[2]!.data.map((p) => (p as { y: number }).y)).toEqual([0, 0, 1, 2.5, 0]);
   });
 
   it('reads the share within the SLA off the distribution table, and batches as % of batches and requests', () => {
     expect(vm.distribution.fromSummary).toBe(false);
     expect(vm.distribution.slaSharePct).toBe(95);
     expect(vm.charts.distribution.finding).toBe('At least 95% of requests within the SLA p95 ≤ 100 ms; p99 180 ms.');
-    expect(vm.charts.batches.datasets.map((d: { data: number[] }) => d.data)).toEqual([
+    expect(vm.charts.batches.datasets.map((d) => d.data)).toEqual([
       [66.67, 33.33],
       [50, 50],
     ]);
@@ -113,22 +123,22 @@ describe('profileView: an unstable run', () => {
   });
 
   it('hands chart.js exactly the view model points, undecimated', () => {
-    const config: Loose = chartConfig(vm.charts.latency);
-    expect(config.data.datasets[1].data).toBe(vm.charts.latency.datasets[1].data);
+    const config = chartConfig(vm.charts.latency);
+    expect(config.data.datasets[1]!.data).toBe(vm.charts.latency.datasets[1]!.data);
     expect(config.options.animation).toBe(false);
     expect(config.options.parsing).toBe(false);
   });
 });
 
 describe('sweepView', () => {
-  const vm: Loose = sweepView(sweep);
+  const vm = sweepView(sweep);
   it('ranks by capacity at the SLA, misses last, with the verdict ratio', () => {
     expect(vm.verdict).toBe('Of 3 configuration(s) (8 points), batch 8 / 2 ms sustains 183.0 req/s at p95 ≤ 100 ms, 3.89× batch 1.');
     expect(vm.rankedLabels).toEqual(['batch 8 / 2 ms', 'batch 1', 'slow']);
     expect(vm.ranked.rows[2]).toEqual(['3', 'slow', 'maxBatchSize=2', 'none', '180 ms', 'n/a', '✓ yes', '✗ misses by 80.0 ms']);
   });
   it('shows every point, unstable ones hollow, the SLA dashed and the capacity starred', () => {
-    const [b8, b1, slow, slaLine, capacity] = vm.charts.capacity.datasets;
+    const [b8, b1, slow, slaLine, capacity] = vm.charts.capacity.datasets as [Dataset, Dataset, Dataset, Dataset, Dataset];
     expect(b8.data).toEqual([
       { x: 40, y: 25 },
       { x: 120, y: 45 },
@@ -147,7 +157,7 @@ describe('sweepView', () => {
 });
 
 describe('planView: the article plan', () => {
-  const vm: Loose = planView(articlePlan);
+  const vm = planView(articlePlan);
   it('recommends Triton at $383.98 and carries the comparison sentence', () => {
     expect(vm.recommendation).toBe(
       'Run article-triton-g4dn on 1 × g4dn.xlarge (us-east-1) for $383.98/month static or $383.98/month with scheduled scaling, at p95 ≤ 400 ms (146.4 req/s per instance at 80% utilisation).',
@@ -160,15 +170,15 @@ describe('planView: the article plan', () => {
   });
   it('draws the week: 168 hours of demand against capacity, and a 7×24 instance table', () => {
     expect(vm.week.available).toBe(true);
-    expect(vm.week.table.rows).toHaveLength(7);
-    expect(vm.week.table.rows[0]).toEqual(['Mon', ...Array(24).fill('1')]);
-    expect(vm.charts.week.datasets[0].data).toHaveLength(168);
-    expect(vm.charts.week.datasets[1].data[0]).toEqual({ x: 0, y: 146.4 });
+    expect(vm.week.table!.rows).toHaveLength(7);
+    expect(vm.week.table!.rows[0]).toEqual(['Mon', ...Array(24).fill('1')]);
+    expect(vm.charts.week!.datasets[0]!.data).toHaveLength(168);
+    expect(vm.charts.week!.datasets[1]!.data[0]).toEqual({ x: 0, y: 146.4 });
   });
   it('stacks extras on the cost bars: TorchServe $767.96 + $35 logging', () => {
     const cost = vm.charts.cost;
     expect(cost.labels).toEqual(['article-triton-g4dn', 'article-torchserve-g4dn']);
-    expect(cost.datasets.map((d: { label: string; data: number[] }) => [d.label, d.data])).toEqual([
+    expect(cost.datasets.map((d) => [d.label, d.data])).toEqual([
       ['static: instances', [383.98, 767.96]],
       ['static: extras', [0, 35]],
       ['scheduled: instances', [383.98, 767.96]],
@@ -179,7 +189,7 @@ describe('planView: the article plan', () => {
     const v1 = JSON.parse(JSON.stringify(json('test/fixtures/report/article-plan.json'))) as { schemaVersion: number; candidates: Record<string, unknown>[] };
     v1.schemaVersion = 1;
     for (const c of v1.candidates) delete c.hourly;
-    const upgraded: Loose = planView(PlanDocument.parse(v1));
+    const upgraded = planView(PlanDocument.parse(v1));
     expect(upgraded.week.available).toBe(false);
     expect(upgraded.charts.week).toBeUndefined();
   });
@@ -187,11 +197,13 @@ describe('planView: the article plan', () => {
 
 describe('compareView', () => {
   it('the article pair: A | B | Δ | × | better, untested without windows, with the imported warnings', () => {
-    const vm: Loose = compareView([torchserve, triton]);
-    const pair = vm.pairs[0];
+    const vm = compareView([torchserve, triton]);
+    const pair = vm.pairs[0]!;
     expect(pair.table.columns).toEqual(['figure', 'article-torchserve-g4dn', 'article-triton-g4dn', 'Δ', '×', 'better']);
-    expect(pair.table.rows[0]).toEqual(['throughput', '47.0 req/s', '183.0 req/s', '+136.0 req/s (+289.4%)', '3.89×', 'article-triton-g4dn ↑ (no per-window samples: not tested)']);
-    expect(pair.table.rows.find((r: string[]) => r[0] === 'p95 latency')).toEqual(['p95 latency', '340.00 ms', '98.00 ms', '-242.00 ms (-71.2%)', '0.29×', 'article-triton-g4dn ↓ (no per-window samples: not tested)']);
+    expect(pair.table.rows[0]).toEqual(['throughput', '47.0 req/s', '183.0 req/s', '+136.0 req/s (+289.4%)', '3.89×', 'article-triton-g4dn ↑ (no per-window figures: not tested)']);
+    expect(pair.table.rows.find((r: string[]) => r[0] === 'p95 latency')).toEqual(['p95 latency', '340.00 ms', '98.00 ms', '-242.00 ms (-71.2%)', '0.29×', 'article-triton-g4dn ↓ (no per-window figures: not tested)']);
+    // Imported on both sides: never a success mark.
+    expect(pair.status).toBe('warn');
     expect(pair.warnings).toEqual([
       'article-torchserve-g4dn is imported from a publication, not measured by capacity-plan.',
       'article-triton-g4dn is imported from a publication, not measured by capacity-plan.',
@@ -202,29 +214,30 @@ describe('compareView', () => {
     const withThroughput = (name: string, tps: number[]) => ({
       ...unstable,
       name,
+      throughputRps: tps.reduce((x, y) => x + y, 0) / tps.length,
       measurement: { ...unstable.measurement, windows: unstable.measurement.windows.map((w, i) => ({ ...w, throughputRps: tps[i]! })) },
     });
     const a = withThroughput('a', [100, 102, 98, 101]);
     const far = withThroughput('far', [110, 111, 109, 112]);
     const near = withThroughput('near', [103, 101, 99, 104]);
-    const [farPair, nearPair]: Loose[] = compareView([a, far, near]).pairs;
-    const farRow = farPair.rows.find((r: Loose) => r.id === 'throughput');
+    const [farPair, nearPair] = compareView([a, far, near]).pairs;
+    const farRow = farPair!.rows.find((r) => r.id === 'throughput')!;
     expect(farRow.better).toBe('far');
-    expect(farRow.test.p).toBeLessThan(0.05);
-    const nearRow = nearPair.rows.find((r: Loose) => r.id === 'throughput');
+    expect(farRow.verdict?.kind === 'winner' && farRow.verdict.pValue).toBeLessThan(0.05);
+    const nearRow = nearPair!.rows.find((r) => r.id === 'throughput')!;
     expect(nearRow.better).toBeNull();
-    expect(nearRow.betterText).toMatch(/^within noise \(±\d+\.\d%\), Welch p = 0\.\d{3}$/);
+    expect(nearRow.betterText).toMatch(/^within noise \(±\d+\.\d%, p = 0\.\d{3}\)$/);
   });
 });
 
 describe('indexView and parseSla', () => {
   it('lists every document with kind, model, instance type, provider, time and verdict', () => {
-    const vm: Loose = indexView([
+    const vm = indexView([
       { id: 'triton', doc: triton },
       { id: 'sweep', doc: sweep },
       { id: 'plan', doc: articlePlan },
     ]);
-    expect(vm.rows.map((r: Record<string, string>) => [r.kind, r.href, r.instanceType, r.verdict])).toEqual([
+    expect(vm.rows.map((r) => [r.kind, r.href, r.instanceType, r.verdict])).toEqual([
       ['profile-result', '/profile/triton', 'g4dn.xlarge', '183.0 req/s, p95 98.0 ms, imported'],
       ['sweep-result', '/sweep/sweep', 'c7i.xlarge', 'batch 8 / 2 ms: 183.0 req/s at p95 ≤ 100 ms'],
       ['plan', '/plan/plan', 'g4dn.xlarge', 'article-triton-g4dn: 1 × g4dn.xlarge, $383.98/month'],
@@ -239,8 +252,8 @@ describe('indexView and parseSla', () => {
 
 describe('compareView: the verdict sentence', () => {
   it('names the winner once, with the ratio and how it was judged', () => {
-    const vm: Loose = compareView([torchserve, triton]);
-    expect(vm.pairs[0].verdict).toBe('article-triton-g4dn serves 3.89× the throughput of article-torchserve-g4dn (183.0 vs 47.0 req/s; no per-window samples: not tested).');
+    const vm = compareView([torchserve, triton]);
+    expect(vm.pairs[0]!.verdict).toBe('article-triton-g4dn gives 3.89x the throughput of article-torchserve-g4dn (183.0 vs 47.0 req/s, no per-window figures: not tested).');
   });
 });
 
@@ -259,14 +272,14 @@ describe('profileView: per-window stages (documents that record them)', () => {
         })),
       },
     };
-    const vm: Loose = profileView(withStages);
-    const chart = vm.charts.stagesPerWindow;
-    expect(chart.datasets.map((d: Loose) => d.label)).toEqual(['preprocess', 'infer']);
-    expect(chart.datasets[1].data.map((p: Loose) => p.y)).toEqual([20, 21, 22, 23]);
+    const vm = profileView(withStages);
+    const chart = vm.charts.stagesPerWindow!;
+    expect(chart.datasets.map((d) => d.label)).toEqual(['preprocess', 'infer']);
+    expect(chart.datasets[1]!.data.map((p) => (p as { y: number }).y)).toEqual([20, 20, 21, 22, 23]);
     expect(chart.finding).toBe('In the last window infer takes the most: 23.0 ms of each request.');
-    const config: Loose = chartConfig(chart);
+    const config = chartConfig(chart);
     expect(config.options.scales.y.stacked).toBe(true);
-    expect(config.data.datasets.map((d: Loose) => d.fill)).toEqual(['origin', '-1']);
+    expect(config.data.datasets.map((d) => d.fill)).toEqual(['origin', '-1']);
     // Older documents have no per-window stages: no chart rather than an empty one.
     expect(profileView(unstable).charts.stagesPerWindow).toBeUndefined();
   });
@@ -276,8 +289,8 @@ describe('compareView: stages with per-window samples', () => {
   it('tests stage means with Welch when both runs record stages per window', () => {
     const measured = (p: string) => ProfileResultDocument.parse(json(`test/fixtures/report-measured/${p}.json`));
     const [a, b] = [measured('torchserve-default'), measured('triton-dynamic')];
-    const row: Loose = compareView([a, b]).pairs[0].rows.find((r: Loose) => r.id === 'stage:configLoad');
-    expect(row.test).not.toBeNull();
-    expect(row.betterText).toMatch(/Welch p = /);
+    const row = compareView([a, b]).pairs[0]!.rows.find((r) => r.id === 'stage:configLoad')!;
+    expect(row.verdict?.kind).toBe('winner');
+    expect(row.betterText).toMatch(/^triton-dynamic ↓ \(p = 0\.\d{3}\)$/);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { percentile99 } from '../../src/rightsize/analyse.js';
 import type { Findings } from '../../src/schema/findings.js';
-import { analyseScenario, ARTICLE, fleet, IO_BOUND, NO_GPU_METRICS, OVER, TRITON } from './syntheticFleets.js';
+import { renderFindings } from '../../src/rightsize/formatFindings.js';
+import { analyseScenario, ARTICLE, fleet, IO_BOUND, NO_GPU_METRICS, OVER, TRITON, type Scenario } from './syntheticFleets.js';
 
 const kinds = (f: Findings): string[] => f.findings.map((x) => `${x.finding}:${x.reasonCodes.join('+')}`);
 const one = (f: Findings, kind: string) => {
@@ -181,5 +182,68 @@ describe('percentile99', () => {
     expect(percentile99(300, 0, 1)).toBe(300);
     // Two values: rank 0.99 -> 0.99 of the way from the lower to the higher.
     expect(percentile99(10, 0, 2)).toBeCloseTo(9.9, 10);
+  });
+});
+
+describe('analyseFleet against a capacity with an interval (a version-3 sweep)', () => {
+  // The sweep: capacity 41.2 req/s, 90% interval 36.5–45; at the fleet's 80% utilisation one
+  // instance carries 36.5 x 0.8 = 29.2 req/s on the lower end and 45 x 0.8 = 36 on the upper.
+  // Two g4dn.xlarge by default (HA floor 2), p95 <= 100 ms, latency well within it.
+  const V3 = 'test/fixtures/sweep/tiny-interval-v3.json';
+  const base: Scenario = {
+    fleet: fleet({ capacity: V3, sla: 'p95<=100ms' }),
+    peakRps: 65,
+    offPeakRps: 20,
+    instances: 2,
+    latencyMs: { peak: 60, offPeak: 40 },
+  };
+  const overUnder = (f: Findings) => f.findings.filter((x) => x.finding === 'OVER_PROVISIONED' || x.finding === 'UNDER_PROVISIONED').map((x) => x.finding);
+
+  it('states the interval and plans on its lower end', async () => {
+    const f = await analyseScenario(base);
+    expect(f.capacity).toMatchObject({ throughputRps: 36.5, perInstanceRps: 29.2, interval: { estimateRps: 41.2, lowerRps: 36.5, upperRps: 45, confidencePct: 90 } });
+    expect(renderFindings(f)).toContain('(tiny-triton/default, test/fixtures/sweep/tiny-interval-v3.json), the lower end of its 90% capacity interval 36.5–45 req/s (estimate 41.2); planned at 80% = 29.2 req/s');
+  });
+
+  it('demand per instance inside the interval: no finding, "within the capacity interval"', async () => {
+    // 65 / 2 = 32.5 req/s per instance, between 29.2 and 36: on the lower end ceil(65 / 29.2 = 2.23) = 3 would be
+    // needed, on the upper ceil(65 / 36 = 1.81) = 2 = running. The measurement cannot call 2 short.
+    const f = await analyseScenario(base);
+    expect(overUnder(f)).toEqual([]);
+    expect(f.summary.verdict).toBe(
+      '2 × g4dn.xlarge carry a peak of 65 req/s: 32.5 req/s per instance at the peak, within the capacity interval (29.2–36 req/s per instance at 80% of the 90% interval 36.5–45 req/s, estimate 41.2); 3 are needed on its lower end, so this count may be short',
+    );
+  });
+
+  it('demand per instance above the interval: UNDER_PROVISIONED, stating the interval', async () => {
+    // 80 / 2 = 40 req/s per instance > 36: even the upper end needs ceil(80 / 36 = 2.22) = 3 in the 45 business hours.
+    const f = await analyseScenario({ ...base, peakRps: 80 });
+    expect(overUnder(f)).toEqual(['UNDER_PROVISIONED']);
+    const under = one(f, 'UNDER_PROVISIONED');
+    expect(under.evidence.hourCount).toBe(45);
+    expect(under.summary).toContain("and above the capacity interval's upper end (45 req/s each; 90% interval 36.5–45 req/s, estimate 41.2)");
+  });
+
+  it('demand per instance below the interval: OVER_PROVISIONED, sized on the lower end', async () => {
+    // 4 running for a 50 req/s peak: 12.5 req/s per instance < 29.2. ceil(50 / 29.2 = 1.71) = 2 suffice;
+    // (4 - 2) x $0.526 x 730 = $767.96 a month.
+    const f = await analyseScenario({ ...base, peakRps: 50, instances: 4 });
+    expect(overUnder(f)).toEqual(['OVER_PROVISIONED']);
+    const over = one(f, 'OVER_PROVISIONED');
+    expect(over.estimatedMonthlySavings.value).toBe(767.96);
+    expect(over.summary).toContain("even on the capacity interval's lower end (36.5 req/s each; 90% interval 36.5–45 req/s, estimate 41.2)");
+  });
+
+  it('the lower end\'s own count: the count is right, with no claim about the interval', async () => {
+    // 3 running for a flat 65: 21.7 per instance is under 29.2, yet 3 = ceil(65 / 29.2) and 2 would carry
+    // 32.5 each, inside the interval: nothing to remove, and 21.7 is not "within" it, so the verdict does not say so.
+    const f = await analyseScenario({ ...base, offPeakRps: 65, instances: 3 });
+    expect(overUnder(f)).toEqual([]);
+    expect(f.summary.verdict).toBe('3 × g4dn.xlarge carry a peak of 65 req/s; 3 are needed at p95 ≤ 100 ms: the count is right');
+  });
+
+  it('an old (version 2) sweep document still works, without an interval', async () => {
+    const f = await analyseScenario({ ...ARTICLE });
+    expect(f.capacity.interval).toBeUndefined();
   });
 });

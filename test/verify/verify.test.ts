@@ -16,7 +16,9 @@ import { SweepResult } from '../../src/schema/sweepResult.js';
 import { BusinessHoursTraffic } from '../../src/schema/traffic.js';
 import { Verification } from '../../src/schema/verification.js';
 import { ExitCode } from '../../src/util/errors.js';
+import { createLatencyHistogram, encodeHistogram, recordMs } from '../../src/profile/core/histogram.js';
 import { profileDoc } from '../support/samples.js';
+import { RATES, sweepDoc as sweepV3 } from '../support/sweepV3.js';
 import { FAKE_ENVIRONMENT } from '../sweep/syntheticServer.js';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
@@ -40,19 +42,30 @@ function planOf(documents: PlanDocument[], utilization = 0.8) {
   });
 }
 
-/** A trial result whose p95 is p95BySeed[seed]; everything else healthy. */
+/**
+ * A trial result whose p95 is p95BySeed[seed] (default 50 ms): 10 s at the offered rate, 90% of
+ * requests at half the p95 and 10% at the p95 itself, kept in its histogram as a real run's are.
+ * So a trial over the 100 ms bound has exactly 10% of its requests over it.
+ */
 function fakeRunner(p95BySeed: Record<number, number>, seen: ProfileSpec[] = []): TrialRunner {
   return async (trialSpec) => {
     seen.push(trialSpec);
     const seed = trialSpec.load.kind === 'poisson' ? trialSpec.load.seed : -1;
     const rps = trialSpec.load.kind === 'poisson' ? trialSpec.load.rps : 0;
     const p95Ms = p95BySeed[seed] ?? 50;
+    const n = Math.round(rps * 10);
+    const h = createLatencyHistogram();
+    for (let i = 0; i < n; i++) recordMs(h, i < n * 0.9 ? p95Ms / 2 : p95Ms);
     const doc = profileDoc({ name: 't', spec: trialSpec });
     return ProfileResult.parse({
       ...doc,
       measurement: { stable: true, stabilityNote: 'n', warmupS: 2, measuredS: 10, windows: [] },
-      latency: { ...doc.latency, endToEnd: { count: rps * 10, meanMs: p95Ms / 2, minMs: 1, p50Ms: p95Ms / 2, p90Ms: p95Ms * 0.9, p95Ms, p99Ms: p95Ms * 1.3, maxMs: p95Ms * 2 } },
-      requests: { completed: Math.round(rps * 10), failed: 0, dropped: 0, failures: [] },
+      latency: {
+        ...doc.latency,
+        endToEnd: { count: n, meanMs: p95Ms / 2, minMs: 1, p50Ms: p95Ms / 2, p90Ms: p95Ms * 0.9, p95Ms, p99Ms: p95Ms * 1.3, maxMs: p95Ms * 2 },
+        endToEndHistogram: encodeHistogram(h),
+      },
+      requests: { completed: n, failed: 0, dropped: 0, failures: [] },
     });
   };
 }
@@ -94,20 +107,53 @@ describe('capacity-plan verify', () => {
     // 100 req/s capacity x utilisation 0.8 = 80 req/s per instance; seeds 1..5.
     expect(seen.map((s) => s.load)).toEqual([1, 2, 3, 4, 5].map((seed) => ({ kind: 'poisson', rps: 80, seed, maxInFlight: 8 * 128 })));
     expect(seen[0]!.model.source).toBe('tiny');
-    expect(out).toMatch(/^tiny-triton\/default at 80\.0 req\/s: p95<=100ms held in 5 of 5 trials$/m);
+    // 5 x 800 requests, none over 100 ms: meets.
+    expect(out).toMatch(/^tiny-triton\/default at 80\.0 req\/s meets p95<=100ms: p95 50\.0 ms \(90% interval 50\.0–50\.0 ms\), 0 of 4000 requests over 100 ms or failed \(0%; 90% interval 0%–0\.\d+%, 5% allowed\); held in 5 of 5 trials$/m);
     const doc = Verification.parse(JSON.parse(await readFile(join(cwd, 'v.json'), 'utf8')));
-    expect(doc).toMatchObject({ kind: 'verification', schemaVersion: 1, candidate: 'tiny-triton/default', rateFrom: 'perInstanceRps', rateRps: 80, held: 5, holds: true });
+    expect(doc).toMatchObject({ kind: 'verification', schemaVersion: 2, candidate: 'tiny-triton/default', rateFrom: 'perInstanceRps', rateRps: 80, held: 5, holds: true, decision: 'meets' });
+    expect(doc.trials.map((t) => [t.requests, t.exceedances])).toEqual([1, 2, 3, 4, 5].map(() => [800, 0]));
+    expect(doc.advice).toBeUndefined();
+    // An old (version 2) sweep: no interval to compare with.
+    expect(doc.agreement).toEqual({ kind: 'no-interval', sentence: "the plan's capacity, 100 req/s, came from a sweep without an interval (a document from before intervals): there is no interval to compare with" });
     expect(doc.trials.map((t) => [t.seed, t.achievedRps, t.held])).toEqual([1, 2, 3, 4, 5].map((s) => [s, 80, true]));
   });
 
-  it('exits 5 when a trial missed, naming how many held, and still writes the document', async () => {
+  it('one trial of five missing is undecided, not a miss: exit 5, advising more trials, and still writes the document', async () => {
+    // Trial 3 has 80 of its 800 requests over 100 ms, the others none: 80 of 4000 (2%) pooled, but
+    // the trials disagree so much (design effect about 55) that the interval spans the 5% allowed.
     expect(await verify({}, fakeRunner({ 3: 130 }))).toBe(ExitCode.measurement);
-    expect(err.trim().split('\n')).toEqual([
-      'error: tiny-triton/default at 80.0 req/s: p95<=100ms held in 4 of 5 trials (the plan does not hold at this rate; sweep with the default (open-loop) load, or plan with a lower --utilization; trials in ' + join(cwd, 'v.json') + ')',
-    ]);
+    const line = err.trim();
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toMatch(/^error: tiny-triton\/default at 80\.0 req\/s undecided on p95<=100ms: .*80 of 4000 requests over 100 ms or failed \(2%; .*; held in 4 of 5 trials \(the trials are too few to decide at 80 req\/s: run more trials \(--trials 10\); trials in /);
     expect(out).toMatch(/^\s+3\s+3\s+80\.0\s+80\.0\s+65\.0\s+130\.0\s+169\.0\s+0\s+0\s+no: p95 130\.0 ms > 100 ms$/m);
     const doc = Verification.parse(JSON.parse(await readFile(join(cwd, 'v.json'), 'utf8')));
-    expect(doc).toMatchObject({ held: 4, holds: false });
+    expect(doc).toMatchObject({ held: 4, holds: false, decision: 'undecided', advice: 'the trials are too few to decide at 80 req/s: run more trials (--trials 10)' });
+    expect(doc.judgement).toMatchObject({ runs: 5, requests: 4000, exceedances: 80 });
+  });
+
+  it('every trial missing is a miss; with an old sweep the advice is to sweep again with intervals', async () => {
+    // 5 x 80 of 800 over: 10% pooled, the trials agree (design effect 8/6 = 1.33), interval well above 5%.
+    expect(await verify({ trials: 5 }, fakeRunner({ 1: 130, 2: 130, 3: 130, 4: 130, 5: 130 }))).toBe(ExitCode.measurement);
+    const doc = Verification.parse(JSON.parse(await readFile(join(cwd, 'v.json'), 'utf8')));
+    expect(doc).toMatchObject({ decision: 'misses', held: 0, holds: false });
+    expect(doc.judgement?.designEffect).toBeCloseTo(4 / 3, 9);
+    expect(doc.advice).toBe('the sweep predates capacity intervals: sweep again with this version, which estimates the capacity with an interval, and plan on its lower end');
+  });
+
+  it('a plan on a sweep interval: trials that miss at its lower end disagree with it, and the advice says to sweep again on this host', async () => {
+    const v3 = sweepV3(RATES, {});
+    await writeFile(join(cwd, 'sweep3.json'), JSON.stringify(v3));
+    await writeFile(join(cwd, 'plan3.json'), JSON.stringify(planOf([{ kind: 'sweep-result', path: 'sweep3.json', doc: v3 }])));
+    // Planned on 36.5 (the lower end) x 0.8 = 29.2 req/s; every trial 10% over 100 ms: misses.
+    expect(await verify({}, fakeRunner({ 1: 130, 2: 130, 3: 130, 4: 130, 5: 130 }), 'plan3.json')).toBe(ExitCode.measurement);
+    const doc = Verification.parse(JSON.parse(await readFile(join(cwd, 'v.json'), 'utf8')));
+    expect(doc.rateRps).toBeCloseTo(29.2, 9);
+    expect(doc).toMatchObject({ decision: 'misses', capacityInterval: { estimateRps: 41.2, lowerRps: 36.5, upperRps: 45, confidencePct: 90, plannedOn: 'lower' } });
+    expect(doc.agreement).toEqual({ kind: 'disagrees', sentence: "29.2 req/s is at or under its lower end (the sweep's 90% interval 36.5–45 req/s), yet the trials missed the SLA: the interval did not hold here" });
+    expect(out).toContain(doc.agreement!.sentence);
+    expect(err).toContain(
+      "(the sweep's interval (36.5–45 req/s) did not hold here: the host may differ from where it was swept (the same host, host (cpu, 4 cores): it may have been busier during the trials than during the sweep, or the other way round); sweep again on this host with more --budget; trials in ",
+    );
   });
 
   it('--at-capacity drives the unscaled capacity; --trials sets the count; --json prints only the document', async () => {

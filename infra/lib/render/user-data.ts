@@ -19,8 +19,11 @@ export const CUDNN_MAJOR = 9;
 export interface ProfilingUserDataOptions {
   bucketName: string;
   region: string;
-  /** npm package spec of the tool, e.g. capacity-plan@0.1.0. */
-  toolPackage: string;
+  /**
+   * The packed tool in the results bucket (`npm pack` of this repository, uploaded by the deployer:
+   * infra/README.md, "The tool on the hosts"): the same artifact a user installs, never a registry name.
+   */
+  toolKey: string;
   /** Node.js release installed from nodejs.org (the DLAMI carries none). */
   nodeVersion: string;
   /** The dead-man timer: the host shuts down after this many minutes whatever happens. */
@@ -42,7 +45,7 @@ export function renderProfilingUserData(o: ProfilingUserDataOptions): string {
 set -euo pipefail
 BUCKET=${shellQuote(o.bucketName)}
 REGION=${shellQuote(o.region)}
-TOOL_PACKAGE=${shellQuote(o.toolPackage)}
+TOOL_KEY=${shellQuote(o.toolKey)}
 NODE_VERSION=${shellQuote(o.nodeVersion)}
 WORK=${shellQuote(o.workDir ?? '/opt/capacity-plan')}
 LOG="$WORK/boot.log"
@@ -87,8 +90,12 @@ fi
 nvidia-smi
 
 curl -sS -f "https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-x64.tar.xz" | tar -xJ -C /usr/local --strip-components=1
+aws s3 cp --region "$REGION" "s3://$BUCKET/$TOOL_KEY" "$WORK/capacity-plan.tgz" || { echo "no s3://$BUCKET/$TOOL_KEY: upload the packed tool first (infra/README.md, 'The tool on the hosts')"; exit 66; }
+# Set: the package's preinstall leaves onnxruntime-node's CUDA 12 download to it (a GPU host wants it).
 export ONNXRUNTIME_NODE_INSTALL=cuda12
-npm install --global "$TOOL_PACKAGE"
+npm install --global "$WORK/capacity-plan.tgz"
+# What this host can do, in boot.log; exit 3 (the run fails here, not mid-profile) when --device cuda would not load.
+capacity-plan doctor
 
 aws s3 cp --region "$REGION" "s3://$BUCKET/$SPEC_KEY" "$WORK/spec.json"
 cd "$WORK"

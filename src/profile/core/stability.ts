@@ -21,6 +21,20 @@ import type { LoadModel } from '../../schema/loadModel.js';
  */
 
 export const MIN_WINDOW_REQUESTS = 50;
+
+/**
+ * Above this share of failed requests a run is no capacity measurement: never stable, never
+ * meeting an SLA. A request that fails fast frees the server for the next one, so throughput
+ * counted around failures overstates what the server carries when every request is served.
+ */
+export const MAX_FAILED_FRACTION = 0.01;
+
+/** "372 of 743 requests failed (over 1%)" when failures disqualify a run; undefined when they do not. */
+export function tooManyFailed(requests: { completed: number; failed: number }): string | undefined {
+  const attempted = requests.completed + requests.failed;
+  if (!(requests.failed > attempted * MAX_FAILED_FRACTION)) return undefined;
+  return `${requests.failed} of ${attempted} requests failed (over ${MAX_FAILED_FRACTION * 100}%)`;
+}
 export const MIN_WINDOW_LATENCIES = 10;
 
 export type StabilityLoad = { kind: 'closed' } | { kind: 'open'; offeredRps: number };

@@ -11,7 +11,7 @@ import type { ProfileSpec, StageName } from '../../schema/profileSpec.js';
 import type { TransportInfo } from '../../schema/transport.js';
 import { distributionOf, encodeHistogram, type LatencyHistogram } from '../core/histogram.js';
 import { percentileInterval } from '../core/percentileInterval.js';
-import type { StabilityAssessment } from '../core/stability.js';
+import { tooManyFailed, type StabilityAssessment } from '../core/stability.js';
 import { mergeWindows, type WindowRecorder } from '../recorder.js';
 import type { TelemetryOverall } from '../telemetry/telemetry.js';
 
@@ -46,6 +46,15 @@ export function assembleProfileResult(parts: ProfileResultParts): ProfileResult 
   const measuredMs = usedSummaries.reduce((t, w) => t + w.durationMs, 0);
   const batchCount = [...merged.batchSizes.values()].reduce((a, b) => a + b, 0);
   const batchItems = [...merged.batchSizes].reduce((a, [size, count]) => a + size * count, 0);
+  // Failures are not capacity: however steady the windows, a run with too many is never stable.
+  const failedNote = tooManyFailed(merged);
+  const commonest = [...merged.failures].sort((a, b) => b.count - a.count)[0];
+  const warnings = failedNote
+    ? [
+        ...parts.warnings,
+        `${failedNote}${commonest ? `, most often with '${commonest.reason}'` : ''}: the throughput is not a capacity, and plan refuses this profile unless --allow-failures`,
+      ]
+    : parts.warnings;
   return {
     schemaVersion: PROFILE_SCHEMA_VERSION,
     kind: 'profile-result',
@@ -57,8 +66,8 @@ export function assembleProfileResult(parts: ProfileResultParts): ProfileResult 
     model: parts.model,
     transport: parts.transport,
     measurement: {
-      stable: stability.stable,
-      stabilityNote: stability.note,
+      stable: stability.stable && failedNote === undefined,
+      stabilityNote: failedNote ? `${failedNote}; ${stability.note}` : stability.note,
       warmupS: m.warmupS,
       measuredS: measuredMs / 1000,
       windows: summaries,
@@ -88,7 +97,7 @@ export function assembleProfileResult(parts: ProfileResultParts): ProfileResult 
       spec.pipeline.requestLog.usdPerMonth !== undefined && spec.pipeline.requestLog.mode !== 'off'
         ? [{ item: `request logging (${spec.pipeline.requestLog.mode})`, usdPerMonth: spec.pipeline.requestLog.usdPerMonth }]
         : [],
-    warnings: parts.warnings,
+    warnings,
   };
 }
 

@@ -3,11 +3,11 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { DocumentStore } from './documentStore.js';
 import { ID_PATTERN } from './documentStore.js';
 import { ReportHttpError } from './httpError.js';
-import { chartJsPath, WEB_DIR } from './webAssets.js';
+import { chartJsPath, WEB_DIST_DIR } from './webAssets.js';
 
 /**
- * The report server's routes: the documents API, the pages (one shell, web/report.html, whose
- * script reads the URL), the browser modules from web/, and chart.js from node_modules. Every
+ * The report server's routes: the documents API, the pages (one shell, report.html, whose
+ * script reads the URL), the bundled browser script from dist/web, and chart.js from node_modules. Every
  * response carries a CSP of default-src 'self': the pages load no inline script and nothing from
  * another origin. Extra routes (the live runs' event streams) are mounted by `extend`.
  */
@@ -28,7 +28,7 @@ const TOKEN_COOKIE = 'cp_token';
 const PAGES = ['profile', 'sweep', 'plan', 'whatif', 'live'];
 
 export function createReportApp(options: ReportAppOptions): Express {
-  const webDir = options.webDir ?? WEB_DIR;
+  const webDir = options.webDir ?? WEB_DIST_DIR;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);

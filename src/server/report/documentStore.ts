@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
 import { WHATIF_SCHEMA_VERSION, WhatifResult } from '../../schema/whatif.js';
 import { parseAnyDocumentText, parseDocument } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
+import { resolveInputPath } from '../../util/packagePaths.js';
 
 /**
  * The documents a report shows: profile, sweep and plan documents read from files and directories,
@@ -90,7 +91,7 @@ export async function loadDocuments(paths: readonly string[], cwd: string): Prom
   const store = new DocumentStore();
   const skipped: string[] = [];
   for (const given of paths) {
-    const abs = resolve(cwd, given);
+    const abs = resolveInputPath(cwd, given);
     let info;
     try {
       info = await stat(abs);

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sla } from '../../schema/sla.js';
-import { bundleModules } from './bundle.js';
 import type { DocumentEntry } from './documentStore.js';
-import { chartJsPath, packageVersion, WEB_DIR } from './webAssets.js';
+import { chartJsPath, packageVersion, WEB_DIST_DIR } from './webAssets.js';
 
 /**
- * The shareable report: one HTML file with the CSS, chart.js, the app (bundle.ts) and the documents
- * inlined, drawn by the same modules as the served pages. No clock and no host in it, so identical
+ * The shareable report: one HTML file with the CSS, chart.js, the app (dist/web/app.js, the same
+ * bundle the served pages load) and the documents inlined. No clock and no host in it, so identical
  * inputs give identical bytes.
  */
 export interface ExportOptions {
@@ -17,10 +16,10 @@ export interface ExportOptions {
 }
 
 export function renderReportHtml(options: ExportOptions): string {
-  const webDir = options.webDir ?? WEB_DIR;
+  const webDir = options.webDir ?? WEB_DIST_DIR;
   const css = readFileSync(join(webDir, 'report.css'), 'utf8');
   const chartJs = readFileSync(chartJsPath(), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
-  const app = bundleModules(webDir, 'ui/app.js');
+  const app = readFileSync(join(webDir, 'app.js'), 'utf8');
   const versions = { capacityPlan: packageVersion('capacity-plan'), chartJs: packageVersion('chart.js') };
   const data = {
     sla: options.sla ?? null,

@@ -5,6 +5,8 @@ import { registerProfileCommand } from '../../../src/cli/profile.js';
 import { runCli } from '../../../src/cli/program.js';
 import type { Runtime } from '../../../src/cli/runtime.js';
 import { ProfileResult } from '../../../src/schema/profileResult.js';
+import { ExitCode } from '../../../src/util/errors.js';
+import { expectOneLineError } from '../../support/oneLineError.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { stubFakeCredentials } from '../../support/awsEnv.js';
 import { startFakeSageMakerRuntime, type FakeSageMakerRuntime } from './fakeSageMakerRuntime.js';
@@ -60,8 +62,12 @@ describe('profile --target sagemaker://<endpoint>/<variant>', () => {
       { AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: fake.url },
       '--target', 'sagemaker://resnet-endpoint/AllTraffic', '--region', 'us-east-1', '--instance-type', 'ml.g4dn.xlarge', ...OPEN_LOOP, '--out', out,
     );
-    expect(r.code, r.stderr).toBe(0);
+    // Every 5th throttled and every 7th a model error: far over 1% failed, so the document is written
+    // but the run is no capacity measurement (exit 5), and no `plan` command is suggested.
+    expect(r.code, r.stderr).toBe(ExitCode.measurement);
+    expect(expectOneLineError(r.stderr)).toMatch(/^error: \d+ of \d+ requests failed \(over 1%\), most often with 'pipeline: throttled: ThrottlingException \(HTTP 400\): Rate exceeded': the measurement is not stable/);
     const doc = ProfileResult.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(doc.measurement.stable).toBe(false);
     expect(doc.transport).toMatchObject({
       kind: 'sagemaker',
       endpointName: 'resnet-endpoint',
@@ -81,7 +87,7 @@ describe('profile --target sagemaker://<endpoint>/<variant>', () => {
     expect(doc.requests.failed).toBe(doc.requests.failures.reduce((n, f) => n + f.count, 0));
     // Every request went to the endpoint by name, to the variant asked for, as the image file's own bytes.
     expect(fake.invocations.every((c) => c.endpointName === 'resnet-endpoint' && c.targetVariant === 'AllTraffic' && c.contentType === 'image/jpeg')).toBe(true);
-    expect(r.stdout).toContain(`next: capacity-plan plan sagemaker.json --sla <sla> --peak-rps <peak req/s> --platform sagemaker`);
+    expect(r.stdout).not.toContain('next: capacity-plan plan');
     expect(r.stdout).toContain('through InvokeEndpoint to SageMaker endpoint resnet-endpoint/AllTraffic in us-east-1 (raw; served by AllTraffic');
   });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { regularizedIncompleteBeta, studentTTwoSidedP, welchTTest } from '../../../src/util/stats/welch.js';
-import { compareMeasured } from '../../../src/util/stats/verdict.js';
+import { criticalT, regularizedIncompleteBeta, studentTTwoSidedP, welchTTest } from '../../../src/util/stats/welch.js';
 
 describe('studentTTwoSidedP', () => {
   it('matches closed forms: df 1 is Cauchy, df 2 has p = 1 - t / sqrt(2 + t²)', () => {
@@ -50,70 +49,21 @@ describe('welchTTest', () => {
     expect(r.pValue).toBeCloseTo(0.14884169660532817, 8);
   });
 
+  it('unequal sizes: t = -10.954, df = 8.197, p = 3.54e-6 (scipy)', () => {
+    const r = welchTTest([100, 102, 98, 101, 99], [110, 111, 109, 112, 108, 110])!;
+    expect(r.t).toBeCloseTo(-10.954451150103322, 9);
+    expect(r.df).toBeCloseTo(8.196721311475407, 9);
+    expect(r.pValue / 3.539730758635247e-6).toBeCloseTo(1, 6);
+  });
+
+  it('criticalT inverts the tail: scipy.stats.t.ppf(0.975, 10) = 2.2281388519649385', () => {
+    expect(criticalT(10, 0.05)).toBeCloseTo(2.2281388519649385, 8);
+    expect(regularizedIncompleteBeta(0.5, 2, 2)).toBeCloseTo(0.5, 12);
+  });
+
   it('needs two values a side; spread-free samples are equal or certainly different', () => {
     expect(welchTTest([1], [1, 2])).toBeUndefined();
     expect(welchTTest([5, 5], [5, 5])!.pValue).toBe(1);
     expect(welchTTest([5, 5], [6, 6])!.pValue).toBe(0);
-  });
-});
-
-describe('compareMeasured', () => {
-  const stable = true;
-  it('names a winner when the difference is significant and above 5%', () => {
-    const v = compareMeasured(
-      { name: 'a', samples: [100, 102, 98, 101], stable },
-      { name: 'b', samples: [120, 121, 119, 122], stable },
-      'throughput',
-      'req/s',
-    );
-    expect(v.kind).toBe('winner');
-    expect(v.sentence).toMatch(/^b gives 1\.20x the throughput of a/);
-    expect(v.sentence).not.toMatch(/UNSTABLE/);
-  });
-
-  it('quotes the headline figures the table shows, not the window means, when given', () => {
-    // Window means 100.25 and 120.5; the whole-run throughputs the reader sees are 99.0 and 118.8.
-    const v = compareMeasured(
-      { name: 'a', samples: [100, 102, 98, 101], value: 99, stable },
-      { name: 'b', samples: [120, 121, 119, 122], value: 118.8, stable },
-      'throughput',
-      'req/s',
-    );
-    expect(v.kind).toBe('winner');
-    expect(v.sentence).toMatch(/^b gives 1\.20x the throughput of a \(118\.8 vs 99\.0 req\/s, p = /);
-  });
-
-  it('says within noise when significant but under 5%', () => {
-    const v = compareMeasured(
-      { name: 'a', samples: [100, 100.1, 99.9, 100], stable },
-      { name: 'b', samples: [103, 103.1, 102.9, 103], stable },
-      'throughput',
-      'req/s',
-    );
-    expect(v.kind).toBe('within-noise');
-    expect(v.sentence).toMatch(/within noise \(±/);
-  });
-
-  it('says within noise when large but not significant, and names an unstable side in the sentence', () => {
-    const v = compareMeasured(
-      { name: 'torchserve', samples: [50, 150, 80, 120], stable: false },
-      { name: 'triton', samples: [130, 90, 160, 100], stable },
-      'throughput',
-      'req/s',
-    );
-    expect(v.kind).toBe('within-noise');
-    expect(v.sentence).toMatch(/UNSTABLE: torchserve did not stabilise/);
-    if (v.kind === 'within-noise') expect(v.noisePct).toBeGreaterThan(10);
-  });
-
-  it('a winner from an unstable run carries the caveat in its own line', () => {
-    const v = compareMeasured(
-      { name: 'a', samples: [100, 102, 98], stable: false },
-      { name: 'b', samples: [200, 201, 199], stable: false },
-      'throughput',
-      'req/s',
-    );
-    expect(v.kind).toBe('winner');
-    expect(v.sentence).toMatch(/UNSTABLE: a and b did not stabilise/);
   });
 });

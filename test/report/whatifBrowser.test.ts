@@ -61,11 +61,19 @@ describe.runIf(run)('whatif report in Chromium', () => {
 
     const chart = await chartData(w.page, 'waterfall');
     expect(chart.labels).toEqual(['current', 'payload spool', 'request log', 'batching', 'config load', 'instances', 'all thin']);
-    const data = chart.datasets[0]!.data as [number, number][];
-    expect(data[0]).toEqual([0, doc.current.usdPerMonth]);
-    expect(data.at(-1)).toEqual([0, doc.thin.usdPerMonth]);
-    const stepSum = data.slice(1, -1).reduce((s, [lo, hi]) => s + (hi - lo), 0);
+    // Stacked bars: an invisible offset, the two bills, and what each setting saved on top of the offset.
+    expect(chart.datasets.map((d) => d.label)).toEqual(['offset', 'bill', 'saved']);
+    const [offset, bill, saved] = chart.datasets.map((d) => d.data as (number | null)[]);
+    expect(bill![0]).toBe(doc.current.usdPerMonth);
+    expect(bill!.at(-1)).toBe(doc.thin.usdPerMonth);
+    const stepSum = saved!.reduce<number>((s, x) => s + (x ?? 0), 0);
     expect(cents(stepSum)).toBe(cents(doc.current.usdPerMonth! - doc.thin.usdPerMonth!));
+    // Each saving bar starts where the previous one ended: the offset plus the bar is the bill before it.
+    let level = doc.current.usdPerMonth!;
+    for (let i = 1; i < saved!.length - 1; i++) {
+      expect(cents(offset![i]! + saved![i]!)).toBe(cents(level));
+      level -= saved![i]!;
+    }
 
     // The settings table beside it shows each setting's dollars; the path's bars match the steps.
     const rows = await w.page.locator('#d-whatif-torchserve-default-settings table tbody tr').allTextContents();

@@ -104,10 +104,11 @@ export function whatifView(doc: WhatifResult) {
     title: doc.name,
     subtitle: `${doc.sla.percentile}<=${doc.sla.maxLatencyMs}ms, ${p.traffic}, ${p.instanceType} ${usd(p.usdPerHour)}/h in ${p.region}, ${Math.round(p.utilization * 100)}% utilisation`,
     headline,
-    waterfall: bars ? waterfallChart(bars, headline) : null,
+    // `charts` and `ranked` are the names `report --csv` writes tables under (csv.ts viewTables).
+    charts: bars ? { waterfall: waterfallChart(bars, headline) } : {},
     bars,
-    settings,
-    stages: table(['stage', 'share of request time'], doc.stageShares.map((s) => [s.name, `${fixed(s.sharePct, 1)}%`])),
+    ranked: settings,
+    stageShares: table(['stage', 'share of request time'], doc.stageShares.map((s) => [s.name, `${fixed(s.sharePct, 1)}%`])),
     notes: doc.notes,
   };
 }

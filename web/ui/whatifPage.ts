@@ -14,10 +14,10 @@ export function whatifPage(vm: ReturnType<typeof whatifView>, ctx: RenderContext
     h(
       'div',
       { class: 'side-by-side' },
-      section('Waterfall', `${p}-waterfall-s`, vm.waterfall ? chartFigure(vm.waterfall, ctx) : h('p', {}, 'A bill is unknown (no capacity met the SLA): no waterfall.')),
-      section('Where request time goes', `${p}-stages`, vm.stages.rows.length > 0 ? dataTable(vm.stages, null, `${ctx.docId}-stages`) : h('p', {}, 'No stage times in this document.')),
+      section('Waterfall', `${p}-waterfall-s`, vm.charts.waterfall ? chartFigure(vm.charts.waterfall, ctx) : h('p', {}, 'A bill is unknown (no capacity met the SLA): no waterfall.')),
+      section('Where request time goes', `${p}-stages`, vm.stageShares.rows.length > 0 ? dataTable(vm.stageShares, null, `${ctx.docId}-stages`) : h('p', {}, 'No stage times in this document.')),
     ),
-    section('Settings by cost', `${p}-settings`, dataTable(vm.settings, null, `${ctx.docId}-settings`)),
+    section('Settings by cost', `${p}-settings`, dataTable(vm.ranked, null, `${ctx.docId}-settings`)),
     vm.notes.length > 0 ? section('Notes', `${p}-notes`, h('ul', {}, vm.notes.map((n) => h('li', {}, n)))) : null,
   );
 }

@@ -199,7 +199,7 @@ function ruleViolations(imports: Import[], rules: ImportRule[], code: Map<string
         for (const i of byFile.get(file) ?? []) if (!i.typeOnly && byFile.has(i.target) && !under(i.target, rule.except ?? [])) queue.push(i.target);
       }
     }
-    const via = (file: string): string => (reachedFrom.get(file) === file ? '' : ` (reached from ${reachedFrom.get(file)})`);
+    const via = (file: string): string => (starts.includes(file) ? '' : ` (reached from ${reachedFrom.get(file)})`);
     return [...reachedFrom.keys()].sort().flatMap((file) => [
       ...(byFile.get(file) ?? []).filter((i) => !i.typeOnly && refused(rule, i)).map((i) => `${rule.name}: ${file} imports '${i.specifier}'${via(file)}`),
       ...IO_GLOBALS.filter((g) => g.pattern.test(code.get(file) ?? '')).map((g) => `${rule.name}: ${file} uses ${g.name}${via(file)}`),

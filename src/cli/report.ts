@@ -23,7 +23,7 @@ export const registerReportCommand: Register = (program, rt) => {
   const command = program
     .command('report')
     .description('write one self-contained HTML report (charts, comparison, plan) that opens offline')
-    .argument('<documents...>', 'profile, sweep or plan documents, or directories of them');
+    .argument('<documents...>', 'profile, sweep, plan or verification documents, or directories of them');
   addFlags(command, REPORT_FLAGS).action(async (documents: string[], flags: ReportFlags) => {
     const path = await reportCommand(documents, flags, rt);
     rt.stdout.write(`wrote ${path}\n`);
@@ -37,7 +37,7 @@ export async function reportCommand(documents: string[], flags: ReportFlags, rt:
   const { store, skipped } = await loadDocuments(documents, rt.cwd);
   for (const s of skipped) rt.stderr.write(`skipped ${s}\n`);
   const entries = store.list();
-  if (entries.length === 0) throw new UsageError('no documents to report', 'pass profile, sweep or plan JSON files');
+  if (entries.length === 0) throw new UsageError('no documents to report', 'pass profile, sweep, plan or verification JSON files');
   const out = resolve(rt.cwd, flags.out);
   await writeFileAtomic(out, renderReportHtml({ entries, sla }));
   if (flags.csv) {

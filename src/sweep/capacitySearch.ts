@@ -78,8 +78,13 @@ export function nextCapacityStep(startRps: number, rates: readonly MeasuredRate[
 
   const highestMeet = Math.max(...meets);
   const lowestMiss = Math.min(...misses);
-  // Evidence the fitted curve does not believe (a miss below a pass, a point off the curve) is re-measured, not trusted.
-  const doubted = contradictingRates(rates).map((r) => gridIndex(startRps, r)).filter((i) => runsAt(i) < MAX_RUNS_PER_RATE);
+  // Evidence the fitted curve does not believe (a miss below a pass, a point off the curve) is
+  // re-measured, not trusted; only where it can move the crossing: a rate far above it that the
+  // fit pools with its neighbours changes nothing a plan uses.
+  const near = (i: number): boolean => i >= Math.min(highestMeet, lowestMiss) - 1 && i <= Math.max(highestMeet, lowestMiss) + 1;
+  const doubted = contradictingRates(rates)
+    .map((r) => gridIndex(startRps, r))
+    .filter((i) => near(i) && runsAt(i) < MAX_RUNS_PER_RATE);
   if (lowestMiss < highestMeet || doubted.length > 0) {
     const suspects = lowestMiss < highestMeet ? [lowestMiss, highestMeet, ...doubted] : doubted;
     const i = fewestRuns(suspects.filter((s) => runsAt(s) < MAX_RUNS_PER_RATE), runsAt);

@@ -1,5 +1,6 @@
 import { countAboveMs, mergeHistograms, type LatencyHistogram } from '../profile/core/histogram.js';
 import type { RateJudgement } from '../schema/capacityEstimate.js';
+import { MAX_FAILED_FRACTION } from '../profile/core/stability.js';
 import type { Sla } from '../schema/sla.js';
 import { clopperPearson } from '../util/stats/beta.js';
 import { percentileInterval, PRIOR_DESIGN_EFFECT, TAIL_PROB } from '../profile/core/percentileInterval.js';
@@ -29,6 +30,8 @@ export interface RunCounts {
   requests: number;
   /** Completed over the bound + failed + dropped. */
   exceedances: number;
+  /** Failed + dropped: past MAX_FAILED_FRACTION of requests a rate is no capacity, whatever its latency. */
+  failed?: number;
   /** Its completed requests' latencies; absent in documents that did not keep them. */
   histogram?: LatencyHistogram;
 }
@@ -72,7 +75,10 @@ export function judgeRate(runs: readonly RunCounts[], sla: Sla): RateJudgement {
   const effectiveK = exceedances / phi;
   const share = requests > 0 ? exceedances / requests : 0;
   const { lower, upper } = clopperPearson(effectiveK, effectiveN, TAIL_PROB);
-  const decision = requests === 0 ? 'undecided' : upper <= allowed ? 'meets' : lower > allowed ? 'misses' : 'undecided';
+  const failed = runs.reduce((s, r) => s + (r.failed ?? 0), 0);
+  // A rate at which requests fail is not serving them: it misses, however fast the rest were.
+  const failing = failed > requests * MAX_FAILED_FRACTION;
+  const decision = requests === 0 ? 'undecided' : failing || lower > allowed ? 'misses' : upper <= allowed ? 'meets' : 'undecided';
   return {
     decision,
     runs: runs.length,
@@ -98,5 +104,5 @@ function latencyInterval(runs: readonly RunCounts[], level: number, effectiveN: 
 export function runCounts(histogram: LatencyHistogram | undefined, requests: { completed: number; failed: number; dropped: number }, sla: Sla): RunCounts {
   const total = requests.completed + requests.failed + requests.dropped;
   const over = histogram ? countAboveMs(histogram, sla.maxLatencyMs) : 0;
-  return { requests: total, exceedances: over + requests.failed + requests.dropped, ...(histogram ? { histogram } : {}) };
+  return { requests: total, exceedances: over + requests.failed + requests.dropped, failed: requests.failed + requests.dropped, ...(histogram ? { histogram } : {}) };
 }

@@ -168,6 +168,11 @@ describe('the exported report', () => {
     expect(JSON.parse(text)).toEqual(value);
   });
 
+  it('report accepts verification documents', async () => {
+    const path = await reportCommand(['test/fixtures/report-verification/verify-tiny-triton.json'], { out: join(dir, 'v.html') }, rt());
+    expect(readFileSync(path, 'utf8')).toContain('"kind":"verification"');
+  });
+
   it('--csv writes every table of every page', async () => {
     await reportCommand(['test/fixtures/report/sweep.json'], { out: join(dir, 's.html'), csv: join(dir, 'csv') }, rt());
     expect(readFileSync(join(dir, 'csv', 'sweep-ranked.csv'), 'utf8').split('\r\n')[0]).toBe('rank,configuration,params,max req/s at SLA,p95 there,GPU util,stable,meets SLA');

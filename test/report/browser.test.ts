@@ -27,7 +27,7 @@ type Canvas = any;
 
 const run = requireChromiumOrSkip();
 const SCREENSHOTS = process.env.CAPACITY_PLAN_SCREENSHOTS;
-const FIXTURES = ['profiles/imported', 'test/fixtures/report', 'test/fixtures/report-measured'];
+const FIXTURES = ['profiles/imported', 'test/fixtures/report', 'test/fixtures/report-measured', 'test/fixtures/report-verification'];
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
 describe.runIf(run)('report pages in Chromium', () => {
@@ -161,9 +161,19 @@ describe.runIf(run)('report pages in Chromium', () => {
     await finish();
   });
 
+  it('verification: the trials against the SLA, and no success mark when a trial did not hold', async () => {
+    const doc = json('test/fixtures/report-verification/verify-tiny-triton.json');
+    const { page } = await open('/verification/verify-tiny-triton');
+    expect(await page.locator('h1').textContent()).toBe('Verification: verify tiny-triton/default');
+    expect(await page.locator('.verdict .sentence').textContent()).toBe(`⚠ Read with care: ${doc.verdict}`);
+    const trials = await chartData(page, 'trials');
+    expect(trials.datasets[0]!.data).toEqual(doc.trials.map((t: { latencyAtSlaMs: number }, i: number) => ({ x: i + 1, y: t.latencyAtSlaMs })));
+    await finish('verification');
+  });
+
   it('index: lists every document', async () => {
     const { page } = await open('/');
-    expect(await page.locator('table.documents tbody tr').count()).toBe(8);
+    expect(await page.locator('table.documents tbody tr').count()).toBe(9);
     await finish();
   });
 
@@ -195,8 +205,8 @@ describe.runIf(run)('report pages in Chromium', () => {
       return { canvases: canvases.length, drawn: canvases.filter((c) => g.Chart.getChart(c)).length, pages: document.querySelectorAll('article.page').length };
     });
     expect(counts.drawn).toBe(counts.canvases);
-    // 8 documents and the comparison of the 4 profiles.
-    expect(counts.pages).toBe(9);
+    // 9 documents (a verification among them) and the comparison of the 4 profiles.
+    expect(counts.pages).toBe(10);
     await finish();
   });
 });

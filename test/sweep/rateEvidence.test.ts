@@ -66,7 +66,16 @@ describe('judgeRate', () => {
     const h = createLatencyHistogram();
     for (let i = 0; i < 100; i++) recordMs(h, 10);
     recordMs(h, 150);
-    expect(runCounts(h, { completed: 101, failed: 3, dropped: 2 }, sla)).toMatchObject({ requests: 106, exceedances: 6 });
+    expect(runCounts(h, { completed: 101, failed: 3, dropped: 2 }, sla)).toMatchObject({ requests: 106, exceedances: 6, failed: 5 });
+  });
+
+  it('never lets a rate at which more than 1% of requests failed meet the SLA, however fast the rest', () => {
+    // 10 000 requests, 150 failed (1.5%) and no slow one: 1.5% over the bound is well within 5%, but
+    // failing requests are not served ones.
+    const runs = [1, 2, 3].map(() => ({ requests: 10_000, exceedances: 150, failed: 150 }));
+    expect(judgeRate(runs, sla).decision).toBe('misses');
+    const fewFailures = [1, 2, 3].map(() => ({ requests: 10_000, exceedances: 50, failed: 50 }));
+    expect(judgeRate(fewFailures, sla).decision).toBe('meets');
   });
 
   it('covers the true share over the bound at its nominal 90% within 5 points, on M/M/1 streams at 50% load', () => {

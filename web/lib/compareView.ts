@@ -3,7 +3,7 @@ import { compareSides, MIN_EFFECT, SIGNIFICANCE_ALPHA, type Verdict } from '../.
 import { table } from './chartModel.js';
 import { fixed } from './format.js';
 import { RUN_COLOURS, STAGE_ORDER } from './palette.js';
-import { latencyDistribution } from './profileView.js';
+import { latencyDistribution } from './latencyDistribution.js';
 import { bannerStatus } from './status.js';
 import type { ChartModel, Dataset, ProfileResult, Table, VerdictStatus } from './types.js';
 

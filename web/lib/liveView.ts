@@ -1,6 +1,6 @@
 import { fixed } from './format.js';
 import { progressOf, timeline, type LiveState } from './liveReducer.js';
-import { latencyChart, stagesPerWindowChart, throughputChart, windowEnds, type WindowsSource } from './profileView.js';
+import { latencyChart, stagesPerWindowChart, throughputChart, windowEnds, type WindowsSource } from './windowCharts.js';
 import { sweepView, type SweepSource } from './sweepView.js';
 import type { ChartModel, Sla } from './types.js';
 

@@ -25,7 +25,7 @@ export interface ReportAppOptions {
 
 export const CSP = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 const TOKEN_COOKIE = 'cp_token';
-const PAGES = ['profile', 'sweep', 'plan', 'whatif', 'live'];
+const PAGES = ['profile', 'sweep', 'plan', 'verification', 'whatif', 'live'];
 
 export function createReportApp(options: ReportAppOptions): Express {
   const webDir = options.webDir ?? WEB_DIST_DIR;
@@ -81,7 +81,8 @@ export function createReportApp(options: ReportAppOptions): Express {
   return app;
 }
 
-function nameOf(doc: { kind: string; name?: string; candidates?: { id: string }[] }): string {
+function nameOf(doc: { kind: string; name?: string; candidates?: { id: string }[]; candidate?: string }): string {
+  if (doc.kind === 'verification') return `verify ${doc.candidate ?? ''}`;
   return doc.name ?? `plan ${doc.candidates?.map((c) => c.id).join(' vs ') ?? ''}`;
 }
 

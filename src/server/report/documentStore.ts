@@ -4,17 +4,18 @@ import { basename, join, relative } from 'node:path';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
+import { Verification, VERIFICATION_SCHEMA_VERSION } from '../../schema/verification.js';
 import { WHATIF_SCHEMA_VERSION, WhatifResult } from '../../schema/whatif.js';
 import { parseAnyDocumentText, parseDocument } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
 import { resolveInputPath } from '../../util/packagePaths.js';
 
 /**
- * The documents a report shows: profile, sweep and plan documents read from files and directories,
+ * The documents a report shows: profile, sweep, plan and verification documents read from files and directories,
  * each parsed with its schema (older versions upgraded), given a stable id from its file name, and
  * kept with the sha256 of its bytes for the export's provenance.
  */
-export type ReportDocument = ProfileResult | SweepResult | Plan | WhatifResult;
+export type ReportDocument = ProfileResult | SweepResult | Plan | Verification | WhatifResult;
 
 export interface DocumentEntry {
   id: string;
@@ -60,12 +61,15 @@ export function slug(name: string): string {
 
 /** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocumentText: older versions upgraded). */
 export function parseReportDocument(text: string, path: string): ReportDocument {
-  // A what-if is a report's document only (plan and rightsize never read one), so it is told apart here.
-  if (topLevelKind(text) === 'whatif') return parseDocument(text, path, WhatifResult, 'whatif', WHATIF_SCHEMA_VERSION);
+  const kind = kindOf(text);
+  // A what-if is a report's document only (plan and rightsize never read one), so it is told apart here too.
+  if (kind === 'whatif') return parseDocument(text, path, WhatifResult, 'whatif', WHATIF_SCHEMA_VERSION);
+  if (kind === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_SCHEMA_VERSION);
   return parseAnyDocumentText(text, path).doc;
 }
 
-function topLevelKind(text: string): unknown {
+/** The `kind` of a JSON document, or undefined (parseAnyDocumentText words the errors). */
+function kindOf(text: string): unknown {
   try {
     const raw: unknown = JSON.parse(text);
     return raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;

@@ -87,7 +87,7 @@ describe('profiler image (infra/images/profiler/Dockerfile)', () => {
       const tgz = join(artifact, 'capacity-plan.tgz');
       expect(existsSync(tgz)).toBe(true);
       const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n');
-      for (const f of ['package/LICENSE', 'package/dist/cli/main.js', 'package/dist/build-info.json', 'package/docs/plan.md', 'package/profiles/imported/article-triton-g4dn.json', 'package/scripts/install/skip-cuda-fetch.cjs', 'package/web/report.html']) {
+      for (const f of ['package/LICENSE', 'package/dist/cli/main.js', 'package/dist/build-info.json', 'package/docs/plan.md', 'package/profiles/imported/article-triton-g4dn.json', 'package/scripts/install/skip-cuda-fetch.cjs', 'package/dist/web/report.html', 'package/dist/web/app.js']) {
         expect(files, f).toContain(f);
       }
       expect(files.filter((f) => f.startsWith('package/dist/bench/'))).toEqual([]);

@@ -6,6 +6,7 @@ import { createPricingClient, fetchOnDemandPrices, pricingApiRegion, pricingEndp
 import { instanceTypeOn, PLATFORMS, platformOf, type Platform } from '../pricing/platform.js';
 import { PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
 import type { CatalogInstance } from '../schema/priceCatalog.js';
+import { AWS_REGION_CODE } from '../schema/region.js';
 import { UsageError } from '../util/errors.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { enumOf, text } from './flags.js';
@@ -182,7 +183,6 @@ async function listPrices(options: ListOptions, rt: Runtime): Promise<void> {
   rt.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const INSTANCE_TYPE_PATTERN = /^(ml\.)?[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 
 /** What each platform's refresh fetches, as the messages name it. */
@@ -194,7 +194,7 @@ const REFRESH_WORDS: Record<Platform, { fetching: string; missing: string }> = {
 async function refreshPrices(options: RefreshOptions & ListOptions, rt: Runtime): Promise<void> {
   if (options.family !== undefined) throw new UsageError('--family does not apply to prices refresh', 'use --instance-types a,b');
   const { region } = resolveRegion(options.region, rt.env);
-  if (!REGION_PATTERN.test(region)) throw new UsageError(`--region '${region}' is not an AWS region code`, 'e.g. --region us-east-1');
+  if (!AWS_REGION_CODE.test(region)) throw new UsageError(`--region '${region}' is not an AWS region code`, 'e.g. --region us-east-1');
   const platform = options.platform ?? 'ec2';
   const catalog = snapshotCatalog();
   const given =

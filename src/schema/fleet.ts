@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AWS_REGION_CODE } from './region.js';
 import { parseSla, type Sla } from './sla.js';
 import { FleetPurchase } from './fleetPurchase.js';
 
@@ -48,7 +49,7 @@ export type FleetSource = z.infer<typeof FleetSource>;
 export const Fleet = z
   .object({
     name: FleetName,
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as us-east-1' }),
+    region: z.string().regex(AWS_REGION_CODE, { message: 'expected an AWS region such as us-east-1' }),
     instanceType: z.string().min(1),
     sla: SlaText,
     /** A profile-result, sweep-result or plan document, relative to the fleet file. */

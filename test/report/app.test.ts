@@ -117,6 +117,14 @@ describe('report server beyond loopback', () => {
 });
 
 describe('documents on the command line', () => {
+  it('a directory passes over the documents the report does not draw (the shipped metric recording) without a word', async () => {
+    const { store, skipped } = await loadDocuments(['profiles/examples'], process.cwd());
+    expect(skipped).toEqual([]);
+    expect(store.list().some((e) => e.path.includes('defect-classifier-metrics'))).toBe(false);
+    // Named on the command line, it is still refused: it is not a report document.
+    await expect(loadDocuments(['profiles/examples/defect-classifier-metrics.json'], process.cwd())).rejects.toThrow(/has kind "metric-recording"/);
+  });
+
   it('a named file that is not a document is a one-line InputError', async () => {
     await expect(loadDocuments(['package.json'], process.cwd())).rejects.toThrow(InputError);
     await expect(loadDocuments(['nope.json'], process.cwd())).rejects.toThrow("cannot read 'nope.json': no such file or directory");

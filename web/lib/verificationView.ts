@@ -13,7 +13,8 @@ export function verificationName(doc: Pick<Verification, 'candidate'>): string {
 }
 
 export function verificationView(doc: Verification) {
-  const status: VerdictStatus = doc.holds ? 'ok' : 'warn';
+  // Version 2 pools the trials: undecided is no verdict either way.
+  const status: VerdictStatus = doc.decision === 'undecided' ? 'insufficient' : doc.holds ? 'ok' : 'warn';
   const trials = doc.trials;
   const chart: ChartModel = {
     id: 'trials',

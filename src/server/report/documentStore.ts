@@ -4,7 +4,7 @@ import { basename, join, relative } from 'node:path';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
-import { Verification, VERIFICATION_SCHEMA_VERSION } from '../../schema/verification.js';
+import { Verification, VERIFICATION_READABLE_VERSIONS } from '../../schema/verification.js';
 import { WHATIF_SCHEMA_VERSION, WhatifResult } from '../../schema/whatif.js';
 import { parseAnyDocumentText, parseDocument } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
@@ -64,7 +64,7 @@ export function parseReportDocument(text: string, path: string): ReportDocument 
   const kind = kindOf(text);
   // A what-if is a report's document only (plan and rightsize never read one), so it is told apart here too.
   if (kind === 'whatif') return parseDocument(text, path, WhatifResult, 'whatif', WHATIF_SCHEMA_VERSION);
-  if (kind === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_SCHEMA_VERSION);
+  if (kind === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_READABLE_VERSIONS);
   return parseAnyDocumentText(text, path).doc;
 }
 
@@ -106,7 +106,7 @@ export async function loadDocuments(paths: readonly string[], cwd: string): Prom
       for (const file of await jsonFiles(abs, MAX_DEPTH)) {
         const shown = relative(cwd, file) || file;
         try {
-          await addFile(store, file, shown);
+          await addFile(store, file, shown, true);
         } catch (error) {
           skipped.push(`${shown}: ${error instanceof InputError ? error.message : String(error)}`);
         }
@@ -118,14 +118,25 @@ export async function loadDocuments(paths: readonly string[], cwd: string): Prom
   return { store, skipped };
 }
 
-async function addFile(store: DocumentStore, file: string, shown: string): Promise<void> {
+/**
+ * Documents capacity-plan reads but the report does not draw (a fleet's metric recording, price
+ * catalogs and caches, batch runs): in a directory they are passed over without a word, so `serve`
+ * on profiles/ does not warn about the shipped example recording on every start.
+ */
+const NOT_REPORTED_KINDS: readonly unknown[] = ['metric-recording', 'price-catalog', 'price-cache', 'batch-run'];
+
+/** Adds the file's document; returns false (adding nothing) for a kind the report does not draw, when `quiet`. */
+async function addFile(store: DocumentStore, file: string, shown: string, quiet = false): Promise<boolean> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw new InputError(`cannot read '${shown}': ${String((error as NodeJS.ErrnoException).code ?? error)}`);
   }
-  store.add(basename(file), shown, sha256Hex(bytes), parseReportDocument(bytes.toString('utf8'), shown));
+  const text = bytes.toString('utf8');
+  if (quiet && NOT_REPORTED_KINDS.includes(kindOf(text))) return false;
+  store.add(basename(file), shown, sha256Hex(bytes), parseReportDocument(text, shown));
+  return true;
 }
 
 async function jsonFiles(dir: string, depth: number): Promise<string[]> {

@@ -51,6 +51,7 @@ const PURE: string[] = [
   'src/schema/', 'src/plan/', 'src/profile/core/', 'src/sweep/search.ts', 'src/sweep/repeats.ts', 'src/sweep/rateEvidence.ts', 'src/sweep/capacityFit.ts',
   'src/sweep/capacitySearch.ts', 'src/sweep/interference.ts', 'src/rightsize/', 'src/batch/', 'src/util/stats/',
   'src/verify/trials.ts', 'web/lib/', 'infra/lib/render/',
+  'src/whatif/settings.ts', 'src/whatif/dollars.ts', 'src/whatif/whatif.ts', 'src/whatif/format.ts',
 ];
 
 function rules(root: string): ImportRule[] {

@@ -16,6 +16,7 @@ import { registerRightsizeCommand } from './rightsize.js';
 import { processRuntime } from './runtime.js';
 import { registerSweepCommand } from './sweep.js';
 import { registerVerifyCommand } from './verify.js';
+import { registerWhatifCommand } from './whatif.js';
 
 const commands: Register[] = [
   registerPlanCommand,
@@ -32,6 +33,7 @@ const commands: Register[] = [
   registerBatchCommand,
   registerExamplesCommand,
   registerDoctorCommand,
+  registerWhatifCommand,
 ];
 
 async function main(): Promise<void> {

@@ -37,7 +37,7 @@ function numberFlag(ok: (x: number) => boolean, expected: string) {
 
 const requestsPerSecond = numberFlag((x) => x >= 0, 'requests per second >= 0');
 
-const PLAN_FLAGS = {
+export const PLAN_FLAGS = {
   compare: { flag: '--compare', help: 'compare the documents: "switching from A to B saves $X/month (Y%)"' },
   sla: { flag: '--sla <sla>', parse: latencySla, help: "latency SLA, required, e.g. 'p95<=100ms'" },
   utilization: {
@@ -166,7 +166,10 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
   }
 }
 
-async function trafficFromOptions(options: PlanOptions, rt: Runtime): Promise<TrafficModel> {
+/** The traffic flags' values (shared with `whatif`, which prices at the same traffic). */
+export type TrafficOptions = Pick<PlanOptions, 'trafficFrom' | 'traffic' | 'peakRps' | 'offpeakRps' | 'weekendRps' | 'businessHours' | 'tz' | 'growth'>;
+
+export async function trafficFromOptions(options: TrafficOptions, rt: Runtime): Promise<TrafficModel> {
   const { growth } = options;
   const rpsFlags = [options.peakRps, options.offpeakRps, options.weekendRps].some((v) => v !== undefined);
   if (options.trafficFrom) {

@@ -192,6 +192,7 @@ const SPEC_FLAGS = {
   maxWindows: { flag: '--max-windows <n>', path: 'measurement.maxWindows', parse: positiveInt, help: 'bound on measurement windows' },
   images: { flag: '--images <dir>', path: 'images.path', parse: text, help: 'your own images (.jpg, .png, .webp) instead of the synthetic corpus' },
   imageCount: { flag: '--image-count <n>', path: 'images.count', parse: positiveInt, help: 'synthetic corpus size' },
+  imageBytes: { flag: '--image-bytes <n>', path: 'images.meanBytes', parse: positiveInt, help: 'synthetic corpus: mean JPEG size in bytes', defaultHelp: '1200000 (the article\'s ~1.2 MB)' },
 } satisfies Record<string, SpecFlagRow<unknown>>;
 
 export type SpecFlags = FlagValues<typeof SPEC_FLAGS>;
@@ -270,12 +271,13 @@ function applyFlags(spec: Obj, f: SpecFlags): void {
 
 function applyImages(spec: Obj, f: SpecFlags): void {
   if (f.images !== undefined) spec.images = { kind: 'dir', path: f.images };
-  else if (f.imageCount !== undefined || f.seed !== undefined) {
+  else if (f.imageCount !== undefined || f.seed !== undefined || f.imageBytes !== undefined) {
     const images = obj(spec, 'images');
     if (images.kind === undefined) images.kind = 'synthetic';
     if (images.kind === 'synthetic') {
       if (f.imageCount !== undefined) images.count = f.imageCount;
       if (f.seed !== undefined) images.seed = f.seed;
+      if (f.imageBytes !== undefined) images.meanBytes = f.imageBytes;
     }
   }
 }

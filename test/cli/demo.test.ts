@@ -26,7 +26,7 @@ describe('capacity-plan demo', () => {
     // A liveness bound, not a timing (the demo takes about 15 s): a preset that hangs fails here.
     let bound: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
-      box.run(['demo', '--model', 'tiny', '--duration', '3']),
+      box.run(['demo', '--model', 'tiny', '--duration', '3', '--no-whatif']),
       new Promise<undefined>((resolve) => (bound = setTimeout(() => resolve(undefined), 75_000))),
     ]);
     clearTimeout(bound);
@@ -58,6 +58,10 @@ describe('capacity-plan demo', () => {
     const unstable = [torchserve!, triton!].filter((d) => !d.measurement.stable).map((d) => d.name);
     if (unstable.length > 0) expect(verdict.sentence).toContain(`UNSTABLE: ${unstable.join(' and ')}`);
     expect(stdout).toMatch(/^I\/O stages \(config load, spooling, request log\) took \d+\.\d% of torchserve-default's request time and \d+\.\d% of triton-dynamic's\.$/m);
+    // What the tiny model stands in for, from this run's stages, and the article's figures labelled as a reference.
+    expect(stdout).toMatch(/^on this CPU, model tiny's forward pass stands in for ResNet-50 on a T4: \d+\.\d ms per image \(measured in torchserve-default: /m);
+    expect(stdout).toMatch(/^the article on a T4 \(reference, not measured here\): /m);
+    expect(torchserve!.spec!.images).toMatchObject({ kind: 'synthetic', meanBytes: 150_000 });
     // Before the comparison, each preset's own summary and where it was written.
     expect(stdout.match(/^written: .*\.json$/gm)).toHaveLength(2);
     // And the comparison report of the two runs, one self-contained HTML file, its path printed.
@@ -79,7 +83,7 @@ describe('capacity-plan demo', () => {
     const refused = await box.run(['demo', '--model', path, '--duration', '2']);
     expect(refused.code).toBe(ExitCode.input);
     expect(expectOneLineError(refused.stderr)).toMatch(/give the C,H,W to use with --input-shape/);
-    const ran = await box.run(['demo', '--model', path, '--duration', '2', '--input-shape', '3,32,32', '--json']);
+    const ran = await box.run(['demo', '--model', path, '--duration', '2', '--input-shape', '3,32,32', '--json', '--no-whatif']);
     expect(ran.code, ran.stderr).toBe(ExitCode.ok);
     const docs = (JSON.parse(ran.stdout) as unknown[]).map((d) => ProfileResult.parse(d));
     expect(docs.map((d) => [d.spec!.model.inputShape, d.model!.outputKind])).toEqual([

@@ -28,7 +28,7 @@ export function indexView(entries: readonly DocumentEntry[]): { rows: IndexRow[]
   };
 }
 
-export const PAGE_OF_KIND: Record<ReportDocument['kind'], string> = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan', verification: 'verification' };
+export const PAGE_OF_KIND: Record<ReportDocument['kind'], string> = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan', verification: 'verification', whatif: 'whatif' };
 
 export function hrefFor(id: string, doc: Pick<ReportDocument, 'kind'>): string {
   const page = PAGE_OF_KIND[doc.kind];
@@ -58,6 +58,9 @@ function summary(doc: ReportDocument): Omit<IndexRow, 'id' | 'kind' | 'href'> {
       time: doc.createdAt,
       verdict: best && best.maxThroughputAtSlaRps !== null ? `${best.label}: ${fixed(best.maxThroughputAtSlaRps, 1)} req/s at ${slaText(doc.sla)}` : `nothing meets ${slaText(doc.sla)}`,
     };
+  }
+  if (doc.kind === 'whatif') {
+    return { name: doc.name, model: doc.spec.model.source, instanceType: doc.pricing.instanceType, provider: doc.environment?.executionProvider ?? 'n/a', time: doc.createdAt, verdict: `what-if: $${fixed(doc.current.usdPerMonth, 2)} → $${fixed(doc.thin.usdPerMonth, 2)}/month` };
   }
   if (doc.kind === 'verification') return verificationSummary(doc);
   const rec = doc.candidates.find((c) => c.id === doc.recommended);

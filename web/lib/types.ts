@@ -3,15 +3,16 @@ import type { ProfileResult } from '../../src/schema/profileResult.js';
 import type { Sla } from '../../src/schema/sla.js';
 import type { SweepResult } from '../../src/schema/sweepResult.js';
 import type { Verification } from '../../src/schema/verification.js';
+import type { WhatifResult } from '../../src/schema/whatif.js';
 
 /**
  * The report's own types: the documents it draws are the schema's (src/schema, types only, so no
  * zod reaches the browser), and the chart models and tables every view model builds.
  */
-export type { Plan, ProfileResult, Sla, SweepResult, Verification };
+export type { Plan, ProfileResult, Sla, SweepResult, Verification, WhatifResult };
 
 /** Every document the report can draw, told apart by `kind`. */
-export type ReportDocument = ProfileResult | SweepResult | Plan | Verification;
+export type ReportDocument = ProfileResult | SweepResult | Plan | Verification | WhatifResult;
 
 export interface DocumentEntry {
   id: string;

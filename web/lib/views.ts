@@ -4,6 +4,7 @@ import { profileView } from './profileView.js';
 import { sweepView } from './sweepView.js';
 import type { ProfileResult, ReportDocument, Sla } from './types.js';
 import { verificationView } from './verificationView.js';
+import { whatifView } from './whatifView.js';
 
 /** The view model of any document, by its kind. */
 export function viewFor(doc: ReportDocument, options: { sla?: Sla | null } = {}) {
@@ -16,6 +17,8 @@ export function viewFor(doc: ReportDocument, options: { sla?: Sla | null } = {})
       return planView(doc);
     case 'verification':
       return verificationView(doc);
+    case 'whatif':
+      return whatifView(doc);
     default:
       return unknownKind(doc);
   }

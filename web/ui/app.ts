@@ -62,18 +62,25 @@ async function renderServed(root: HTMLElement): Promise<void> {
 function renderExport(root: HTMLElement, data: ExportData): void {
   const sla = data.sla ?? null;
   const profiles = data.documents.filter(isProfile);
+  // A what-if opens the report: its waterfall is the answer, the profiles its evidence.
+  const whatifs = data.documents.filter((e) => e.doc.kind === 'whatif');
   root.append(
     h('nav', { class: 'toc', 'aria-label': 'Report contents' }, h('ul', {}, [
       profiles.length >= 2 ? h('li', {}, h('a', { href: '#compare-section' }, 'Comparison')) : null,
       ...data.documents.map((e) => h('li', {}, h('a', { href: `#doc-${safeId(e.id)}` }, `${e.doc.kind}: ${'name' in e.doc ? e.doc.name : e.id}`))),
     ])),
   );
+  for (const e of whatifs) {
+    const box = h('div', { id: `doc-${safeId(e.id)}` });
+    root.append(box);
+    renderDocument(box, e.id, e.doc, { sla });
+  }
   if (profiles.length >= 2) {
     const box = h('div', { id: 'compare-section' });
     root.append(box);
     renderCompare(box, profiles);
   }
-  for (const e of data.documents) {
+  for (const e of data.documents.filter((d) => d.doc.kind !== 'whatif')) {
     const box = h('div', { id: `doc-${safeId(e.id)}` });
     root.append(box);
     renderDocument(box, e.id, e.doc, { sla });

@@ -2,6 +2,7 @@ import type { ProfileResult, ReportDocument, Sla } from '../lib/types.js';
 import { compareFor, viewFor } from '../lib/views.js';
 import { drawCharts, newContext } from './figures.js';
 import { comparePage, planPage, profilePage, sweepPage, verificationPage } from './pages.js';
+import { whatifPage } from './whatifPage.js';
 
 /** One document, or a comparison, drawn into root: used by the served pages, the export and the live page. */
 export function renderDocument(root: HTMLElement, id: string, doc: ReportDocument, options: { sla?: Sla | null }): void {
@@ -19,6 +20,9 @@ export function renderDocument(root: HTMLElement, id: string, doc: ReportDocumen
       break;
     case 'verification':
       root.append(verificationPage(vm, ctx));
+      break;
+    case 'whatif':
+      root.append(whatifPage(vm, ctx));
       break;
   }
   drawCharts(ctx);

@@ -25,7 +25,7 @@ export interface ReportAppOptions {
 
 export const CSP = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 const TOKEN_COOKIE = 'cp_token';
-const PAGES = ['profile', 'sweep', 'plan', 'verification', 'live'];
+const PAGES = ['profile', 'sweep', 'plan', 'verification', 'whatif', 'live'];
 
 export function createReportApp(options: ReportAppOptions): Express {
   const webDir = options.webDir ?? WEB_DIST_DIR;

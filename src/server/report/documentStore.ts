@@ -5,6 +5,7 @@ import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
 import { Verification, VERIFICATION_READABLE_VERSIONS } from '../../schema/verification.js';
+import { WHATIF_SCHEMA_VERSION, WhatifResult } from '../../schema/whatif.js';
 import { parseAnyDocumentText, parseDocument } from '../../util/documents.js';
 import { InputError } from '../../util/errors.js';
 import { resolveInputPath } from '../../util/packagePaths.js';
@@ -14,7 +15,7 @@ import { resolveInputPath } from '../../util/packagePaths.js';
  * each parsed with its schema (older versions upgraded), given a stable id from its file name, and
  * kept with the sha256 of its bytes for the export's provenance.
  */
-export type ReportDocument = ProfileResult | SweepResult | Plan | Verification;
+export type ReportDocument = ProfileResult | SweepResult | Plan | Verification | WhatifResult;
 
 export interface DocumentEntry {
   id: string;
@@ -60,7 +61,10 @@ export function slug(name: string): string {
 
 /** The document in `text`, told apart by `kind` (util/documents.ts parseAnyDocumentText: older versions upgraded). */
 export function parseReportDocument(text: string, path: string): ReportDocument {
-  if (kindOf(text) === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_READABLE_VERSIONS);
+  const kind = kindOf(text);
+  // A what-if is a report's document only (plan and rightsize never read one), so it is told apart here too.
+  if (kind === 'whatif') return parseDocument(text, path, WhatifResult, 'whatif', WHATIF_SCHEMA_VERSION);
+  if (kind === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_READABLE_VERSIONS);
   return parseAnyDocumentText(text, path).doc;
 }
 

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { createRunEventBus } from '../profile/events.js';
+import { runProfile } from '../profile/runner.js';
+import { loadPriceBook } from '../pricing/cache.js';
+import { weeklyDemandRps } from '../plan/trafficWeek.js';
+import type { ProfileResult } from '../schema/profileResult.js';
+import type { ProfileSpec } from '../schema/profileSpec.js';
+import type { TrafficModel } from '../schema/traffic.js';
+import type { WhatifResult } from '../schema/whatif.js';
+import { curvePointFromProfile } from '../sweep/curve.js';
+import { DEFAULT_TARGET_PRECISION_PCT } from '../sweep/definition.js';
+import { runRecordFromProfile } from '../sweep/measurePoint.js';
+import type { MeasurePoint } from '../sweep/runSweep.js';
+import { DEFAULT_MAX_POINTS } from '../sweep/search.js';
+import { realClock } from '../util/clock.js';
+import { readAnyDocument, writeJsonAtomic } from '../util/documents.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { formatWhatif } from '../whatif/format.js';
+import { sweepVariants } from '../whatif/sweepVariants.js';
+import { CURRENT_LABEL, runWhatif } from '../whatif/whatif.js';
+import type { SettingId } from '../whatif/settings.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { durationSeconds, enumOf, percentage, text } from './flags.js';
+import { PLAN_FLAGS, trafficFromOptions } from './plan.js';
+import type { Register } from './program.js';
+import { progressReporter } from './progress.js';
+import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
+import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
+import type { Runtime } from './runtime.js';
+
+/** Measurement seconds per variant: a probe and a handful of short runs on the tiny model. */
+export const DEFAULT_WHATIF_BUDGET_S = 60;
+/** Where a document names no instance type: the article's T4 (g4dn.xlarge), said in the output. */
+export const DEFAULT_WHATIF_INSTANCE_TYPE = 'g4dn.xlarge';
+
+const WHATIF_FLAGS = {
+  sla: PLAN_FLAGS.sla,
+  peakRps: PLAN_FLAGS.peakRps,
+  offpeakRps: PLAN_FLAGS.offpeakRps,
+  weekendRps: PLAN_FLAGS.weekendRps,
+  businessHours: PLAN_FLAGS.businessHours,
+  tz: PLAN_FLAGS.tz,
+  traffic: PLAN_FLAGS.traffic,
+  trafficFrom: PLAN_FLAGS.trafficFrom,
+  growth: PLAN_FLAGS.growth,
+  utilization: PLAN_FLAGS.utilization,
+  minInstances: PLAN_FLAGS.minInstances,
+  region: { ...ONE_REGION_FLAG, help: 'AWS region for prices' },
+  instanceType: {
+    flag: '--instance-type <type>',
+    parse: text,
+    help: 'the instance type to price every variant as',
+    defaultHelp: `the profile's, else ${DEFAULT_WHATIF_INSTANCE_TYPE}`,
+  },
+  budget: {
+    flag: '--budget <span>',
+    parse: durationSeconds,
+    help: 'measurement time each variant\'s capacity search may spend, e.g. 60s or 2m',
+    defaultHelp: `${DEFAULT_WHATIF_BUDGET_S}s`,
+  },
+  targetPrecision: { flag: '--target-precision <pct>', parse: percentage, help: "the capacity interval's half-width each search aims at", defaultHelp: `${DEFAULT_TARGET_PRECISION_PCT}%` },
+  startRps: {
+    flag: '--start-rps <rps>',
+    parse: PLAN_FLAGS.peakRps.parse,
+    help: "the rate every variant's capacity search starts at",
+    defaultHelp: "half the profile's throughput; without a profile, a one-client probe of each variant",
+  },
+  path: {
+    flag: '--path <full|ends>',
+    parse: enumOf<'full' | 'ends'>(['full', 'ends']),
+    help: "the cumulative path to all-thin: measure every step (full) or only its two ends (ends: fewer runs; the single changes stand in for the steps)",
+    default: 'full',
+  },
+  out: { flag: '--out <file>', parse: text, help: 'where to write the whatif document', defaultHelp: 'profiles/results/whatif-<name>-<time>.json' },
+  json: { flag: '--json', help: 'print the whatif document on stdout instead of the tables' },
+  quiet: { flag: '--quiet', help: 'no progress on stderr' },
+} satisfies FlagTable;
+
+export type WhatifFlags = FlagValues<typeof WHATIF_FLAGS> & SpecFlags;
+
+export const registerWhatifCommand: Register = (program, rt) => {
+  const command = program
+    .command('whatif')
+    .description("what each serving setting costs in dollars: each one made thin alone, and all of them, measured and priced at your traffic")
+    .argument('[profile]', 'a profile-result document whose spec to start from (or --preset / spec flags)');
+  addSpecFlags(addFlags(command, WHATIF_FLAGS)).action(async (profile: string | undefined, flags: WhatifFlags) => {
+    await whatifCommand(profile, flags, rt);
+  });
+};
+
+/** Starts from a profile document's spec (its stages give the shares) or from --preset / spec flags. */
+export async function whatifCommand(profile: string | undefined, flags: WhatifFlags, rt: Runtime, extra: { notes?: string[]; measurementDurationS?: number; skip?: SettingId[] } = {}): Promise<{ doc: WhatifResult; path: string }> {
+  const { sla } = flags;
+  if (!sla) throw new UsageError('--sla is required', "e.g. --sla 'p95<=100ms' (percentiles p50, p90, p95, p99)");
+  let source: ProfileResult | undefined;
+  let spec: ProfileSpec;
+  if (profile) {
+    if (flags.preset) throw new UsageError('give a profile document or --preset, not both', 'the document carries its own spec');
+    source = (await readAnyDocument(resolve(rt.cwd, profile), profile, ['profile-result'])).doc;
+    if (!source.spec) throw new InputError(`${profile} records no serving spec (a remote target's): there is nothing to vary`, 'start from --preset or spec flags');
+    spec = source.spec;
+    // The document's own run length is a profile's; capacity runs of a what-if may be asked shorter.
+    if (extra.measurementDurationS !== undefined) spec = { ...spec, measurement: { ...spec.measurement, durationS: extra.measurementDurationS } };
+  } else {
+    spec = await resolveSpec(flags, rt.env, rt.cwd);
+  }
+  const traffic = await trafficFromOptions(flags, rt);
+  const { region } = resolveRegion(flags.region, rt.env);
+  const instanceType = flags.instanceType ?? source?.environment.instanceType ?? DEFAULT_WHATIF_INSTANCE_TYPE;
+  const prices = await loadPriceBook(rt.home);
+  const quote = prices.requireQuote(instanceType, region, '--instance-type');
+  const now = rt.now();
+  const demandRps = weeklyDemandRps(traffic, now);
+  const peakDemandRps = Math.max(...Array.from(demandRps));
+
+  const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
+  const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+  let currentStages: { name: string; sharePct: number }[] | undefined;
+  const measure: MeasurePoint = async (pointSpec, context) => {
+    const label = context.probe ? `${context.configuration} probe` : `${context.configuration} rps=${context.offered.value}`;
+    const unsubscribe = events.subscribe(progressReporter(rt, label, flags.quiet || flags.json || !rt.stderr.isTTY));
+    const startedMs = performance.now();
+    const result = await runProfile({
+      spec: pointSpec,
+      home: rt.home,
+      env: rt.env,
+      now: rt.now,
+      signal: rt.signal,
+      instanceType,
+      events,
+      stopEarlyOnFailures: false,
+    }).finally(unsubscribe);
+    // Without a profile document, the current spec's own runs say where its request time goes.
+    if (context.configuration === CURRENT_LABEL && !context.probe) currentStages = result.stages.map((s) => ({ name: s.name, sharePct: s.sharePct }));
+    return {
+      point: curvePointFromProfile(result, context.offered, sla),
+      environment: result.environment,
+      modelLoadMs: result.coldStart.modelLoadMs,
+      costExtras: result.costExtras,
+      run: runRecordFromProfile(result, (performance.now() - startedMs) / 1000),
+    };
+  };
+  // A profile's closed-loop throughput is near capacity; half of it is a rate most variants meet.
+  const startRps = flags.startRps ?? (source && source.throughputRps > 0 ? source.throughputRps / 2 : undefined);
+  const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `whatif-${spec.name}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+  const measureVariants = sweepVariants({
+    sla,
+    budgetPerVariantS: flags.budget ?? DEFAULT_WHATIF_BUDGET_S,
+    targetPrecisionPct: flags.targetPrecision ?? DEFAULT_TARGET_PRECISION_PCT,
+    maxRuns: DEFAULT_MAX_POINTS,
+    ...(startRps !== undefined ? { startRps } : {}),
+    measure,
+    checkpointPath: `${out}.checkpoint.json`,
+    now: rt.now,
+    signal: rt.signal,
+    events,
+    log,
+  });
+  const notes = [...(extra.notes ?? [])];
+  if (!flags.instanceType && !source?.environment.instanceType) {
+    notes.push(`priced as ${instanceType} (the article's T4) because no instance type was given; measured on this host`);
+  }
+  const doc = await runWhatif({
+    name: spec.name,
+    createdAt: now.toISOString(),
+    spec,
+    sla,
+    pricing: {
+      demandRps,
+      usdPerHour: quote.usdPerHour,
+      utilization: flags.utilization,
+      minInstances: flags.minInstances,
+      instanceType,
+      region,
+      traffic: describeTraffic(traffic),
+      peakDemandRps: Math.round(peakDemandRps * 100) / 100,
+    },
+    measure: measureVariants,
+    path: flags.path,
+    ...(profile ? { source: profile } : {}),
+    ...(source ? { environment: source.environment, stageShares: source.stages.map((s) => ({ name: s.name, sharePct: s.sharePct })) } : {}),
+    notes,
+    ...(extra.skip ? { skip: extra.skip } : {}),
+  });
+  // Stage shares measured during the run (no document): filled in after, from the current spec's last run.
+  const finished: WhatifResult = !source && currentStages ? withStageShares(doc, currentStages) : doc;
+  await writeJsonAtomic(out, finished);
+  if (flags.json) rt.stdout.write(`${JSON.stringify(finished, null, 2)}\n`);
+  else rt.stdout.write(`${formatWhatif(finished)}\nwritten: ${out}\n`);
+  return { doc: finished, path: out };
+}
+
+function withStageShares(doc: WhatifResult, shares: { name: string; sharePct: number }[]): WhatifResult {
+  const shareOf = (stages: readonly string[]): number | null => {
+    const found = shares.filter((s) => stages.includes(s.name));
+    return found.length === 0 ? null : Math.round(found.reduce((sum, s) => sum + s.sharePct, 0) * 10) / 10;
+  };
+  return { ...doc, stageShares: shares, rows: doc.rows.map((r) => ({ ...r, stageSharePct: shareOf(r.stages) })) };
+}
+
+function describeTraffic(t: TrafficModel): string {
+  if (t.kind === 'business-hours') {
+    const flat = t.peakRps === t.offPeakRps && (t.weekendRps === undefined || t.weekendRps === t.peakRps);
+    const growth = t.growthFactor !== 1 ? ` x${t.growthFactor}` : '';
+    return flat ? `${t.peakRps} req/s flat${growth}` : `${t.peakRps} req/s in business hours (${t.businessHours.hours} ${t.timeZone}), ${t.offPeakRps} off-peak${growth}`;
+  }
+  return `the traffic model (${t.kind})`;
+}
+

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { loadPreset } from '../../src/profile/presets.js';
+import { ProfileSpec } from '../../src/schema/profileSpec.js';
+import { parseSla } from '../../src/schema/sla.js';
+import { WhatifResult } from '../../src/schema/whatif.js';
+import { formatWhatif } from '../../src/whatif/format.js';
+import { CURRENT_LABEL, runWhatif, THIN_LABEL } from '../../src/whatif/whatif.js';
+import { fakeMs, fakeTarget, pricing, TRITON, usd } from './fakeTarget.js';
+import { REPO_ROOT } from '../support/repoRoot.js';
+
+describe('whatif on a fake target', () => {
+  it('prices each setting alone, sorts by dollars, measures the path and finds the interaction', async () => {
+    const spec = ProfileSpec.parse((await loadPreset('torchserve-default', REPO_ROOT)).spec);
+    const { measure, asked } = fakeTarget();
+    const doc = await runWhatif({ name: 'torchserve-default', createdAt: '2026-12-07T00:00:00Z', spec, sla: parseSla('p95<=100ms'), pricing, measure, path: 'full' });
+    WhatifResult.parse(doc);
+
+    // 21 ms now: 5000 / (1000 / 21) = 105 instances.
+    expect(fakeMs(spec)).toBe(21);
+    expect(doc.current.instances).toBe(105);
+    expect(doc.current.usdPerMonth).toBe(105 * 730 + 35);
+    // Each setting alone: spool saves 5 + 3 ms, batching 4, log 2 + 3, configLoad 3, instances 1, preprocess 1.
+    const cost = Object.fromEntries(doc.rows.map((r) => [r.setting, r.cost.usd]));
+    expect(cost.payloadSpool).toBe(usd(21) - usd(13));
+    expect(cost.requestLog).toBe(usd(21) + 35 - usd(16));
+    expect(cost.batching).toBe(usd(21) - usd(17));
+    expect(doc.rows.map((r) => r.setting)).toEqual(['payloadSpool', 'requestLog', 'batching', 'configLoad', 'instances', 'preprocess']);
+    expect(doc.rows.every((r) => r.beyondNoise)).toBe(true);
+    expect(doc.rows.find((r) => r.setting === 'preprocess')!.onPath).toBe(false);
+
+    // The path: the same order, preprocess left on the server. All thin = 2 + 1 (preprocess) = 3 ms.
+    expect(doc.path.steps.map((s) => s.setting)).toEqual(['payloadSpool', 'requestLog', 'batching', 'configLoad', 'instances']);
+    expect(doc.thin.usdPerMonth).toBe(usd(3));
+    expect(doc.path.total.usd).toBe(usd(21) + 35 - usd(3));
+    // The steps add up to the path exactly (a waterfall from the current bill to the thin one).
+    const stepSum = doc.path.steps.reduce((s, x) => s + x.step.usd!, 0);
+    expect(stepSum).toBeCloseTo(doc.path.total.usd!, 6);
+    // After the spool is gone, the log saves 2 ms, not 5: that step interacts; the others do not.
+    expect(doc.path.steps.filter((s) => s.interacts).map((s) => s.setting)).toEqual(['requestLog']);
+    // The sum of single changes counts the contention twice: it disagrees with the path.
+    expect(doc.path.sumOfSingles.usd!).toBeGreaterThan(doc.path.total.usd!);
+    expect(doc.path.interaction).toBe(true);
+
+    // Phase 1: current, six singles, all thin; phase 2: the three intermediate steps.
+    expect(asked.map((a) => a.length)).toEqual([8, 3]);
+    expect(asked[0]![0]!.label).toBe(CURRENT_LABEL);
+    expect(asked[0]!.at(-1)!.label).toBe(THIN_LABEL);
+
+    const text = formatWhatif(doc);
+    expect(text).toMatch(/payload spool temp-file -> memory/);
+    expect(text).toMatch(/interaction:/);
+  });
+
+  it('--path ends measures only the ends and still compares them with the sum of single changes', async () => {
+    const spec = ProfileSpec.parse((await loadPreset('torchserve-default', REPO_ROOT)).spec);
+    const { measure, asked } = fakeTarget();
+    const doc = await runWhatif({ name: 't', createdAt: '2026-12-07T00:00:00Z', spec, sla: parseSla('p95<=100ms'), pricing, measure, path: 'ends' });
+    expect(asked.length).toBe(1);
+    expect(doc.path.steps).toEqual([]);
+    expect(doc.path.measured).toBe('ends');
+    expect(doc.path.interaction).toBe(true);
+  });
+
+  it('without interactions the singles add up to the path', async () => {
+    const spec = ProfileSpec.parse({ pipeline: { configLoad: 'per-request', preprocess: { where: 'client' } }, engine: { instances: 4 }, batching: TRITON });
+    const { measure } = fakeTarget();
+    const doc = await runWhatif({ name: 'x', createdAt: '2026-12-07T00:00:00Z', spec, sla: parseSla('p95<=100ms'), pricing, measure, path: 'full' });
+    expect(doc.rows.map((r) => r.setting)).toEqual(['configLoad', 'instances']);
+    expect(doc.path.interaction).toBe(false);
+    expect(doc.path.sumOfSingles.usd).toBe(doc.path.total.usd);
+  });
+
+  it('a spec already thin is a usage error', async () => {
+    const spec = ProfileSpec.parse({ pipeline: { preprocess: { where: 'client' } }, batching: TRITON });
+    await expect(runWhatif({ name: 'x', createdAt: 'now', spec, sla: parseSla('p95<=100ms'), pricing, measure: fakeTarget().measure, path: 'full' })).rejects.toThrow(/already thin/);
+  });
+});

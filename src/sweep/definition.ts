@@ -117,7 +117,8 @@ function loadAxis(input: DefinitionInput): LoadAxis {
 /** sha256 of the canonical JSON (sorted keys) of what decides the measurements. */
 export function definitionHash(def: SweepDefinition): string {
   const identity = {
-    version: 1,
+    // 2: an rps search became a capacity search (runs, not pass/fail points): older checkpoints do not replay into it.
+    version: 2,
     spec: def.baseSpec,
     configurations: def.configurations.map((c) => ({ label: c.label, params: c.params })),
     axis: def.axis,

@@ -8,9 +8,8 @@ import type { CapacityEstimate } from '../schema/capacityEstimate.js';
 import { ProfileSpec } from '../schema/profileSpec.js';
 import type { Sla } from '../schema/sla.js';
 import { checkpointPathFor } from '../sweep/checkpoint.js';
-import { curvePointFromProfile } from '../sweep/curve.js';
 import { buildDefinition, DEFAULT_BUDGET_S } from '../sweep/definition.js';
-import { runRecordFromProfile, type MeasurePoint } from '../sweep/measurePoint.js';
+import { measuredPointFromProfile, type MeasurePoint } from '../sweep/measurePoint.js';
 import { runSweep } from '../sweep/runSweep.js';
 import { parseVary } from '../sweep/vary.js';
 import { FIRST_SEED, trialFromResult, trialSpec } from '../verify/trials.js';
@@ -113,12 +112,7 @@ async function sweepCapacity(spec: ProfileSpec, budgetS: number, out: string, ho
     const seeded = pointSpec.load.kind === 'poisson' ? { ...pointSpec, load: { ...pointSpec.load, seed: pointSpec.load.seed + seed - 1 } } : pointSpec;
     const started = performance.now();
     const result = await runProfile({ spec: seeded, home, env: process.env, now: () => new Date(), stopEarlyOnFailures: false });
-    return {
-      point: curvePointFromProfile(result, context.offered, CAPACITY_SLA),
-      environment: result.environment,
-      costExtras: result.costExtras,
-      run: runRecordFromProfile(result, (performance.now() - started) / 1000),
-    };
+    return measuredPointFromProfile(result, context.offered, CAPACITY_SLA, (performance.now() - started) / 1000);
   };
   const sweep = await runSweep({ definition, checkpointPath: checkpointPathFor(out), measure, now: () => new Date(), log: (line) => log(`capacity (seed ${seed}): ${line}`) });
   const capacity = sweep.configurations[0]?.capacity ?? null;

@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createRunEventBus } from '../profile/events.js';
-import { runProfile } from '../profile/runner.js';
 import { formatSla } from '../schema/sla.js';
 import type { SweepResult } from '../schema/sweepResult.js';
 import { checkpointPathFor, removeCheckpoint } from '../sweep/checkpoint.js';
-import { curvePointFromProfile } from '../sweep/curve.js';
 import { buildDefinition, DEFAULT_BUDGET_S, DEFAULT_RPS_REPEATS, DEFAULT_TARGET_PRECISION_PCT } from '../sweep/definition.js';
-import { runRecordFromProfile } from '../sweep/measurePoint.js';
 import { formatRunLine } from '../sweep/format.js';
 import { heldIn } from '../sweep/repeats.js';
 import { bestConfiguration, formatSweep } from '../sweep/format.js';
-import { runSweep, type MeasurePoint } from '../sweep/runSweep.js';
+import { runSweep } from '../sweep/runSweep.js';
 import { DEFAULT_MAX_POINTS } from '../sweep/search.js';
 import { parseVary } from '../sweep/vary.js';
 import { realClock } from '../util/clock.js';
@@ -21,7 +18,7 @@ import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, latencySla, percentage, positiveInt, text } from './flags.js';
 import { displayPath, nextPlanCommand, shellQuote } from './nextCommand.js';
 import type { Register } from './program.js';
-import { progressReporter } from './progress.js';
+import { profileMeasure } from './profileMeasure.js';
 import { declaredInstanceType, targetOpener } from './profile.js';
 import { addSpecFlags, addTransportFlags, resolveSpec, resolveTransport, specForTransport, type SpecFlags, type TransportFlags } from './profileSpecFlags.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
@@ -125,34 +122,20 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
   live?.start(events, { name: baseSpec.name, sla });
 
-  const measure: MeasurePoint = async (spec, context) => {
-    const label = context.probe
-      ? `${context.configuration} probe`
-      : `${context.configuration} ${context.offered.kind}=${context.offered.value}${context.repeat > 0 ? ` #${context.repeat + 1}` : ''}`;
-    // Per-window lines for every point would bury the per-point lines; a terminal gets the redrawn bar.
-    const unsubscribe = events.subscribe(progressReporter(rt, label, flags.quiet || flags.json || !rt.stderr.isTTY));
-    const startedMs = performance.now();
-    const result = await runProfile({
-      spec,
-      home: rt.home,
-      env: rt.env,
-      now: rt.now,
-      signal: rt.signal,
-      instanceType,
-      events,
-      openTarget,
-      // A point whose every request fails is a measurement the search needs, not a reason to stop.
-      stopEarlyOnFailures: false,
-    }).finally(unsubscribe);
-    servedSpec = result.spec;
-    return {
-      point: curvePointFromProfile(result, context.offered, sla),
-      environment: result.environment,
-      modelLoadMs: result.coldStart.modelLoadMs,
-      costExtras: result.costExtras,
-      run: runRecordFromProfile(result, (performance.now() - startedMs) / 1000),
-    };
-  };
+  const measure = profileMeasure(rt, {
+    sla,
+    events,
+    instanceType,
+    quiet: Boolean(flags.quiet || flags.json),
+    openTarget,
+    label: (context) =>
+      context.probe
+        ? `${context.configuration} probe`
+        : `${context.configuration} ${context.offered.kind}=${context.offered.value}${context.repeat > 0 ? ` #${context.repeat + 1}` : ''}`,
+    onResult: (r) => {
+      servedSpec = r.spec;
+    },
+  });
 
   let result: SweepResult;
   try {

@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createRunEventBus } from '../profile/events.js';
-import { runProfile } from '../profile/runner.js';
 import { loadPriceBook } from '../pricing/cache.js';
 import { weeklyDemandRps } from '../plan/trafficWeek.js';
 import type { ProfileResult } from '../schema/profileResult.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { TrafficModel } from '../schema/traffic.js';
 import type { WhatifResult } from '../schema/whatif.js';
-import { curvePointFromProfile } from '../sweep/curve.js';
 import { DEFAULT_TARGET_PRECISION_PCT } from '../sweep/definition.js';
-import { runRecordFromProfile } from '../sweep/measurePoint.js';
-import type { MeasurePoint } from '../sweep/runSweep.js';
 import { DEFAULT_MAX_POINTS } from '../sweep/search.js';
 import { realClock } from '../util/clock.js';
 import { readAnyDocument, writeJsonAtomic } from '../util/documents.js';
@@ -24,7 +20,7 @@ import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, enumOf, percentage, text } from './flags.js';
 import { PLAN_FLAGS, trafficFromOptions } from './plan.js';
 import type { Register } from './program.js';
-import { progressReporter } from './progress.js';
+import { profileMeasure } from './profileMeasure.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
@@ -117,30 +113,17 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
   const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
   let currentStages: { name: string; sharePct: number }[] | undefined;
-  const measure: MeasurePoint = async (pointSpec, context) => {
-    const label = context.probe ? `${context.configuration} probe` : `${context.configuration} rps=${context.offered.value}`;
-    const unsubscribe = events.subscribe(progressReporter(rt, label, flags.quiet || flags.json || !rt.stderr.isTTY));
-    const startedMs = performance.now();
-    const result = await runProfile({
-      spec: pointSpec,
-      home: rt.home,
-      env: rt.env,
-      now: rt.now,
-      signal: rt.signal,
-      instanceType,
-      events,
-      stopEarlyOnFailures: false,
-    }).finally(unsubscribe);
+  const measure = profileMeasure(rt, {
+    sla,
+    events,
+    instanceType,
+    quiet: Boolean(flags.quiet || flags.json),
+    label: (context) => (context.probe ? `${context.configuration} probe` : `${context.configuration} rps=${context.offered.value}`),
     // Without a profile document, the current spec's own runs say where its request time goes.
-    if (context.configuration === CURRENT_LABEL && !context.probe) currentStages = result.stages.map((s) => ({ name: s.name, sharePct: s.sharePct }));
-    return {
-      point: curvePointFromProfile(result, context.offered, sla),
-      environment: result.environment,
-      modelLoadMs: result.coldStart.modelLoadMs,
-      costExtras: result.costExtras,
-      run: runRecordFromProfile(result, (performance.now() - startedMs) / 1000),
-    };
-  };
+    onResult: (result, context) => {
+      if (context.configuration === CURRENT_LABEL && !context.probe) currentStages = result.stages.map((s) => ({ name: s.name, sharePct: s.sharePct }));
+    },
+  });
   // A profile's closed-loop throughput is near capacity; half of it is a rate most variants meet.
   const startRps = flags.startRps ?? (source && source.throughputRps > 0 ? source.throughputRps / 2 : undefined);
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `whatif-${spec.name}-${now.toISOString().replace(/[:.]/g, '-')}.json`);

@@ -4,6 +4,8 @@ import type { CurvePoint } from '../schema/sweepResult.js';
 import type { RunRecord } from './checkpoint.js';
 import type { LoadKind } from './search.js';
 import { otherCpuPct } from './interference.js';
+import { curvePointFromProfile } from './curve.js';
+import type { Sla } from '../schema/sla.js';
 
 /** The measurement a sweep is given (the CLI passes runProfile; tests pass a synthetic server). */
 
@@ -41,5 +43,16 @@ export function runRecordFromProfile(result: ProfileResult, wallS: number): RunR
     latencyHistogram: result.latency.endToEndHistogram,
     ...(others !== undefined ? { otherCpuPct: Math.round(others * 10) / 10 } : {}),
     wallS: Math.round(wallS * 10) / 10,
+  };
+}
+
+/** A profile run as the sweep keeps it: its curve point at the offered load, and the run's record. */
+export function measuredPointFromProfile(result: ProfileResult, offered: PointContext['offered'], sla: Sla, wallS: number): MeasuredPoint {
+  return {
+    point: curvePointFromProfile(result, offered, sla),
+    environment: result.environment,
+    modelLoadMs: result.coldStart.modelLoadMs,
+    costExtras: result.costExtras,
+    run: runRecordFromProfile(result, wallS),
   };
 }

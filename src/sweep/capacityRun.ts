@@ -45,8 +45,8 @@ export interface CapacityRunResult {
 
 interface RateRun {
   figures: RepeatFigures;
+  /** Its counts and histogram, as the rate's evidence pools them. */
   counts: RunCounts;
-  histogram: LatencyHistogram | undefined;
   throughputRps: number;
 }
 
@@ -71,7 +71,7 @@ export async function searchCapacity(options: CapacityRunOptions): Promise<Capac
     const histogram = record.latencyHistogram ? decodeHistogram(record.latencyHistogram) : undefined;
     const counts = runCounts(histogram, record, sla);
     const figures = runFigures(entry, record, counts, seed);
-    const run: RateRun = { figures, counts, histogram, throughputRps: entry.point.throughputRps };
+    const run: RateRun = { figures, counts, throughputRps: entry.point.throughputRps };
     byRate.set(rateRps, [...atRate, run]);
     options.onRate?.(ratePoint(rateRps, byRate.get(rateRps)!, sla), replayed);
     return run;
@@ -140,7 +140,7 @@ function runFigures(entry: CheckpointPoint, record: RunRecord, counts: RunCounts
 export function ratePoint(rateRps: number, runs: readonly RateRun[], sla: Sla): CurvePoint {
   const used = kept(runs);
   const judgement = judgeRate(used.map((r) => r.counts), sla);
-  const histograms = used.map((r) => r.histogram).filter((h): h is LatencyHistogram => h !== undefined);
+  const histograms = used.map((r) => r.counts.histogram).filter((h): h is LatencyHistogram => h !== undefined);
   const merged = histograms.length > 0 ? mergeHistograms(histograms) : undefined;
   const at = (p: number): number => (merged ? percentileMs(merged, p) : 0);
   const mean = (xs: number[]): number => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

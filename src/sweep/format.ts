@@ -1,6 +1,6 @@
 import { textTable } from '../util/textTable.js';
 import { formatSla, type Sla } from '../schema/sla.js';
-import { CONFIDENCE_PCT, type CapacityEstimate, type RateJudgement } from '../schema/capacityEstimate.js';
+import { CONFIDENCE_PCT, type CapacityEstimate } from '../schema/capacityEstimate.js';
 import { formatCapacity } from '../schema/capacityText.js';
 import type { CurvePoint, SweepConfiguration, SweepResult } from '../schema/sweepResult.js';
 import { compareMeasured, type Verdict } from '../util/stats/verdict.js';
@@ -25,10 +25,6 @@ function note(p: CurvePoint): string {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-function decisionText(j: RateJudgement): string {
-  return j.decision === 'undecided' ? 'undecided' : j.decision;
-}
-
 /** One progress line after a capacity-search run: the run's own p95, then the rate's pooled evidence. */
 export function formatRunLine(configuration: string, point: CurvePoint, sla: Sla, suffix = ''): string {
   const j = point.judgement!;
@@ -37,7 +33,7 @@ export function formatRunLine(configuration: string, point: CurvePoint, sla: Sla
   const busy = run?.interference ? `, host busy (${run.otherCpuPct?.toFixed(0)}% other CPU)` : '';
   return (
     `[${configuration}] rps ${point.offered.value} ${own}${busy}; over ${j.runs} run(s) ${j.exceedances} of ${j.requests} over ${sla.maxLatencyMs} ms ` +
-    `(${pct(j.exceedanceFraction)}, ${CONFIDENCE_PCT}% ${pct(j.fractionLower)}–${pct(j.fractionUpper)}, allowed ${pct(j.allowedFraction)}): ${decisionText(j)}${suffix}`
+    `(${pct(j.exceedanceFraction)}, ${CONFIDENCE_PCT}% ${pct(j.fractionLower)}–${pct(j.fractionUpper)}, allowed ${pct(j.allowedFraction)}): ${j.decision}${suffix}`
   );
 }
 
@@ -46,7 +42,8 @@ function latencyAt(run: { p50Ms: number; p95Ms: number; p99Ms: number }, sla: Sl
 }
 
 /** A capacity search's table: one row per rate, its pooled evidence and decision. */
-function formatCapacityConfiguration(config: SweepConfiguration, cap: CapacityEstimate | undefined, result: SweepResult): string {
+function formatCapacityConfiguration(config: SweepConfiguration, result: SweepResult): string {
+  const cap = config.capacity;
   const sla = formatSla(result.sla);
   const spend = config.search ? `; ${config.search.runs} runs at ${config.search.rates} rates in ${config.search.spentS.toFixed(0)} s, stopped: ${config.search.stoppedBecause}` : '';
   const headline = cap
@@ -65,7 +62,7 @@ function formatCapacityConfiguration(config: SweepConfiguration, cap: CapacityEs
       `${pct(j.fractionLower)}–${pct(j.fractionUpper)}`,
       `${l.estimate.toFixed(1)} (${l.lower.toFixed(1)}–${l.upper === null ? '?' : l.upper.toFixed(1)})`,
       p.throughputRps.toFixed(1),
-      decisionText(j),
+      j.decision,
       note(p),
     ]);
   }
@@ -73,7 +70,7 @@ function formatCapacityConfiguration(config: SweepConfiguration, cap: CapacityEs
 }
 
 export function formatConfiguration(config: SweepConfiguration, result: SweepResult): string {
-  if (config.capacity || config.points.some((p) => p.judgement)) return formatCapacityConfiguration(config, config.capacity, result);
+  if (config.capacity || config.points.some((p) => p.judgement)) return formatCapacityConfiguration(config, result);
   const sla = formatSla(result.sla);
   const best = bestPoint(config.points);
   const kind = config.points[0]?.offered.kind ?? 'load';

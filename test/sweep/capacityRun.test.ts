@@ -6,7 +6,7 @@ import { createLatencyHistogram, encodeHistogram, recordMs } from '../../src/pro
 import { ProfileSpec } from '../../src/schema/profileSpec.js';
 import { parseSla } from '../../src/schema/sla.js';
 import { SweepResult } from '../../src/schema/sweepResult.js';
-import { gridIndex } from '../../src/sweep/capacitySearch.js';
+import { gridIndex, gridRate } from '../../src/sweep/capacitySearch.js';
 import { checkpointPathFor } from '../../src/sweep/checkpoint.js';
 import { buildDefinition } from '../../src/sweep/definition.js';
 import { formatSweep } from '../../src/sweep/format.js';
@@ -71,7 +71,7 @@ describe('runSweep with an rps capacity search', () => {
     // probe 20 -> 20, 40, 80 (doubling until a miss is decided), then the grid between.
     expect(calls.slice(0, 2)).toEqual(['probe', '20']);
     const rates = calls.slice(1).map(Number);
-    for (const r of rates) expect(Number.isInteger(gridIndex(20, r)) && Math.abs(20 * 2 ** (gridIndex(20, r) / 6) - r) < 0.01).toBe(true);
+    for (const r of rates) expect(Math.abs(gridRate(20, gridIndex(20, r)) - r)).toBeLessThan(0.01);
     // 300 s at 15 s a run: 20 runs at the most.
     expect(rates.length).toBeLessThanOrEqual(20);
     const config = result.configurations[0]!;

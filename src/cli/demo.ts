@@ -28,6 +28,18 @@ const DEMO_MODEL = 'tiny';
 /** Smaller than the article's ~1.2 MB so decoding does not dominate on a CPU; still above the 64 KiB spool threshold. */
 const DEMO_IMAGE_BYTES = 150_000;
 /** The article's per-request figures on a T4 (../shared/seeds): a reference line, never a result. */
+/**
+ * The what-if's traffic, in torchserve-default's throughput on this host: enough that the current
+ * setup needs several instances, so a setting that moves capacity by a fifth moves the instance
+ * count and shows in dollars (the article's needed two TorchServe instances or one Triton).
+ */
+const DEMO_TRAFFIC_MULTIPLE = 4;
+/**
+ * The what-if's SLA: a bound short runs can judge, since overload pushes p95 past it within a
+ * second (the two presets' p95 under 32 clients is 85-155 ms here); a lax one lets a 4 s run
+ * above capacity pass before its queue has grown.
+ */
+const DEMO_SLA = 'p95<=250ms';
 const ARTICLE_REFERENCE = 'the article on a T4 (reference, not measured here): inference 31 ms, preprocess 38 ms, config load 41 ms per request; 47 -> 183 req/s, $803 -> $384 a month';
 
 interface DemoFlags extends LiveFlags {
@@ -38,7 +50,7 @@ interface DemoFlags extends LiveFlags {
   images?: string;
   imageBytes?: number;
   sla: ReturnType<typeof parseSla>;
-  peakRps: number;
+  peakRps?: number;
   whatif: boolean;
   whatifBudget: number;
 }
@@ -52,8 +64,8 @@ export const registerDemoCommand: Register = (program, rt) => {
     .option('--input-shape <C,H,W>', 'input shape for models with dynamic non-batch dimensions', shape3('--input-shape'))
     .option('--images <dir>', 'your own images (.jpg, .png, .webp) instead of the synthetic corpus')
     .option('--image-bytes <n>', `synthetic corpus: mean JPEG size (default ${DEMO_IMAGE_BYTES} with the tiny model, the article's 1.2 MB otherwise)`, positiveInt('--image-bytes'))
-    .option('--sla <sla>', "the what-if's latency SLA", latencySla('--sla'), parseSla('p95<=1000ms'))
-    .option('--peak-rps <rps>', "the what-if's traffic (flat)", positiveNumber('--peak-rps'), 100)
+    .option('--sla <sla>', `the what-if's latency SLA (default ${DEMO_SLA})`, latencySla('--sla'), parseSla(DEMO_SLA))
+    .option('--peak-rps <rps>', `the what-if's traffic, flat (default ${DEMO_TRAFFIC_MULTIPLE}x torchserve-default's measured throughput)`, positiveNumber('--peak-rps'))
     .option('--no-whatif', 'only the two profiles and their comparison')
     .option('--whatif-budget <span>', "measurement time of each what-if variant's capacity search", durationSeconds('--whatif-budget'), 20)
     .option('--json', 'print both result documents as a JSON array');
@@ -76,10 +88,12 @@ export const registerDemoCommand: Register = (program, rt) => {
       if (!flags.json && !asBefore) rt.stdout.write(`${standInLine(flags.model, a)}\n${ARTICLE_REFERENCE}\n`);
       if (flags.whatif && !asBefore) {
         const out = flags.json ? { ...rt, stdout: quietStdout } : rt;
-        rt.stdout.write(flags.json ? '' : `\nwhat each torchserve-default setting costs (measured now: each variant's open-loop capacity, ${flags.whatifBudget} s of runs each):\n`);
+        const peakRps = flags.peakRps ?? demoTrafficRps(a.throughputRps);
+        const traffic = flags.peakRps !== undefined ? `${peakRps} req/s` : `${peakRps} req/s (${DEMO_TRAFFIC_MULTIPLE}x what torchserve-default served here, so settings show up as instances)`;
+        rt.stdout.write(flags.json ? '' : `\nwhat each torchserve-default setting costs at ${traffic} (measured now: each variant's open-loop capacity, about ${flags.whatifBudget} s of runs each):\n`);
         const whatifFlags = {
           sla: flags.sla,
-          peakRps: flags.peakRps,
+          peakRps,
           utilization: 0.8,
           minInstances: 1,
           businessHours: '09-18',
@@ -106,6 +120,11 @@ export const registerDemoCommand: Register = (program, rt) => {
     }
   });
 };
+
+/** DEMO_TRAFFIC_MULTIPLE times a throughput, rounded to 10 req/s (at least 10). */
+export function demoTrafficRps(throughputRps: number): number {
+  return Math.max(10, Math.round((DEMO_TRAFFIC_MULTIPLE * throughputRps) / 10) * 10);
+}
 
 /** "on this CPU, model tiny's forward pass stands in for ResNet-50 on a T4: 1.2 ms per image (...)", from the run's own stages. */
 export function standInLine(model: string, doc: ProfileResult): string {

@@ -29,6 +29,10 @@ import type { Runtime } from './runtime.js';
 export const DEFAULT_WHATIF_BUDGET_S = 60;
 /** Where a document names no instance type: the article's T4 (g4dn.xlarge), said in the output. */
 export const DEFAULT_WHATIF_INSTANCE_TYPE = 'g4dn.xlarge';
+/** Where a search starts from a profile: just below its closed-loop throughput, which a lax SLA's capacity is close to. */
+const PROFILE_START_SHARE = 0.9;
+/** Two grid steps (x1.26) per bracketing move when the start is already near the capacity. */
+const PROFILE_BRACKET_STEPS = 2;
 
 const WHATIF_FLAGS = {
   sla: PLAN_FLAGS.sla,
@@ -124,8 +128,12 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
       if (context.configuration === CURRENT_LABEL && !context.probe) currentStages = result.stages.map((s) => ({ name: s.name, sharePct: s.sharePct }));
     },
   });
-  // A profile's closed-loop throughput is near capacity; half of it is a rate most variants meet.
-  const startRps = flags.startRps ?? (source && source.throughputRps > 0 ? source.throughputRps / 2 : undefined);
+  // A profile's closed-loop throughput is about the current setup's capacity: the search starts a
+  // little below it and brackets in steps of about 26% (two grid steps), not doublings, so each
+  // variant spends its runs near its crossing.
+  const profiledRps = flags.startRps === undefined && source && source.throughputRps > 0 ? source.throughputRps : undefined;
+  const fromProfile = profiledRps !== undefined;
+  const startRps = flags.startRps ?? (profiledRps !== undefined ? profiledRps * PROFILE_START_SHARE : undefined);
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `whatif-${spec.name}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
   const measureVariants = sweepVariants({
     sla,
@@ -133,6 +141,7 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
     targetPrecisionPct: flags.targetPrecision ?? DEFAULT_TARGET_PRECISION_PCT,
     maxRuns: DEFAULT_MAX_POINTS,
     ...(startRps !== undefined ? { startRps } : {}),
+    ...(fromProfile ? { bracketSteps: PROFILE_BRACKET_STEPS } : {}),
     measure,
     checkpointPath: `${out}.checkpoint.json`,
     now: rt.now,

@@ -1,5 +1,6 @@
 import { textTable } from '../util/textTable.js';
 import type { ProfileResult } from '../schema/profileResult.js';
+import { TORCHSERVE_HANDLER_STAGES } from '../schema/profileSpec.js';
 import { compareProfiles, comparisonNotes } from '../schema/profileComparison.js';
 
 /** Human-readable summaries of profile documents: the article's stage table and more. */
@@ -97,15 +98,34 @@ export function formatComparison(a: ProfileResult, b: ProfileResult): string {
   rows.push(['throughput req/s', fmt(a.throughputRps, 1), '', fmt(b.throughputRps, 1), '']);
   rows.push(['mean batch', fmt(a.batches.meanBatchSize, 1), '', fmt(b.batches.meanBatchSize, 1), '']);
   rows.push(['CPU % of host', fmt(a.utilization.cpuPct, 0), '', fmt(b.utilization.cpuPct, 0), '']);
-  const ioShare = (r: ProfileResult): number =>
-    r.stages.filter((s) => ['configLoad', 'payloadSpool', 'requestLog'].includes(s.name)).reduce((t, s) => t + s.sharePct, 0);
   const comparison = compareProfiles(a, b);
   return [
     textTable(rows, { alignRight: [false, true, true, true, true] }),
     comparison.throughput.sentence,
     ...comparisonNotes(comparison),
-    `I/O stages (config load, spooling, request log) took ${fmt(ioShare(a), 1)}% of ${a.name}'s request time and ${fmt(ioShare(b), 1)}% of ${b.name}'s.`,
+    `I/O stages (config load, spooling, request log) took ${ioShareText(a)} and ${ioShareText(b)}.`,
   ].join('\n');
+}
+
+const IO_STAGES: ReadonlySet<string> = new Set(['configLoad', 'payloadSpool', 'requestLog']);
+
+/**
+ * The I/O stages' share of the time they hold up. Behind TorchServe's batcher that is a worker's
+ * own time per request (its handler stages and its share of the batch's forward pass: what the
+ * article profiled inside the handler), since the worker runs them serially; elsewhere, the whole
+ * request's time.
+ */
+export function ioShareText(r: ProfileResult): string {
+  const meanMs = (name: string): number => r.stages.find((s) => s.name === name)?.meanMs ?? 0;
+  if (r.spec?.batching.policy === 'torchserve') {
+    const batch = r.batches.meanBatchSize > 0 ? r.batches.meanBatchSize : 1;
+    const handlerMs = [...TORCHSERVE_HANDLER_STAGES].reduce((t, name) => t + meanMs(name), 0);
+    const workerMs = handlerMs + meanMs('infer') / batch;
+    const ioMs = [...IO_STAGES].reduce((t, name) => t + meanMs(name), 0);
+    return `${fmt(workerMs > 0 ? (100 * ioMs) / workerMs : 0, 1)}% of ${r.name}'s worker time per request`;
+  }
+  const pct = r.stages.filter((s) => IO_STAGES.has(s.name)).reduce((t, s) => t + s.sharePct, 0);
+  return `${fmt(pct, 1)}% of ${r.name}'s request time`;
 }
 
 /** " (90% 44.0–63.2)" after a percentile, "?" for an upper end the requests cannot bound; "" without intervals. */

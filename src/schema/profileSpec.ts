@@ -10,6 +10,11 @@ import { STAGE_ORDER } from './stageOrder.js';
 export const StageName = z.enum(STAGE_ORDER);
 export type StageName = z.infer<typeof StageName>;
 export const STAGE_NAMES: readonly StageName[] = StageName.options;
+/**
+ * The stages a TorchServe worker's handler runs, one batch at a time (see serving/handlerWorker.ts);
+ * deserialize and serialize stay in its frontend.
+ */
+export const TORCHSERVE_HANDLER_STAGES: ReadonlySet<StageName> = new Set<StageName>(['configLoad', 'payloadSpool', 'preprocess', 'postprocess', 'requestLog']);
 
 export const Device = z.enum(['cpu', 'cuda', 'tensorrt']);
 export type Device = z.infer<typeof Device>;

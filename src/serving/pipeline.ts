@@ -1,9 +1,9 @@
 import type { BatchingSpec, StageName } from '../schema/profileSpec.js';
 import type { Engine } from '../model/engine.js';
-import type { OutputTensor } from '../model/engineProtocol.js';
 import type { InputSlot } from '../model/inputSlots.js';
 import { fullBatchSize } from './batchPolicy.js';
 import { DynamicBatcher } from './batcher.js';
+import { HANDLER_STAGES, itemRows, runHandlerBatch, type HandlerStages } from './handlerWorker.js';
 import type { Clock } from '../util/clock.js';
 import { RequestFailure, type RequestState, type Stage, type WireRequest } from './stage.js';
 
@@ -30,9 +30,13 @@ export interface RequestOutcome {
 
 interface Queued {
   state: RequestState;
+  stageMs: StageTimings;
   enqueuedAtMs: number;
-  /** startedAtMs: when the batch could start on its instance (queueing ends, inference begins). */
-  resolve(startedAtMs: number): void;
+  /**
+   * Batcher: when the batch could start on its instance (queueing ends, inference begins).
+   * TorchServe's workers: when the worker answered the batch (its handler stages are in stageMs).
+   */
+  resolve(atMs: number): void;
   reject(error: unknown): void;
 }
 
@@ -59,6 +63,11 @@ export class RequestPipeline {
   private readonly batcher: DynamicBatcher<Queued>;
   /** The batching policy as run: the spec's, capped at the model's fixed batch dimension. */
   private readonly policy: BatchingSpec;
+  /** The stages ahead of the batcher and after the model, as this pipeline runs them itself. */
+  private readonly frontend: { before: Stage[]; after: Stage[] };
+  /** TorchServe's policy: the stages its workers' handler runs, one batch per worker at a time. */
+  private readonly handler?: HandlerStages;
+  private busyWorkers = 0;
   private nextId = 1;
   private draining = false;
 
@@ -66,11 +75,21 @@ export class RequestPipeline {
     const { engine, clock } = options;
     const policy = capBatching(options.batching, engine.signature.maxBatch);
     this.policy = policy;
+    const { before, after } = options;
+    if (policy.policy === 'torchserve') {
+      const inHandler = (s: Stage): boolean => HANDLER_STAGES.has(s.name);
+      this.handler = { before: before.filter(inHandler), after: after.filter(inHandler) };
+      this.frontend = { before: before.filter((s) => !inHandler(s)), after: after.filter((s) => !inHandler(s)) };
+    } else {
+      this.frontend = { before, after };
+    }
+    const workers = engine.instanceCount;
     this.batcher = new DynamicBatcher<Queued>({
       policy,
       clock,
-      hasFreeInstance: () => engine.hasIdleInstance(),
-      canQueueFullBatch: () => engine.hasFreeInstance(),
+      // A TorchServe worker takes its next batch only when it has answered the last one.
+      hasFreeInstance: this.handler ? () => this.busyWorkers < workers : () => engine.hasIdleInstance(),
+      canQueueFullBatch: this.handler ? undefined : () => engine.hasFreeInstance(),
       dispatch: (items) => this.runBatch(items),
     });
     engine.onInstanceFree = () => this.batcher.poke();
@@ -88,7 +107,8 @@ export class RequestPipeline {
    * await would only hand the event loop to other requests mid-pipeline.
    */
   async handle(request: WireRequest, intendedAtMs: number, options?: HandleOptions): Promise<RequestOutcome> {
-    const { clock, before, after } = this.options;
+    const { clock } = this.options;
+    const { before, after } = this.frontend;
     const state: RequestState = { id: this.nextId++, request };
     const stageMs: StageTimings = {};
     let markMs = clock.nowMs();
@@ -101,14 +121,21 @@ export class RequestPipeline {
         markMs = nowMs;
       }
       const enqueuedAtMs = markMs;
-      const startedAtMs = await new Promise<number>((resolve, reject) => {
-        const item: Queued = { state, enqueuedAtMs, resolve, reject };
+      const atMs = await new Promise<number>((resolve, reject) => {
+        const item: Queued = { state, stageMs, enqueuedAtMs, resolve, reject };
         if (this.draining || options?.alone) this.runBatch([item]);
         else this.batcher.enqueue(item);
       });
       const nowMs = clock.nowMs();
-      stageMs.queueWait = startedAtMs - enqueuedAtMs;
-      stageMs.infer = nowMs - startedAtMs;
+      if (this.handler) {
+        // Whatever of the time in the worker was not this request's own work was waiting.
+        let ownMs = 0;
+        for (const stage of [...this.handler.before, ...this.handler.after]) ownMs += stageMs[stage.name] ?? 0;
+        stageMs.queueWait = nowMs - enqueuedAtMs - ownMs - (stageMs.infer ?? 0);
+      } else {
+        stageMs.queueWait = atMs - enqueuedAtMs;
+        stageMs.infer = nowMs - atMs;
+      }
       markMs = nowMs;
       for (const stage of after) {
         const pending = stage.run(state);
@@ -154,6 +181,14 @@ export class RequestPipeline {
     const { engine, clock } = this.options;
     const dispatchedAtMs = clock.nowMs();
     this.options.onBatch?.(items.length);
+    if (this.handler) {
+      this.busyWorkers++;
+      void runHandlerBatch(items, this.handler, engine, clock).finally(() => {
+        this.busyWorkers--;
+        this.batcher.poke();
+      });
+      return;
+    }
     const inputs = new Array<Float32Array | InputSlot>(items.length);
     for (let i = 0; i < items.length; i++) inputs[i] = items[i]!.state.slot ?? items[i]!.state.tensor!;
     engine.infer(inputs).then(
@@ -173,15 +208,6 @@ export class RequestPipeline {
       },
     );
   }
-}
-
-/** Item i's row of every output (an output without a batch dimension is every item's whole). */
-function itemRows(outputs: OutputTensor[], i: number, count: number): OutputTensor[] {
-  return outputs.map((o) => {
-    if (o.dims[0] !== count) return o;
-    const rowLength = o.data.length / count;
-    return { name: o.name, dims: [1, ...o.dims.slice(1)], data: o.data.subarray(i * rowLength, (i + 1) * rowLength) };
-  });
 }
 
 /** A model with a fixed batch dimension cannot take bigger batches than it declares. */

@@ -24,6 +24,8 @@ import type { ProfileSpec } from '../schema/profileSpec.js';
 export interface CapacityRunOptions {
   config: ConfigurationPlan;
   startRps: number;
+  /** Grid steps of one bracketing move (default a doubling); see nextCapacityStep. */
+  bracketSteps?: number;
   sla: Sla;
   budgetS: number;
   maxRuns: number;
@@ -83,7 +85,7 @@ export async function searchCapacity(options: CapacityRunOptions): Promise<Capac
       leftS: options.budgetS - spentS,
       nextRunS: wallTimes.length > 0 ? median(wallTimes) : 0,
       runsLeft: options.maxRuns - runIndex,
-    }, options.targetPrecisionPct);
+    }, options.targetPrecisionPct, options.bracketSteps);
     if (step.kind === 'stop') break;
     options.log(`[${config.label}] rps ${step.rateRps}: ${step.why}`);
     const first = await measureOnce(step.rateRps);

@@ -9,7 +9,9 @@ import { MIN_RPS, roundRps } from './search.js';
  *
  * Rates lie on a geometric grid anchored at the first rate, STEPS_PER_DOUBLING steps to a
  * doubling (about 12% apart), so a rate can be revisited exactly and its runs pooled:
- *   1. bracket: double while the top rate meets the SLA, halve while the bottom one misses;
+ *   1. bracket: double while the top rate meets the SLA, halve while the bottom one misses (a
+ *      caller whose first rate is already an estimate of the capacity, like `whatif` starting
+ *      from a profile's throughput, moves by fewer steps: bracketSteps);
  *   2. narrow: bisect the grid between the highest rate that meets and the lowest that misses;
  *   3. spend what is left where the answer is uncertain: an undecided rate between them, a rate
  *      whose evidence contradicts the fitted curve, or the two rates around the crossing, until
@@ -45,7 +47,13 @@ export function gridIndex(startRps: number, rateRps: number): number {
   return Math.round(STEPS_PER_DOUBLING * Math.log2(rateRps / startRps));
 }
 
-export function nextCapacityStep(startRps: number, rates: readonly MeasuredRate[], budget: SearchBudget, targetPrecisionPct: number): CapacityStep {
+export function nextCapacityStep(
+  startRps: number,
+  rates: readonly MeasuredRate[],
+  budget: SearchBudget,
+  targetPrecisionPct: number,
+  bracketSteps: number = STEPS_PER_DOUBLING,
+): CapacityStep {
   const capacity = fitCapacity(rates);
   const stop = (why: string): CapacityStep => ({ kind: 'stop', why, capacity });
   if (rates.length === 0) return { kind: 'measure', rateRps: startRps, why: 'the first rate' };
@@ -65,15 +73,15 @@ export function nextCapacityStep(startRps: number, rates: readonly MeasuredRate[
   const top = indices[indices.length - 1]!;
   if (misses.length === 0) {
     // Nothing misses yet: climb once the top rate is known to meet, else settle it first.
-    if (at.get(top)!.judgement.decision === 'meets') return measure(top + STEPS_PER_DOUBLING, 'the highest rate meets the SLA: doubling');
-    return again(top, 'the highest rate is undecided') ?? measure(top + STEPS_PER_DOUBLING / 2, 'the highest rate stayed undecided: stepping up');
+    if (at.get(top)!.judgement.decision === 'meets') return measure(top + bracketSteps, `the highest rate meets the SLA: ${stepWord(bracketSteps, 'up')}`);
+    return again(top, 'the highest rate is undecided') ?? measure(top + Math.max(1, Math.floor(bracketSteps / 2)), 'the highest rate stayed undecided: stepping up');
   }
   if (meets.length === 0) {
     if (at.get(bottom)!.judgement.decision === 'misses') {
-      const lower = bottom - STEPS_PER_DOUBLING;
-      return gridRate(startRps, lower) >= MIN_RPS ? measure(lower, 'the lowest rate misses the SLA: halving') : stop('no rate meets the SLA, down to the lowest rate offered');
+      const lower = bottom - bracketSteps;
+      return gridRate(startRps, lower) >= MIN_RPS ? measure(lower, `the lowest rate misses the SLA: ${stepWord(bracketSteps, 'down')}`) : stop('no rate meets the SLA, down to the lowest rate offered');
     }
-    return again(bottom, 'the lowest rate is undecided') ?? measure(bottom - STEPS_PER_DOUBLING / 2, 'the lowest rate stayed undecided: stepping down');
+    return again(bottom, 'the lowest rate is undecided') ?? measure(bottom - Math.max(1, Math.floor(bracketSteps / 2)), 'the lowest rate stayed undecided: stepping down');
   }
 
   const highestMeet = Math.max(...meets);
@@ -109,6 +117,12 @@ export function nextCapacityStep(startRps: number, rates: readonly MeasuredRate[
   const edge = fewestRuns([lo, hi].filter((i) => runsAt(i) < MAX_RUNS_PER_RATE), runsAt);
   if (edge !== undefined) return measure(edge, 'narrowing the interval around the crossing');
   return stop('every rate around the crossing has its runs');
+}
+
+function stepWord(steps: number, direction: 'up' | 'down'): string {
+  if (steps === STEPS_PER_DOUBLING) return direction === 'up' ? 'doubling' : 'halving';
+  const factor = (2 ** (steps / STEPS_PER_DOUBLING)).toFixed(2);
+  return direction === 'up' ? `stepping up x${factor}` : `stepping down /${factor}`;
 }
 
 /** A finite interval whose half-width is within the target share of the estimate (±10% for 10). */

@@ -32,7 +32,7 @@ export interface SweepDefinition {
   /** Combinations of the cross product the spec rejects (e.g. preferred sizes above maxBatchSize). */
   skipped: { label: string; reason: string }[];
   /**
-   * An rps search's measurement budget in seconds (shared equally by the configurations) and the
+   * An rps search's measurement budget in seconds (each configuration's search gets an equal share of what the earlier ones left) and the
    * capacity interval's half-width it aims at, in percent of the estimate. Neither is in the
    * checkpoint's hash: the search is the same for any budget, so a re-run with a larger one
    * replays what was measured and goes on from there.

@@ -77,7 +77,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
 
   const configurations: SweepConfiguration[] = [];
   const capacityRuns: RepeatFigures[] = [];
-  for (const config of definition.configurations) {
+  // Each capacity search gets an equal share of what the searches before it left unspent.
+  let capacitySpentS = 0;
+  for (const [index, config] of definition.configurations.entries()) {
     let probe: SweepConfiguration['probe'];
     let axis = resolveStart(definition.axis, 0);
     if (definition.axis.mode === 'search' && definition.axis.startLoad === 'probe') {
@@ -92,8 +94,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       const found = await searchCapacity({
         config,
         startRps: axis.startLoad,
+        ...(axis.bracketSteps !== undefined ? { bracketSteps: axis.bracketSteps } : {}),
         sla: definition.sla,
-        budgetS: definition.budgetS / definition.configurations.length,
+        budgetS: (definition.budgetS - capacitySpentS) / (definition.configurations.length - index),
         maxRuns: axis.maxPoints,
         targetPrecisionPct: definition.targetPrecisionPct,
         run,
@@ -105,6 +108,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
         },
       });
       capacityRuns.push(...found.runs.map((r) => r.figures));
+      capacitySpentS += found.search.spentS;
       const best = bestPoint(found.points) ?? found.points[0];
       configurations.push({
         label: config.label,

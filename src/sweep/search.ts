@@ -21,12 +21,12 @@ export type LoadKind = 'concurrency' | 'rps';
  * configuration (runSweep measures it, then resolves the axis with resolveStart).
  */
 export type LoadAxis =
-  | { kind: LoadKind; mode: 'search'; startLoad: number | 'probe'; maxPoints: number }
+  | { kind: LoadKind; mode: 'search'; startLoad: number | 'probe'; maxPoints: number; bracketSteps?: number }
   | { kind: LoadKind; mode: 'list'; loads: number[] };
 
 /** An axis ready to search: a number to start from. */
 export type ResolvedAxis =
-  | { kind: LoadKind; mode: 'search'; startLoad: number; maxPoints: number }
+  | { kind: LoadKind; mode: 'search'; startLoad: number; maxPoints: number; bracketSteps?: number }
   | { kind: LoadKind; mode: 'list'; loads: number[] };
 
 /** The first rate of a probed rps search: what one client at a time got, never below MIN_RPS. */

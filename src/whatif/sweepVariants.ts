@@ -14,7 +14,7 @@ import type { MeasureVariants, VariantMeasurement } from './whatif.js';
  */
 export interface SweepVariantsOptions {
   sla: Sla;
-  /** Seconds of measurement per variant (a sweep shares its budget equally among its configurations). */
+  /** Seconds of measurement per variant (a sweep gives each configuration an equal share of what the earlier ones left). */
   budgetPerVariantS: number;
   targetPrecisionPct: number;
   maxRuns: number;
@@ -23,6 +23,8 @@ export interface SweepVariantsOptions {
    * for a full batch gives one client almost nothing, so a spec like torchserve-default needs a start.
    */
   startRps?: number;
+  /** Grid steps of one bracketing move: fewer than a doubling when startRps is already near the capacity. */
+  bracketSteps?: number;
   measure: MeasurePoint;
   /** Where the sweep's checkpoint lives while it runs (removed after). */
   checkpointPath: string;
@@ -43,7 +45,7 @@ export function sweepVariants(options: SweepVariantsOptions): MeasureVariants {
       sla: options.sla,
       baseSpec: first.spec,
       configurations: variants.map((v) => ({ label: v.label, params: {}, spec: v.spec })),
-      axis: { kind: 'rps', mode: 'search', startLoad: options.startRps !== undefined ? roundRps(options.startRps) : 'probe', maxPoints: options.maxRuns },
+      axis: { kind: 'rps', mode: 'search', startLoad: options.startRps !== undefined ? roundRps(options.startRps) : 'probe', maxPoints: options.maxRuns, ...(options.bracketSteps !== undefined ? { bracketSteps: options.bracketSteps } : {}) },
       repeats: DEFAULT_RPS_REPEATS,
       skipped: [],
       budgetS: options.budgetPerVariantS * variants.length,

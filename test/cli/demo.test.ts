@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerDemoCommand } from '../../src/cli/demo.js';
+import { demoTrafficRps, registerDemoCommand } from '../../src/cli/demo.js';
 import { measuredSide } from '../../src/schema/measuredSides.js';
 import { compareMeasured } from '../../src/util/stats/verdict.js';
 import { PROFILE_SCHEMA_VERSION, ProfileResult } from '../../src/schema/profileResult.js';
@@ -57,7 +57,8 @@ describe('capacity-plan demo', () => {
     expect(stdout).toContain(verdict.sentence);
     const unstable = [torchserve!, triton!].filter((d) => !d.measurement.stable).map((d) => d.name);
     if (unstable.length > 0) expect(verdict.sentence).toContain(`UNSTABLE: ${unstable.join(' and ')}`);
-    expect(stdout).toMatch(/^I\/O stages \(config load, spooling, request log\) took \d+\.\d% of torchserve-default's request time and \d+\.\d% of triton-dynamic's\.$/m);
+    // TorchServe's workers run the I/O serially: its share is of the worker's time per request.
+    expect(stdout).toMatch(/^I\/O stages \(config load, spooling, request log\) took \d+\.\d% of torchserve-default's worker time per request and \d+\.\d% of triton-dynamic's request time\.$/m);
     // What the tiny model stands in for, from this run's stages, and the article's figures labelled as a reference.
     expect(stdout).toMatch(/^on this CPU, model tiny's forward pass stands in for ResNet-50 on a T4: \d+\.\d ms per image \(measured in torchserve-default: /m);
     expect(stdout).toMatch(/^the article on a T4 \(reference, not measured here\): /m);
@@ -71,6 +72,11 @@ describe('capacity-plan demo', () => {
     expect(html).toContain('<script type="application/json" id="cp-data">');
     expect(readdirSync(dir).filter((f) => f.endsWith('.html'))).toEqual([basename(report![1]!)]);
   }, 90_000);
+
+  it("the what-if's default traffic is four times torchserve-default's throughput, rounded to 10 req/s", () => {
+    expect(demoTrafficRps(306.5)).toBe(1230);
+    expect(demoTrafficRps(1)).toBe(10);
+  });
 
   it('a zero --duration is a usage error, before anything runs', async () => {
     const { code, stderr } = await box.run(['demo', '--model', 'tiny', '--duration', '0']);

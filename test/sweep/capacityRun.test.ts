@@ -90,6 +90,28 @@ describe('runSweep with an rps capacity search', () => {
     expect(result.interference).toMatchObject({ runsFlagged: 0, runsKeptFlagged: 0 });
   });
 
+  it('gives each configuration an equal share of what the ones before it left unspent', async () => {
+    // Two configurations, 300 s. The first is decided fast at a lax precision (±50%); the second
+    // is always undecided (exactly 5% over), so it measures until its budget is gone: the 300 s
+    // less what the first spent, more than an equal half.
+    const definition = buildDefinition({ baseSpec, vary: parseVary(['instances=1,2']), sla, maxPoints: 40, budgetS: 300, targetPrecisionPct: 50 });
+    const [a, b] = definition.configurations.map((c) => c.label) as [string, string];
+    const decided = fakeTarget([]);
+    const undecided = fakeTarget([]);
+    const measure: MeasurePoint = async (spec, context) => {
+      if (context.configuration === a || context.probe) return decided(spec, context);
+      const out = await undecided(spec, context);
+      const h = createLatencyHistogram();
+      for (let i = 0; i < 400; i++) recordMs(h, i < 20 ? 200 : 50);
+      return { ...out, run: { ...out.run!, latencyHistogram: encodeHistogram(h) } };
+    };
+    const result = await runSweep({ definition, checkpointPath: checkpointPathFor(join(dir, 'carry.json')), measure, now: () => NOW });
+    const spent = new Map(result.configurations.map((c) => [c.label, c.search!.spentS]));
+    expect(spent.get(a)!).toBeLessThan(150);
+    expect(spent.get(b)!).toBeGreaterThan(150);
+    expect(spent.get(a)! + spent.get(b)!).toBeLessThanOrEqual(300);
+  });
+
   it('replays a checkpoint to the same capacity, and a larger budget on a re-run goes on from it', async () => {
     const out = join(dir, 's.json');
     const small = buildDefinition({ baseSpec, vary: parseVary([]), sla, maxPoints: 40, budgetS: 90 });

@@ -64,6 +64,16 @@ describe('nextCapacityStep', () => {
     // Bracket [20 meets, 40 misses]: bisect the grid between them, index 3 of 6 (28.28 req/s).
     expect(nextCapacityStep(20, [{ rateRps: 20, judgement: meets }, { rateRps: 40, judgement: misses }], budget, 10)).toMatchObject({ kind: 'measure', rateRps: 28.28 });
   });
+  it('brackets in bracketSteps grid steps when the first rate is already near the capacity (whatif from a profile)', () => {
+    const meets = judgeRate([{ requests: 300, exceedances: 0 }], sla);
+    const misses = judgeRate([{ requests: 300, exceedances: 90 }], sla);
+    const budget = { leftS: 100, nextRunS: 10, runsLeft: 10 };
+    // Two steps up (x1.26) and down, instead of a doubling and a halving.
+    expect(nextCapacityStep(20, [{ rateRps: 20, judgement: meets }], budget, 10, 2)).toMatchObject({ kind: 'measure', rateRps: 25.2, why: 'the highest rate meets the SLA: stepping up x1.26' });
+    expect(nextCapacityStep(20, [{ rateRps: 20, judgement: misses }], budget, 10, 2)).toMatchObject({ kind: 'measure', rateRps: 15.87, why: 'the lowest rate misses the SLA: stepping down /1.26' });
+    // Then bisection as before: the one grid rate between 20 and 25.2.
+    expect(nextCapacityStep(20, [{ rateRps: 20, judgement: meets }, { rateRps: 25.2, judgement: misses }], budget, 10, 2)).toMatchObject({ rateRps: 22.45 });
+  });
   it('measures an undecided rate again rather than deciding it, up to its run cap', () => {
     const undecided = judgeRate([{ requests: 300, exceedances: 15 }], sla);
     const budget = { leftS: 1000, nextRunS: 10, runsLeft: 40 };

@@ -2,6 +2,7 @@ import { LoadModel } from '../schema/loadModel.js';
 import { ProfileSpec, type BatchingSpec } from '../schema/profileSpec.js';
 import { UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
+import { unreachable } from '../util/unreachable.js';
 import type { LoadKind } from './search.js';
 import type { ConfigParam, ParamValue } from './vary.js';
 
@@ -62,10 +63,26 @@ function withBatching(base: BatchingSpec, params: ConfigParams): BatchingSpec {
  */
 export function pointSpec(config: ProfileSpec, kind: LoadKind, value: number, repeat = 0): ProfileSpec {
   const spec = structuredClone(config);
-  if (kind === 'concurrency') spec.load = { kind: 'closed-loop', concurrency: value };
-  else if (spec.load.kind === 'constant-rate') spec.load = { ...spec.load, rps: value };
-  else if (spec.load.kind === 'poisson') spec.load = { ...spec.load, rps: value, seed: spec.load.seed + repeat };
-  else spec.load = LoadModel.parse({ kind: 'poisson', rps: value, seed: DEFAULT_SEED + repeat });
+  if (kind === 'concurrency') {
+    spec.load = { kind: 'closed-loop', concurrency: value };
+    return validated(spec, `load ${kind}=${value}`);
+  }
+  const load = spec.load;
+  switch (load.kind) {
+    case 'constant-rate':
+      spec.load = { ...load, rps: value };
+      break;
+    case 'poisson':
+      spec.load = { ...load, rps: value, seed: load.seed + repeat };
+      break;
+    // A closed-loop spec gets Poisson arrivals at the rate; a schedule is replaced by the one rate.
+    case 'closed-loop':
+    case 'schedule':
+      spec.load = LoadModel.parse({ kind: 'poisson', rps: value, seed: DEFAULT_SEED + repeat });
+      break;
+    default:
+      unreachable(load, 'load model');
+  }
   return validated(spec, `load ${kind}=${value}`);
 }
 

@@ -1,6 +1,7 @@
 import { MONTH_HOURS } from '../schema/plan.js';
 import type { CapacityEstimate } from '../schema/capacityEstimate.js';
 import { scheduleFor } from '../plan/instances.js';
+import { STEPS_PER_DOUBLING } from '../sweep/capacitySearch.js';
 
 /**
  * Dollars of one measured capacity at the user's traffic, by the planner's rule (src/plan/planner.ts):
@@ -68,12 +69,21 @@ export function saving(a: PricedCapacity, b: PricedCapacity): UsdRange {
   };
 }
 
-/** Two capacity intervals apart: the difference is beyond the measurements' noise. */
+/**
+ * Two capacity intervals apart by more than one step of the search's grid (x1.12): the difference
+ * is beyond the measurements' noise. Each interval holds the noise within its own runs; the step
+ * is for what lies between two variants measured at different times. Near its capacity a short
+ * run's outcome is a coin toss (the queue grows or it does not), so a variant measured once at
+ * each rate can land a whole grid step lower than an identical one: three fresh-clone demos on
+ * the 2-core host saw it for settings that cannot cost capacity (caching a config file).
+ */
+export const NOISE_STEP_RATIO = 2 ** (1 / STEPS_PER_DOUBLING);
+
 export function intervalsApart(a: CapacityEstimate | undefined, b: CapacityEstimate | undefined): boolean {
   if (!a || !b) return false;
   const aUpper = a.upperRps ?? Number.POSITIVE_INFINITY;
   const bUpper = b.upperRps ?? Number.POSITIVE_INFINITY;
-  return aUpper < b.lowerRps || bUpper < a.lowerRps;
+  return aUpper * NOISE_STEP_RATIO < b.lowerRps || bUpper * NOISE_STEP_RATIO < a.lowerRps;
 }
 
 /** Two dollar ranges that do not overlap (unknown ends count as overlapping: no claim without evidence). */

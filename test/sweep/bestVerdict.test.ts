@@ -34,6 +34,14 @@ describe("sweep's best", () => {
     expect(formatSweep(result)).toMatch(/^best: y — 150\.0 req\/s at p95<=100ms; y gives 1\.50x the throughput at the SLA of x/m);
   });
 
+  it("quotes each point's own throughput (the table's), not the mean of its windows", () => {
+    // y's windows average 140, its point (the mean of its repeats, as the table prints) 150.
+    const result = sweep(point(100, [99, 100, 101]), point(150, [139, 140, 141]));
+    const text = formatSweep(result);
+    expect(text).toContain('(150.0 vs 100.0 req/s, p < 0.001)');
+    expect(text).not.toContain('140.0');
+  });
+
   it('says UNSTABLE in the best line when the best point did not stabilise', () => {
     const result = sweep(point(100, [99, 100, 101], false), point(150, [149, 150, 151], false));
     expect(formatSweep(result)).toMatch(/^best: y .*UNSTABLE: y and x did not stabilise/m);

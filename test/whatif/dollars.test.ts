@@ -45,6 +45,11 @@ describe('dollars arithmetic', () => {
     expect(wide.low.usdPerMonth).toBe(2 * 730);
     expect(wide.high.usdPerMonth).toBe(4 * 730);
     expect(intervalsApart(capacity(50, 30, 70), capacity(60, 55, 80))).toBe(false);
+    // Apart, but by less than one grid step (x1.12): a single run at the knee can do that.
+    expect(intervalsApart(capacity(270.1, 267.6, 298.7), capacity(239.8, 239.7, 266.5))).toBe(false);
+    expect(intervalsApart(capacity(270.1, 267.6, 298.7), capacity(169.8, 169.3, 188.4))).toBe(true);
+    expect(intervalsApart(capacity(100, 95, 105), capacity(120, 117.9, 130))).toBe(true);
+    expect(intervalsApart(capacity(100, 95, 105), capacity(120, 117.8, 130))).toBe(false);
     // Open above: the estimate stands for the low end; a lower end of 0 leaves the high end unknown.
     const open = priceCapacity(capacity(50, 0, null), 0, p);
     expect(open.low.usdPerMonth).toBe(2 * 730);

@@ -1,5 +1,6 @@
 import type { LoadModel } from '../../schema/loadModel.js';
 import { exponential, seededRandom, type Random } from '../../util/random.js';
+import { unreachable } from '../../util/unreachable.js';
 
 /**
  * Plans an open load model's send times before anything runs (k6's ramping_arrival_rate: the
@@ -33,6 +34,8 @@ export function planArrivalsMs(load: OpenLoadModel, durationMs: number): Float64
       }
       break;
     }
+    default:
+      unreachable(load, 'load model');
   }
   return Float64Array.from(offsetsMs);
 }

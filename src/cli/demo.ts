@@ -60,7 +60,7 @@ export const registerDemoCommand: Register = (program, rt) => {
     .command('demo')
     .description('profile the torchserve-default and triton-dynamic presets, compare them, and price each torchserve-default setting (whatif)')
     .option('--model <name|file>', "model to use; 'resnet50' runs the demo as it was (no what-if)", DEMO_MODEL)
-    .option('--duration <s>', 'seconds per preset, warm-up included', positiveNumber('--duration'), 15)
+    .option('--duration <s>', 'bound on seconds per preset, warm-up included (a run ends once its windows are stable)', positiveNumber('--duration'), 25)
     .option('--input-shape <C,H,W>', 'input shape for models with dynamic non-batch dimensions', shape3('--input-shape'))
     .option('--images <dir>', 'your own images (.jpg, .png, .webp) instead of the synthetic corpus')
     .option('--image-bytes <n>', `synthetic corpus: mean JPEG size (default ${DEMO_IMAGE_BYTES} with the tiny model, the article's 1.2 MB otherwise)`, positiveInt('--image-bytes'))

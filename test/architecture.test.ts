@@ -96,7 +96,7 @@ function rules(root: string): ImportRule[] {
       allow: [
         { to: ['src/schema/'], typeOnly: true },
         // Pure values the page shares with the terminal, word for word (no zod: the build checks).
-        { to: ['src/schema/stageOrder.ts', 'src/schema/profileComparison.ts', 'src/schema/measuredSides.ts', 'src/schema/capacityText.ts', 'src/schema/slaText.ts', 'src/util/stats/'] },
+        { to: ['src/schema/stageOrder.ts', 'src/schema/profileComparison.ts', 'src/schema/measuredSides.ts', 'src/schema/capacityText.ts', 'src/schema/slaText.ts', 'src/schema/findingsText.ts', 'src/util/stats/'] },
       ],
     },
   ];
@@ -370,5 +370,22 @@ describe('the architecture checker: transitive purity, globals, web and dead pat
 
   it('names every rule path that matches no file', () => {
     expect(deadRulePaths([...code.keys()], testRules)).toEqual(['src/nothing-here/', 'src/plan/missing.ts', 'src/gone/']);
+  });
+});
+
+describe("docs/ARCHITECTURE.md's recipes stay true", () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const recipes = doc.slice(doc.indexOf('## Adding a report page, a load model or a price source'), doc.indexOf('## Request flow in a profile'));
+
+  it('names only files that exist', () => {
+    const named = [...recipes.matchAll(/`((?:src|web|test|infra)\/[\w./-]+)`/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((path) => !existsSync(join(REPO_ROOT, path)))).toEqual([]);
+  });
+
+  it('gives every document kind the report draws its page route', async () => {
+    const { PAGE_OF_KIND } = await import('../web/lib/indexView.js');
+    const { REPORT_PAGES } = await import('../src/server/report/app.js');
+    expect(Object.values(PAGE_OF_KIND).filter((page) => !REPORT_PAGES.includes(page))).toEqual([]);
   });
 });

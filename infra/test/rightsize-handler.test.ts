@@ -9,6 +9,9 @@ import { Fleet } from '../../src/schema/fleet.js';
 import { startFakeCloudWatch, type FakeCloudWatch, type FakeSeries } from '../../test/support/fakeCloudWatch.js';
 import { startLocalS3, S3RVER_CREDENTIALS, type LocalS3 } from '../../test/support/localS3.js';
 import { REPO_ROOT } from '../../test/support/repoRoot.js';
+import { registerRightsizeCommand } from '../../src/cli/rightsize.js';
+import { runCapturedCli } from '../../test/support/cliRuntime.js';
+import { makeTempDir } from '../../test/support/tempDir.js';
 import { rightsizeBucket } from '../lib/lambda/rightsize-handler.js';
 import { FIXTURE_FLEET } from './helpers.js';
 
@@ -19,6 +22,8 @@ const NOW = new Date('2026-11-23T00:00:00.000Z');
 let s3: LocalS3;
 let cloudWatch: FakeCloudWatch;
 let client: S3Client;
+let emptyHome: string;
+let removeHome: () => Promise<void>;
 
 beforeAll(async () => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', S3RVER_CREDENTIALS.accessKeyId);
@@ -39,6 +44,7 @@ beforeAll(async () => {
     stat: s.stat,
     points: s.values.flatMap((v, i) => (v === null ? [] : [[START + i * 60, v] as [number, number]])),
   }));
+  ({ dir: emptyHome, remove: removeHome } = await makeTempDir('cp-lambda-home-'));
   [s3, cloudWatch] = await Promise.all([startLocalS3([BUCKET]), startFakeCloudWatch({ series, pageSize: 20_000 })]);
   client = new S3Client({ region: 'us-east-1', endpoint: s3.url, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   const put = (key: string, body: string) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
@@ -50,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.destroy();
-  await Promise.all([s3?.close(), cloudWatch?.close()]);
+  await Promise.all([s3?.close(), cloudWatch?.close(), removeHome?.()]);
 });
 
 describe('the scheduled watcher', () => {
@@ -63,6 +69,7 @@ describe('the scheduled watcher', () => {
       lookbackMinutes: 2 * 1440,
       now: NOW,
       env: { AWS_ENDPOINT_URL_CLOUDWATCH: cloudWatch.url },
+      home: emptyHome,
     });
     expect(result.fleets).toEqual([
       { key: 'fleets/broken.yaml', error: expect.stringMatching(/^fleet is invalid: /) },
@@ -73,5 +80,18 @@ describe('the scheduled watcher', () => {
     // The same figures `rightsize` finds on this recording (test/cli/rightsize.test.ts).
     expect(findings.summary).toMatchObject({ runningInstances: 4, peakDemandRps: 30, neededInstances: 2, staticSavingsUsdPerMonth: 767.96 });
     expect(cloudWatch.callsOf('GetMetricData').length).toBeGreaterThan(0);
+
+    // `capacity-plan rightsize` on the same fleet, capacity and CloudWatch data, with an empty
+    // home as the Lambda has: the same findings, but for where each says it read them from.
+    const cli = await runCapturedCli(
+      ['rightsize', '--fleet', FIXTURE_FLEET, '--lookback', '2d', '--json'],
+      [registerRightsizeCommand],
+      { home: emptyHome, cwd: REPO_ROOT, now: NOW, env: { AWS_ENDPOINT_URL_CLOUDWATCH: cloudWatch.url, AWS_REGION: 'us-east-1' } },
+    );
+    expect(cli.stderr).toBe('');
+    const fromCli = Findings.parse(JSON.parse(cli.stdout));
+    const sources = (f: Findings) => ({ ...f, capacity: { ...f.capacity, document: '' }, window: { ...f.window, source: '' } });
+    expect(sources(findings)).toEqual(sources(fromCli));
+    expect(findings.capacity.document).toBe(`s3://${BUCKET}/fleets/capacity/article-triton-g4dn.json`);
   });
 });

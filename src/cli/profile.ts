@@ -47,7 +47,7 @@ type ProfileFlags = FlagValues<typeof PROFILE_FLAGS> & SpecFlags & TransportFlag
 
 export const registerProfileCommand: Register = (program, rt) => {
   const command = program.command('profile').description('run an ONNX model through the instrumented request pipeline and measure it');
-  addTransportFlags(addSpecFlags(addFlags(addFlags(command, PROFILE_FLAGS), LIVE_FLAGS))).action(async (flags: ProfileFlags & LiveFlags) => {
+  addTransportFlags(addSpecFlags(addFlags(addFlags(command, PROFILE_FLAGS), LIVE_FLAGS), 'profile')).action(async (flags: ProfileFlags & LiveFlags) => {
     const live = flags.serve ? await startLiveSession(rt, flags, 'profile') : undefined;
     const result = await profileCommand(flags, rt, live).finally(() => live?.end());
     const next = nextPlanCommand(displayPath(rt.cwd, resultPath(flags, rt, result)), undefined, result.environment.instanceType);

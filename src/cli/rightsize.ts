@@ -2,14 +2,13 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadPriceBook } from '../pricing/cache.js';
 import { alarmSpecs } from '../rightsize/alarms.js';
-import { analyseFleet } from '../rightsize/analyse.js';
-import { applyDiscounts, renderAfterDiscounts } from '../rightsize/afterDiscounts.js';
+import { renderAfterDiscounts } from '../rightsize/afterDiscounts.js';
 import { loadPurchaseBook } from '../pricing/purchaseCache.js';
 import { capacityFromDocument, type FleetCapacity } from '../rightsize/capacity.js';
 import { cloudWatchEndpointFromEnv, createCloudWatchClient, ensureAlarms, fetchFleetMetrics } from '../rightsize/cloudWatch.js';
 import { explainFindings, renderAlarms, renderFindings } from '../rightsize/formatFindings.js';
 import { metricQueries } from '../rightsize/metricQueries.js';
-import { seriesFromRecording } from '../rightsize/series.js';
+import { rightsizeFleet } from '../rightsize/rightsizeFleet.js';
 import { Fleet } from '../schema/fleet.js';
 import { FINDING_KINDS, type FindingKind, type PeakStat } from '../schema/findings.js';
 import { METRIC_RECORDING_SCHEMA_VERSION, MetricRecording } from '../schema/metricRecording.js';
@@ -84,11 +83,11 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
   const fleet = await readFleet(fleetPath, options.fleet);
   const capacityPath = resolve(dirname(fleetPath), fleet.capacity);
   const capacityLabel = relative(rt.cwd, capacityPath) || capacityPath;
-  const capacity = capacityFromDocument(await readAnyDocument(capacityPath, capacityLabel), fleet.sla, fleet.instanceType, fleet.configuration);
+  const capacityDocument = await readAnyDocument(capacityPath, capacityLabel);
   const endpointLabel = cloudWatchEndpointFromEnv(rt.env) ?? `https://monitoring.${fleet.region}.amazonaws.com`;
 
   if (options.createAlarms) {
-    await createAlarms(fleet, capacity, options, endpointLabel, rt);
+    await createAlarms(fleet, capacityFromDocument(capacityDocument, fleet.sla, fleet.instanceType, fleet.configuration), options, endpointLabel, rt);
     return;
   }
 
@@ -124,11 +123,17 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
     }
   }
 
-  const gpus = fleet.gpusPerInstance ?? prices.instance(fleet.instanceType)?.accelerator.count ?? 1;
-  const series = seriesFromRecording(fleet, recording, Math.max(1, gpus));
-  const analysed = analyseFleet(series, capacity, fleet, prices, { createdAt: rt.now().toISOString(), peakStat: options.peak, metricsSource });
-  // A fleet file that says how the fleet is paid for gets its savings after discounts too.
-  const findings = fleet.purchase ? applyDiscounts(analysed, fleet.purchase, await loadPurchaseBook(rt.home), options.fleet) : analysed;
+  const findings = rightsizeFleet({
+    fleet,
+    fleetLabel: options.fleet,
+    capacityDocument,
+    recording,
+    prices,
+    purchases: await loadPurchaseBook(rt.home),
+    createdAt: rt.now().toISOString(),
+    peakStat: options.peak,
+    metricsSource,
+  });
 
   if (options.json) rt.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
   else rt.stdout.write(renderFindings(findings) + renderAfterDiscounts(findings));

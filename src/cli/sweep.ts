@@ -73,7 +73,7 @@ export const registerSweepCommand: Register = (program, rt) => {
   const command = program
     .command('sweep')
     .description('measure capacity curves: each configuration at rising load, up to the highest throughput that meets the SLA');
-  addTransportFlags(addSpecFlags(addFlags(addFlags(command, SWEEP_FLAGS), LIVE_FLAGS))).action(async (flags: SweepFlags & LiveFlags) => {
+  addTransportFlags(addSpecFlags(addFlags(addFlags(command, SWEEP_FLAGS), LIVE_FLAGS), 'sweep'), 'sweep').action(async (flags: SweepFlags & LiveFlags) => {
     const live = flags.serve ? await startLiveSession(rt, flags, 'sweep', { sla: flags.sla ?? null }) : undefined;
     await sweepCommand(flags, rt, live).finally(() => live?.end());
   });

@@ -58,8 +58,11 @@ export type TransportChoice =
   /** --target sagemaker://<endpoint>[/<variant>]: a SageMaker real-time endpoint, through InvokeEndpoint. */
   | { kind: 'sagemaker'; endpointName: string; variant?: string; region?: string; protocol: SageMakerProtocol };
 
-export function addTransportFlags(command: Command): Command {
-  return addFlags(command, TRANSPORT_FLAGS);
+/** `sweep` has no --transport: sweeping through an agent it starts itself is not built (README "Known limits"). */
+export function addTransportFlags(command: Command, use: 'profile' | 'sweep' = 'profile'): Command {
+  if (use === 'profile') return addFlags(command, TRANSPORT_FLAGS);
+  const { transport: _transport, ...rest } = TRANSPORT_FLAGS;
+  return addFlags(command, rest);
 }
 
 /** Checks the transport flags together; every invalid combination is a one-line UsageError. */

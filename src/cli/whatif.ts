@@ -84,7 +84,7 @@ export const registerWhatifCommand: Register = (program, rt) => {
     .command('whatif')
     .description("what each serving setting costs in dollars: each one made thin alone, and all of them, measured and priced at your traffic")
     .argument('[profile]', 'a profile-result document whose spec to start from (or --preset / spec flags)');
-  addSpecFlags(addFlags(command, WHATIF_FLAGS)).action(async (profile: string | undefined, flags: WhatifFlags) => {
+  addSpecFlags(addFlags(command, WHATIF_FLAGS), 'whatif').action(async (profile: string | undefined, flags: WhatifFlags) => {
     await whatifCommand(profile, flags, rt);
   });
 };

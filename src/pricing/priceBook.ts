@@ -123,10 +123,9 @@ export class PriceBook {
     const refresh = refreshCommand(platform, region, instanceType);
     if (!this.hasInstanceType(instanceType)) {
       const near = didYouMean(instanceType, this.instanceTypes());
-      throw new InputError(
-        `${field}: unknown instance type '${instanceType}' (not in the price catalog)`,
-        near ?? `check the spelling, or fetch its price with '${refresh}'`,
-      );
+      // A flag's value is a usage error (exit 2), as in requireInstanceType; one read from a document is input (3).
+      const Failure = field.startsWith('--') ? UsageError : InputError;
+      throw new Failure(`${field}: unknown instance type '${instanceType}' (not in the price catalog)`, near ?? `check the spelling, or fetch its price with '${refresh}'`);
     }
     if (platform === 'sagemaker') {
       const superseded = this.hosting.get(instanceType)?.superseded?.[region];

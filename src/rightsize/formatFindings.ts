@@ -1,5 +1,6 @@
 import { formatUsd } from '../plan/money.js';
 import type { Findings } from '../schema/findings.js';
+import { findingsEvidence } from '../schema/findingsText.js';
 import { MONTH_HOURS } from '../schema/plan.js';
 import type { AlarmSpec } from './alarms.js';
 
@@ -32,6 +33,7 @@ export function renderFindings(f: Findings): string {
     `fleet ${f.fleet.name}: ${f.fleet.instanceType} in ${f.fleet.region}, ${sourceWords(f)}`,
     `capacity ${c.throughputRps} req/s per instance at ${c.percentile} ${c.latencyMs} ms (${c.id}, ${c.document})${c.interval ? `, the lower end of its ${intervalText(c.interval)}` : ''}; planned at ${Math.round(f.fleet.utilization * 100)}% = ${c.perInstanceRps} req/s, floor ${f.fleet.minInstances}`,
     `window ${f.window.start} to ${f.window.end}: ${f.window.hours} hours of 1-minute data, hourly ${f.window.peakStat}; ${f.window.source}`,
+    findingsEvidence(f),
     '',
   ];
   if (f.findings.length === 0) lines.push('no findings: demand, latency and GPU are where the profile says they should be');

@@ -1,4 +1,3 @@
-import type { Percentile, Sla } from './sla.js';
 
 /**
  * The SLA grammar, `p95<=100ms` or `p99<0.5s`, without zod or errors, so the terminal (sla.ts,
@@ -6,7 +5,9 @@ import type { Percentile, Sla } from './sla.js';
  */
 const SLA_PATTERN = /^\s*(p50|p90|p95|p99)\s*<=?\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$/i;
 
-export type SlaReading = { ok: true; sla: Sla } | { ok: false; why: 'form' | 'zero' };
+/** sla.ts's Sla, spelled out here: sla.ts imports this file. */
+type SlaPercentile = 'p50' | 'p90' | 'p95' | 'p99';
+export type SlaReading = { ok: true; sla: { percentile: SlaPercentile; maxLatencyMs: number } } | { ok: false; why: 'form' | 'zero' };
 
 export function readSlaText(text: string): SlaReading {
   const match = SLA_PATTERN.exec(text);
@@ -14,5 +15,5 @@ export function readSlaText(text: string): SlaReading {
   const [, percentile, amount, unit] = match as unknown as [string, string, string, string];
   const maxLatencyMs = Number(amount) * (unit.toLowerCase() === 's' ? 1000 : 1);
   if (!(maxLatencyMs > 0)) return { ok: false, why: 'zero' };
-  return { ok: true, sla: { percentile: percentile.toLowerCase() as Percentile, maxLatencyMs } };
+  return { ok: true, sla: { percentile: percentile.toLowerCase() as SlaPercentile, maxLatencyMs } };
 }

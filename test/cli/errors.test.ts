@@ -120,4 +120,17 @@ describe('plan: an instance type the catalog does not know', () => {
       /^error: profile '.*typo\.json' environment\.instanceType: unknown instance type 'g4dn\.xlarg' \(not in the price catalog\) \(did you mean g4dn\.xlarge/,
     );
   });
+
+  it("--instance-type g4dn.xlarg on a document that records none: a flag's value, so exit 2 as in profile", async () => {
+    const doc = profileDoc({ name: 'untyped' });
+    const path = join(box.dir, 'untyped.json');
+    const { instanceType: _recorded, ...environment } = doc.environment;
+    await writeFile(path, JSON.stringify({ ...doc, environment }));
+    await expectUserError(
+      ['plan', path, '--peak-rps', '10', '--sla', 'p95<=400ms', '--instance-type', 'g4dn.xlarg'],
+      ExitCode.usage,
+      /^error: --instance-type: unknown instance type 'g4dn\.xlarg' \(not in the price catalog\) \(did you mean g4dn\.xlarge/,
+    );
+    await expectUserError(['profile', '--model', 'tiny', '--instance-type', 'g4dn.xlarg'], ExitCode.usage, /^error: --instance-type 'g4dn\.xlarg' is not in the price catalog/);
+  });
 });

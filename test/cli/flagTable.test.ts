@@ -9,6 +9,12 @@ import { resolveSpec } from '../../src/cli/profileSpecFlags.js';
 import { runCli, type Register } from '../../src/cli/program.js';
 import type { Runtime } from '../../src/cli/runtime.js';
 import { registerSweepCommand } from '../../src/cli/sweep.js';
+import { registerWhatifCommand } from '../../src/cli/whatif.js';
+import { ProfileSpec } from '../../src/schema/profileSpec.js';
+import { parseSla } from '../../src/schema/sla.js';
+import { buildDefinition } from '../../src/sweep/definition.js';
+import { pointSpec } from '../../src/sweep/pointSpec.js';
+import { parseVary } from '../../src/sweep/vary.js';
 
 async function help(command: string, register: Register): Promise<string> {
   let stdout = '';
@@ -68,6 +74,43 @@ describe('flag tables', () => {
     const plan = await help('plan', registerPlanCommand);
     expect(plan).toMatch(/--utilization <fraction> .*\(default: 0\.8\)$/m);
     expect(plan).toMatch(/--region <region> .*\(default: \$AWS_REGION, else us-east-1\)$/m);
+  });
+});
+
+describe("each command's help says what that command does", () => {
+  const defaults = ProfileSpec.parse({});
+  const sla = parseSla('p95<=100ms');
+
+  it('profile: the load and the duration are the spec\'s, for the whole run', async () => {
+    const profile = await help('profile', registerProfileCommand);
+    expect(profile).toMatch(new RegExp(`--load <model> .*\\(default: ${defaults.load.kind}\\)$`, 'm'));
+    expect(profile).toMatch(/--duration <s>\s+bound on the whole run, warm-up included/m);
+    expect(flagsIn(profile)).toContain('--transport');
+  });
+
+  it('sweep: Poisson arrivals from a probe by default, --duration per run, no --transport it cannot honour', async () => {
+    const sweep = await help('sweep', registerSweepCommand);
+    // What a sweep of the default spec runs: an rps search whose runs have Poisson arrivals...
+    const byRate = buildDefinition({ baseSpec: defaults, vary: parseVary([]), sla, maxPoints: 12 });
+    expect(byRate.axis).toMatchObject({ kind: 'rps', startLoad: 'probe' });
+    expect(pointSpec(defaults, 'rps', 10).load.kind).toBe('poisson');
+    expect(sweep).toMatch(/--load <model> .*\(default: poisson\)$/m);
+    expect(sweep).toMatch(/--rps <n>\s+the first rate of the rps capacity search \(default: a one-client probe's throughput\)$/m);
+    // ...and --vary concurrency=auto starts at the concurrency its help says.
+    const byClients = buildDefinition({ baseSpec: defaults, vary: parseVary(['concurrency=auto']), sla, maxPoints: 12 });
+    expect(byClients.axis).toMatchObject({ kind: 'concurrency', startLoad: 1 });
+    expect(sweep).toMatch(/--concurrency <n> .*\(default: 1\)$/m);
+    expect(sweep).toMatch(/--duration <s>\s+bound on each run, warm-up included/m);
+    expect(flagsIn(sweep)).not.toContain('--transport');
+    expect(flagsIn(sweep)).toContain('--target');
+  });
+
+  it('whatif: no --rps or --concurrency, which its searches never read', async () => {
+    const whatif = await help('whatif', registerWhatifCommand);
+    expect(flagsIn(whatif)).not.toContain('--rps');
+    expect(flagsIn(whatif)).not.toContain('--concurrency');
+    expect(whatif).toMatch(/--load <model> .*\(default: poisson\)$/m);
+    expect(whatif).toMatch(/--duration <s>\s+bound on each run/m);
   });
 });
 

@@ -7,6 +7,7 @@ import { registerRightsizeCommand } from '../../src/cli/rightsize.js';
 import { syntheticRecording } from '../../src/rightsize/syntheticFleet.js';
 import { Fleet } from '../../src/schema/fleet.js';
 import { Findings } from '../../src/schema/findings.js';
+import { findingsEvidence } from '../../src/schema/findingsText.js';
 import { ExitCode } from '../../src/util/errors.js';
 import { Plan } from '../../src/schema/plan.js';
 import { registerPlanCommand } from '../../src/cli/plan.js';
@@ -62,6 +63,10 @@ describe('capacity-plan rightsize on the shipped recorded example (no AWS)', () 
     const doc = Findings.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(doc.summary).toMatchObject({ runningInstances: 4, peakDemandRps: 95, neededInstances: 2, staticSavingsUsdPerMonth: 767.96 });
     expect(doc.capacity.document).toBe('profiles/imported/article-triton-g4dn.json');
+    // The evidence behind GPUOverprovisioned, in the terminal as on the findings page: the peak
+    // hour's p95 against the SLA and the GPU the fleet used against what the profile reached.
+    expect(stdout).toContain(findingsEvidence(doc));
+    expect(findingsEvidence(doc)).toMatch(/^evidence: peak hour .*: 95 req\/s, p95 up to [\d.]+ ms \(worst minute\) against 100 ms; GPU utilisation observed up to [\d.]+% \(hourly mean per GPU\) against [\d.]+% profiled at capacity$/);
   });
 
   it('--json prints exactly the findings document; --explain then goes to stderr', async () => {

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Findings } from '../../src/schema/findings.js';
+import { findingsEvidence } from '../../src/schema/findingsText.js';
 import { compareProfiles } from '../../src/schema/profileComparison.js';
 import { ProfileResultDocument } from '../../src/schema/profileResult.js';
 import { loadDocuments } from '../../src/server/report/documentStore.js';
@@ -27,7 +29,7 @@ type Canvas = any;
 
 const run = requireChromiumOrSkip();
 const SCREENSHOTS = process.env.CAPACITY_PLAN_SCREENSHOTS;
-const FIXTURES = ['profiles/imported', 'test/fixtures/report', 'test/fixtures/report-measured', 'test/fixtures/report-verification'];
+const FIXTURES = ['profiles/imported', 'test/fixtures/report', 'test/fixtures/report-measured', 'test/fixtures/report-verification', 'test/fixtures/report-findings'];
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
 describe.runIf(run)('report pages in Chromium', () => {
@@ -171,9 +173,32 @@ describe.runIf(run)('report pages in Chromium', () => {
     await finish('verification');
   });
 
+  it('findings: the terminal\'s evidence line, the week as a heat map, each finding with its figures, no success mark', async () => {
+    const doc = Findings.parse(json('test/fixtures/report-findings/defect-classifier-findings.json'));
+    const { page } = await open('/findings/defect-classifier-findings');
+    expect(await page.locator('h1').textContent()).toBe(`Findings: rightsize ${doc.fleet.name}`);
+    // An over-provisioned fleet is something to act on: the banner leads with its caveat.
+    expect(await page.locator('.verdict .sentence').textContent()).toBe(`⚠ Read with care: ${doc.summary.verdict}`);
+    expect(await page.locator('p.evidence').textContent()).toBe(findingsEvidence(doc));
+    // The 7x24 needs, cell for cell (– where the window has no such hour), shaded by value.
+    const week = page.locator('.table-wrap').filter({ hasText: 'Instances needed per hour of the week' });
+    const cells = await week.locator('tbody td').allTextContents();
+    expect(cells).toEqual(doc.weekly.recommendedInstances.map((n) => (n === null ? '–' : String(n))));
+    expect(await week.locator('tbody td.heat').count()).toBe(doc.weekly.recommendedInstances.filter((n) => n !== null).length);
+    expect(await week.locator('tbody th').allTextContents()).toEqual(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+    // One card per finding, its figures as recorded.
+    const cards = page.locator('section.finding');
+    expect(await cards.count()).toBe(doc.findings.length);
+    const first = doc.findings[0]!;
+    expect(await cards.first().getAttribute('data-finding')).toBe(first.finding);
+    expect(await cards.first().locator('tbody th').allTextContents()).toEqual(Object.keys(first.evidence.figures));
+    expect(await cards.first().locator('tbody td').allTextContents()).toEqual(Object.values(first.evidence.figures).map((v) => (v === null ? '–' : String(v))));
+    await finish('findings');
+  });
+
   it('index: lists every document', async () => {
     const { page } = await open('/');
-    expect(await page.locator('table.documents tbody tr').count()).toBe(9);
+    expect(await page.locator('table.documents tbody tr').count()).toBe(10);
     await finish();
   });
 
@@ -206,7 +231,7 @@ describe.runIf(run)('report pages in Chromium', () => {
     });
     expect(counts.drawn).toBe(counts.canvases);
     // 9 documents (a verification among them) and the comparison of the 4 profiles.
-    expect(counts.pages).toBe(10);
+    expect(counts.pages).toBe(11);
     await finish();
   });
 });

@@ -13,6 +13,7 @@ interface WithTables {
   charts?: Record<string, { table?: Table } | undefined>;
   stages?: { chart: { table: Table } };
   week?: { table?: Table };
+  weekPeaks?: { table: Table };
   pairs?: { table: Table }[];
   [key: string]: unknown;
 }
@@ -25,8 +26,9 @@ export function viewTables(vm: WithTables): { name: string; table: Table }[] {
   };
   for (const [key, chart] of Object.entries(vm.charts ?? {})) add(key, chart?.table);
   if (vm.stages) add('stages', vm.stages.chart.table);
-  for (const key of ['coldStart', 'failures', 'environment', 'ranked', 'candidates']) add(key, vm[key]);
+  for (const key of ['coldStart', 'failures', 'environment', 'ranked', 'candidates', 'summary']) add(key, vm[key]);
   if (vm.week?.table) add('week-instances', vm.week.table);
+  if (vm.weekPeaks) add('week-peak', vm.weekPeaks.table);
   for (const [i, p] of (vm.pairs ?? []).entries()) add(`pair-${i + 1}`, p.table);
   return out;
 }

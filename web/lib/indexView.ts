@@ -1,7 +1,8 @@
 import { fixed, ms, slaText } from './format.js';
 import { planName } from './planView.js';
 import { describeSetup } from './profileView.js';
-import type { DocumentEntry, ReportDocument, SweepResult, Verification } from './types.js';
+import { findingsName } from './findingsView.js';
+import type { DocumentEntry, Findings, ReportDocument, SweepResult, Verification } from './types.js';
 import { verificationName } from './verificationView.js';
 
 export interface IndexRow {
@@ -28,7 +29,7 @@ export function indexView(entries: readonly DocumentEntry[]): { rows: IndexRow[]
   };
 }
 
-export const PAGE_OF_KIND: Record<ReportDocument['kind'], string> = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan', verification: 'verification', whatif: 'whatif' };
+export const PAGE_OF_KIND: Record<ReportDocument['kind'], string> = { 'profile-result': 'profile', 'sweep-result': 'sweep', plan: 'plan', verification: 'verification', whatif: 'whatif', findings: 'findings' };
 
 export function hrefFor(id: string, doc: Pick<ReportDocument, 'kind'>): string {
   const page = PAGE_OF_KIND[doc.kind];
@@ -63,6 +64,7 @@ function summary(doc: ReportDocument): Omit<IndexRow, 'id' | 'kind' | 'href'> {
     return { name: doc.name, model: doc.spec.model.source, instanceType: doc.pricing.instanceType, provider: doc.environment?.executionProvider ?? 'n/a', time: doc.createdAt, verdict: `what-if: $${fixed(doc.current.usdPerMonth, 2)} → $${fixed(doc.thin.usdPerMonth, 2)}/month` };
   }
   if (doc.kind === 'verification') return verificationSummary(doc);
+  if (doc.kind === 'findings') return findingsSummary(doc);
   const rec = doc.candidates.find((c) => c.id === doc.recommended);
   return {
     name: planName(doc),
@@ -71,6 +73,18 @@ function summary(doc: ReportDocument): Omit<IndexRow, 'id' | 'kind' | 'href'> {
     provider: 'n/a',
     time: doc.createdAt,
     verdict: rec ? `${rec.id}: ${rec.peakInstances} × ${rec.instanceType}, $${fixed(rec.usdPerMonth, 2)}/month` : `nothing meets ${slaText(doc.inputs.sla)}`,
+  };
+}
+
+function findingsSummary(doc: Findings): Omit<IndexRow, 'id' | 'kind' | 'href'> {
+  const kinds = doc.findings.map((f) => f.finding);
+  return {
+    name: findingsName(doc),
+    model: 'n/a',
+    instanceType: doc.fleet.instanceType,
+    provider: 'n/a',
+    time: doc.createdAt,
+    verdict: kinds.length === 0 ? 'no findings' : kinds.join(', '),
   };
 }
 

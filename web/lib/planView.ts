@@ -6,6 +6,7 @@ import type { ChartModel, Plan, Table } from './types.js';
 
 type Candidate = Plan['candidates'][number];
 import { purchaseView } from './purchaseView.js';
+import { weekTable } from './weekTable.js';
 
 /**
  * Plan -> the plan page's view model: the recommendation sentence, the candidate table, the week
@@ -13,7 +14,6 @@ import { purchaseView } from './purchaseView.js';
  * the comparison sentences.
  */
 
-export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export function planView(doc: Plan) {
   const byId = new Map(doc.candidates.map((c) => [c.id, c]));
@@ -83,14 +83,7 @@ function candidateTable(doc: Plan): Table {
 function weekView(c: Candidate | undefined): { candidate: string | null; available: boolean; table?: Table; max?: number; min?: number } {
   const hourly = c?.hourly;
   if (!c || !hourly) return { candidate: c?.id ?? null, available: false };
-  const rows = DAYS.map((day, d) => [day, ...hourly.instances.slice(d * 24, d * 24 + 24).map(String)]);
-  return {
-    candidate: c.id,
-    available: true,
-    table: table(['day', ...Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'))], rows),
-    max: Math.max(...hourly.instances),
-    min: Math.min(...hourly.instances),
-  };
+  return { candidate: c.id, available: true, ...weekTable(hourly.instances) };
 }
 
 function weekChart(c: Candidate | undefined): ChartModel | null {

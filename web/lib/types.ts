@@ -1,3 +1,4 @@
+import type { Findings } from '../../src/schema/findings.js';
 import type { Plan } from '../../src/schema/plan.js';
 import type { ProfileResult } from '../../src/schema/profileResult.js';
 import type { Sla } from '../../src/schema/sla.js';
@@ -9,10 +10,10 @@ import type { WhatifResult } from '../../src/schema/whatif.js';
  * The report's own types: the documents it draws are the schema's (src/schema, types only, so no
  * zod reaches the browser), and the chart models and tables every view model builds.
  */
-export type { Plan, ProfileResult, Sla, SweepResult, Verification, WhatifResult };
+export type { Findings, Plan, ProfileResult, Sla, SweepResult, Verification, WhatifResult };
 
 /** Every document the report can draw, told apart by `kind`. */
-export type ReportDocument = ProfileResult | SweepResult | Plan | Verification | WhatifResult;
+export type ReportDocument = ProfileResult | SweepResult | Plan | Verification | WhatifResult | Findings;
 
 export interface DocumentEntry {
   id: string;

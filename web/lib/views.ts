@@ -1,4 +1,5 @@
 import { compareView } from './compareView.js';
+import { findingsView } from './findingsView.js';
 import { planView } from './planView.js';
 import { profileView } from './profileView.js';
 import { sweepView } from './sweepView.js';
@@ -19,6 +20,8 @@ export function viewFor(doc: ReportDocument, options: { sla?: Sla | null } = {})
       return verificationView(doc);
     case 'whatif':
       return whatifView(doc);
+    case 'findings':
+      return findingsView(doc);
     default:
       return unknownKind(doc);
   }

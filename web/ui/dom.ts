@@ -58,3 +58,14 @@ export function csvButton(t: Table, name: string): HTMLButtonElement {
   );
 }
 
+
+/** Shades a 7x24 table's cells by their number (classes, not inline styles: the CSP); the number stays the signal, '–' stays plain. */
+export function heatTable(wrap: HTMLElement, min: number, max: number): HTMLElement {
+  for (const td of wrap.querySelectorAll('tbody td')) {
+    const n = Number(td.textContent);
+    if (!Number.isFinite(n) || td.textContent === '–') continue;
+    const level = max > min ? Math.round(((n - min) / (max - min)) * 4) : 0;
+    td.classList.add('heat', `heat-${level}`);
+  }
+  return wrap;
+}

@@ -6,7 +6,7 @@ import { statusMark } from '../lib/status.js';
 import type { sweepView } from '../lib/sweepView.js';
 import type { VerdictStatus } from '../lib/types.js';
 import type { verificationView } from '../lib/verificationView.js';
-import { dataTable, h } from './dom.js';
+import { dataTable, h, heatTable } from './dom.js';
 import { chartFigure, section, type RenderContext } from './figures.js';
 import { purchaseSection } from './purchaseSection.js';
 
@@ -99,16 +99,6 @@ export function verificationPage(vm: ReturnType<typeof verificationView>, ctx: R
     h('p', { class: 'note' }, vm.setup),
     section('Trials', `${ctx.prefix}-trials-s`, chartFigure(vm.charts.trials, ctx)),
   );
-}
-
-/** Shades the 7x24 cells by instance count (classes, not inline styles: the CSP); the number stays the signal. */
-function heatTable(wrap: HTMLElement, min: number, max: number): HTMLElement {
-  for (const td of wrap.querySelectorAll('tbody td')) {
-    const n = Number(td.textContent);
-    const level = max > min ? Math.round(((n - min) / (max - min)) * 4) : 0;
-    td.classList.add('heat', `heat-${level}`);
-  }
-  return wrap;
 }
 
 export function comparePage(vm: ReturnType<typeof compareView>, ctx: RenderContext): HTMLElement {

@@ -1,6 +1,7 @@
 import type { ProfileResult, ReportDocument, Sla } from '../lib/types.js';
 import { compareFor, viewFor } from '../lib/views.js';
 import { drawCharts, newContext } from './figures.js';
+import { findingsPage } from './findingsPage.js';
 import { comparePage, planPage, profilePage, sweepPage, verificationPage } from './pages.js';
 import { whatifPage } from './whatifPage.js';
 
@@ -23,6 +24,9 @@ export function renderDocument(root: HTMLElement, id: string, doc: ReportDocumen
       break;
     case 'whatif':
       root.append(whatifPage(vm, ctx));
+      break;
+    case 'findings':
+      root.append(findingsPage(vm, ctx));
       break;
   }
   drawCharts(ctx);

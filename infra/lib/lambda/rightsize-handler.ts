@@ -1,16 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse as parseYaml } from 'yaml';
-import { snapshotCatalog } from '../../../src/pricing/catalog.js';
-import { PriceBook } from '../../../src/pricing/priceBook.js';
-import { analyseFleet } from '../../../src/rightsize/analyse.js';
-import { capacityFromDocument } from '../../../src/rightsize/capacity.js';
+import { loadPriceBook } from '../../../src/pricing/cache.js';
+import { loadPurchaseBook } from '../../../src/pricing/purchaseCache.js';
 import { createCloudWatchClient, fetchFleetMetrics } from '../../../src/rightsize/cloudWatch.js';
-import { seriesFromRecording } from '../../../src/rightsize/series.js';
+import { rightsizeFleet } from '../../../src/rightsize/rightsizeFleet.js';
 import { Fleet } from '../../../src/schema/fleet.js';
-import { readAnyDocument } from '../../../src/util/documents.js';
+import { parseAnyDocumentText } from '../../../src/util/documents.js';
 import { describeZodError } from '../../../src/util/zodErrors.js';
 
 /**
@@ -37,6 +34,11 @@ export interface BucketRun {
   now: Date;
   /** For the CloudWatch client's endpoint variables (AWS_ENDPOINT_URL_CLOUDWATCH). */
   env: NodeJS.ProcessEnv;
+  /**
+   * Where price caches live, as the CLI's $CAPACITY_PLAN_HOME: the Lambda has none, so it prices
+   * from the embedded snapshots exactly as a CLI with an empty home does.
+   */
+  home: string;
 }
 
 const LOOKBACK_MINUTES = 14 * 1440;
@@ -54,6 +56,7 @@ export async function handler(event: ScheduledInput = {}): Promise<ScheduledResu
       lookbackMinutes: event.lookbackMinutes ?? LOOKBACK_MINUTES,
       now: new Date(),
       env: process.env,
+      home: process.env.CAPACITY_PLAN_HOME ?? join(tmpdir(), 'capacity-plan'),
     });
     // Failures make the invocation fail too, so the scheduler's retries and dead-letter queue see them.
     const failed = result.fleets.filter((f) => f.error);
@@ -76,19 +79,14 @@ export async function rightsizeBucket(run: BucketRun): Promise<ScheduledResult> 
   } while (token);
 
   const result: ScheduledResult = { fleets: [] };
-  const scratch = await mkdtemp(join(tmpdir(), 'rightsize-'));
-  try {
-    for (const key of keys) {
-      try {
-        result.fleets.push({ key, findings: await rightsizeOne(run, key, scratch) });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        console.error(`rightsize ${key}: ${message}`);
-        result.fleets.push({ key, error: message });
-      }
+  for (const key of keys) {
+    try {
+      result.fleets.push({ key, findings: await rightsizeOne(run, key) });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`rightsize ${key}: ${message}`);
+      result.fleets.push({ key, error: message });
     }
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
   return result;
 }
@@ -98,15 +96,14 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
   return (await object.Body?.transformToString('utf8')) ?? '';
 }
 
-async function rightsizeOne(run: BucketRun, key: string, scratch: string): Promise<string> {
+async function rightsizeOne(run: BucketRun, key: string): Promise<string> {
   const { s3, bucket, lookbackMinutes, now } = run;
   const parsed = Fleet.safeParse(parseYaml(await getText(s3, bucket, key)));
   if (!parsed.success) throw new Error(`fleet is invalid: ${describeZodError(parsed.error, Fleet)}`);
   const fleet = parsed.data;
   const capacityKey = posix.normalize(posix.join(posix.dirname(key), fleet.capacity));
-  const localCapacity = join(scratch, `${fleet.name}-capacity.json`);
-  await writeFile(localCapacity, await getText(s3, bucket, capacityKey));
-  const capacity = capacityFromDocument(await readAnyDocument(localCapacity, `s3://${bucket}/${capacityKey}`), fleet.sla, fleet.instanceType, fleet.configuration);
+  const capacityDocument = parseAnyDocumentText(await getText(s3, bucket, capacityKey), `s3://${bucket}/${capacityKey}`);
+  const [prices, purchases] = await Promise.all([loadPriceBook(run.home), loadPurchaseBook(run.home)]);
 
   const endEpochS = Math.floor(now.getTime() / 60_000) * 60;
   const cloudWatch = createCloudWatchClient({ region: fleet.region, env: run.env });
@@ -118,9 +115,13 @@ async function rightsizeOne(run: BucketRun, key: string, scratch: string): Promi
       recordedAt: now.toISOString(),
       endpointLabel: `https://monitoring.${fleet.region}.amazonaws.com`,
     });
-    const prices = new PriceBook(snapshotCatalog());
-    const gpus = fleet.gpusPerInstance ?? prices.instance(fleet.instanceType)?.accelerator.count ?? 1;
-    const findings = analyseFleet(seriesFromRecording(fleet, recording, Math.max(1, gpus)), capacity, fleet, prices, {
+    const findings = rightsizeFleet({
+      fleet,
+      fleetLabel: `s3://${bucket}/${key}`,
+      capacityDocument,
+      recording,
+      prices,
+      purchases,
       createdAt: now.toISOString(),
       peakStat: 'max',
       metricsSource: `CloudWatch ${fleet.region} (scheduled)`,

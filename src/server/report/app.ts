@@ -25,7 +25,8 @@ export interface ReportAppOptions {
 
 export const CSP = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 const TOKEN_COOKIE = 'cp_token';
-const PAGES = ['profile', 'sweep', 'plan', 'verification', 'whatif', 'live'];
+/** Every page the report serves at /<page>/:id (PAGE_OF_KIND's pages and the live view). */
+export const REPORT_PAGES = ['profile', 'sweep', 'plan', 'verification', 'whatif', 'findings', 'live'];
 
 export function createReportApp(options: ReportAppOptions): Express {
   const webDir = options.webDir ?? WEB_DIST_DIR;
@@ -70,7 +71,7 @@ export function createReportApp(options: ReportAppOptions): Express {
   const shell: RequestHandler = (_req, res) => res.sendFile('report.html', { root: webDir, headers: { 'Cache-Control': 'no-cache' } });
   app.get('/', shell);
   app.get('/compare', shell);
-  for (const page of PAGES) app.get(`/${page}/:id`, shell);
+  for (const page of REPORT_PAGES) app.get(`/${page}/:id`, shell);
   app.get('/vendor/chart.umd.min.js', (_req, res) => res.sendFile(chartJsPath(), { headers: { 'Cache-Control': 'no-cache' } }));
   app.use('/static', express.static(webDir, { index: false, dotfiles: 'ignore', fallthrough: true, etag: false, cacheControl: false }));
 
@@ -81,8 +82,9 @@ export function createReportApp(options: ReportAppOptions): Express {
   return app;
 }
 
-function nameOf(doc: { kind: string; name?: string; candidates?: { id: string }[]; candidate?: string }): string {
+function nameOf(doc: { kind: string; name?: string; candidates?: { id: string }[]; candidate?: string; fleet?: { name: string } }): string {
   if (doc.kind === 'verification') return `verify ${doc.candidate ?? ''}`;
+  if (doc.kind === 'findings') return `rightsize ${doc.fleet?.name ?? ''}`;
   return doc.name ?? `plan ${doc.candidates?.map((c) => c.id).join(' vs ') ?? ''}`;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { Findings, FINDINGS_SCHEMA_VERSION } from '../../schema/findings.js';
 import type { Plan } from '../../schema/plan.js';
 import type { ProfileResult } from '../../schema/profileResult.js';
 import type { SweepResult } from '../../schema/sweepResult.js';
@@ -11,11 +12,11 @@ import { InputError } from '../../util/errors.js';
 import { resolveInputPath } from '../../util/packagePaths.js';
 
 /**
- * The documents a report shows: profile, sweep, plan and verification documents read from files and directories,
+ * The documents a report shows: profile, sweep, plan, verification, what-if and findings documents read from files and directories,
  * each parsed with its schema (older versions upgraded), given a stable id from its file name, and
  * kept with the sha256 of its bytes for the export's provenance.
  */
-export type ReportDocument = ProfileResult | SweepResult | Plan | Verification | WhatifResult;
+export type ReportDocument = ProfileResult | SweepResult | Plan | Verification | WhatifResult | Findings;
 
 export interface DocumentEntry {
   id: string;
@@ -65,6 +66,8 @@ export function parseReportDocument(text: string, path: string): ReportDocument 
   // A what-if is a report's document only (plan and rightsize never read one), so it is told apart here too.
   if (kind === 'whatif') return parseDocument(text, path, WhatifResult, 'whatif', WHATIF_SCHEMA_VERSION);
   if (kind === 'verification') return parseDocument(text, path, Verification, 'verification', VERIFICATION_READABLE_VERSIONS);
+  // Findings too: plan reads them only for --traffic-from, never as a plan input.
+  if (kind === 'findings') return parseDocument(text, path, Findings, 'findings', FINDINGS_SCHEMA_VERSION);
   return parseAnyDocumentText(text, path).doc;
 }
 

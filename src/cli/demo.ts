@@ -67,7 +67,7 @@ export const registerDemoCommand: Register = (program, rt) => {
     .option('--sla <sla>', `the what-if's latency SLA (default ${DEMO_SLA})`, latencySla('--sla'), parseSla(DEMO_SLA))
     .option('--peak-rps <rps>', `the what-if's traffic, flat (default ${DEMO_TRAFFIC_MULTIPLE}x torchserve-default's measured throughput)`, positiveNumber('--peak-rps'))
     .option('--no-whatif', 'only the two profiles and their comparison')
-    .option('--whatif-budget <span>', "measurement time of each what-if variant's capacity search (default 25s)", durationSeconds('--whatif-budget'), 25)
+    .option('--whatif-budget <span>', "measurement time of each what-if variant's capacity search (default 22s)", durationSeconds('--whatif-budget'), 22)
     .option('--json', 'print both result documents as a JSON array');
   addFlags(command, LIVE_FLAGS).action(async (flags: DemoFlags) => {
     const quietStdout = { write: () => true };

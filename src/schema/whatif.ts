@@ -94,6 +94,11 @@ export const WhatifResult = z
       })
       .strict(),
     current: WhatifVariant,
+    /**
+     * The spec as given, measured again after every other variant (an A/A control): a row is beyond
+     * noise only when apart from both measurements of it. Absent in documents written before it.
+     */
+    control: WhatifVariant.optional(),
     thin: WhatifVariant,
     /** Sorted by cost, highest first. */
     rows: z.array(WhatifRow),

@@ -15,6 +15,7 @@ export function formatWhatif(doc: WhatifResult): string {
       `${p.instanceType} ${formatUsd(p.usdPerHour)}/h in ${p.region}, ${Math.round(p.utilization * 100)}% utilisation:`,
   );
   lines.push(`current: ${variantLine(doc.current)}`);
+  if (doc.control) lines.push(`current, measured again last (the noise check): capacity ${capacityText(doc.control.capacity)} req/s`);
   lines.push('');
   const header = ['setting', 'share of time', 'capacity with (90%)', 'capacity without (90%)', 'instances', '$/month it costs', 'beyond noise'];
   const body = doc.rows.map((r) => [

@@ -47,6 +47,8 @@ export interface WhatifInput {
 }
 
 export const CURRENT_LABEL = 'current';
+/** The spec as given once more, measured last: what the host's drift alone does to a capacity. */
+export const CONTROL_LABEL = 'current, again';
 export const THIN_LABEL = 'all thin';
 export const singleLabel = (setting: SettingId): string => `without ${setting}`;
 export const pathLabel = (settings: readonly SettingId[]): string => `path ${settings.join('+')}`;
@@ -67,6 +69,7 @@ export async function runWhatif(input: WhatifInput): Promise<WhatifResult> {
   // Phase 1: the spec as given, each setting alone, and all-thin (when it is not one of those).
   const first: VariantRequest[] = [{ label: CURRENT_LABEL, spec }, ...found.map((d) => ({ label: singleLabel(d.setting), spec: d.apply(spec) }))];
   if (onPath.length >= 2) first.push({ label: THIN_LABEL, spec: applyAll(spec, onPath) });
+  first.push({ label: CONTROL_LABEL, spec });
   const measured = await input.measure(first);
 
   const variant = (label: string, variantSpec: ProfileSpec): { doc: WhatifVariant; priced: PricedCapacity } => {
@@ -90,6 +93,17 @@ export async function runWhatif(input: WhatifInput): Promise<WhatifResult> {
   };
 
   const current = variant(CURRENT_LABEL, spec);
+  const control = variant(CONTROL_LABEL, spec);
+  // Variants are measured one after another; a host that slows or speeds up meanwhile moves them
+  // all. A setting is beyond noise only when its capacity is apart, the same way, from both
+  // measurements of the spec as given: the first and the control measured last.
+  const beyondNoise = (without: CapacityEstimate | undefined): boolean =>
+    intervalsApart(current.doc.capacity, without) &&
+    intervalsApart(control.doc.capacity, without) &&
+    Math.sign((without?.estimateRps ?? 0) - (current.doc.capacity?.estimateRps ?? 0)) === Math.sign((without?.estimateRps ?? 0) - (control.doc.capacity?.estimateRps ?? 0));
+  const drift = intervalsApart(current.doc.capacity, control.doc.capacity)
+    ? [`the spec as given measured ${capacityWords(current.doc.capacity)} first and ${capacityWords(control.doc.capacity)} last, more than a grid step apart: the host's speed changed during the what-if, so its dollars are read with care and a row is beyond noise only when apart from both`]
+    : [];
   const shareOf = (stages: readonly string[]): number | null => {
     if (!input.stageShares) return null;
     const shares = input.stageShares.filter((s) => stages.includes(s.name));
@@ -108,7 +122,7 @@ export async function runWhatif(input: WhatifInput): Promise<WhatifResult> {
         stageSharePct: shareOf(d.stages),
         without: without.doc,
         cost: saving(current.priced, without.priced),
-        beyondNoise: intervalsApart(current.doc.capacity, without.doc.capacity),
+        beyondNoise: beyondNoise(without.doc.capacity),
         onPath: d.onPath,
       },
     });
@@ -163,12 +177,17 @@ export async function runWhatif(input: WhatifInput): Promise<WhatifResult> {
       peakDemandRps: pricing.peakDemandRps,
     },
     current: current.doc,
+    control: control.doc,
     thin: thin.doc,
     rows,
     path: { steps, measured: input.path === 'full' || order.length <= 2 ? 'full' : 'ends', total, sumOfSingles, interaction: rangesApart(total, sumOfSingles) },
     stageShares: input.stageShares ?? [],
-    notes: input.notes ?? [],
+    notes: [...drift, ...(input.notes ?? [])],
   };
+}
+
+function capacityWords(c: CapacityEstimate | undefined): string {
+  return c?.estimateRps != null ? `${c.estimateRps.toFixed(1)} req/s` : 'no capacity';
 }
 
 /** Highest cost first; unknown costs last; on a tie, the settings on the path first. */

@@ -4,7 +4,7 @@ import { ProfileSpec } from '../../src/schema/profileSpec.js';
 import { parseSla } from '../../src/schema/sla.js';
 import { WhatifResult } from '../../src/schema/whatif.js';
 import { formatWhatif } from '../../src/whatif/format.js';
-import { CURRENT_LABEL, runWhatif, THIN_LABEL } from '../../src/whatif/whatif.js';
+import { CONTROL_LABEL, CURRENT_LABEL, runWhatif, THIN_LABEL, type MeasureVariants } from '../../src/whatif/whatif.js';
 import { fakeMs, fakeTarget, pricing, TRITON, usd } from './fakeTarget.js';
 import { REPO_ROOT } from '../support/repoRoot.js';
 
@@ -42,14 +42,38 @@ describe('whatif on a fake target', () => {
     expect(doc.path.sumOfSingles.usd!).toBeGreaterThan(doc.path.total.usd!);
     expect(doc.path.interaction).toBe(true);
 
-    // Phase 1: current, six singles, all thin; phase 2: the three intermediate steps.
-    expect(asked.map((a) => a.length)).toEqual([8, 3]);
+    // Phase 1: current, six singles, all thin, and the spec as given once more, last (the A/A
+    // control: the same capacity here, so no drift note); phase 2: the three intermediate steps.
+    expect(asked.map((a) => a.length)).toEqual([9, 3]);
+    expect(asked[0]!.map((v) => v.label).slice(-3)).toEqual(['without instances', THIN_LABEL, CONTROL_LABEL]);
     expect(asked[0]![0]!.label).toBe(CURRENT_LABEL);
-    expect(asked[0]!.at(-1)!.label).toBe(THIN_LABEL);
+    expect(asked[0]!.at(-1)!.spec).toEqual(spec);
+    expect(doc.control!.capacity).toEqual(doc.current.capacity);
+    expect(doc.notes).toEqual([]);
 
     const text = formatWhatif(doc);
     expect(text).toMatch(/payload spool temp-file -> memory/);
     expect(text).toMatch(/interaction:/);
+  });
+
+  it('a host that sped up during the what-if: the control says so, and only rows apart from both measurements are beyond noise', async () => {
+    const spec = ProfileSpec.parse((await loadPreset('torchserve-default', REPO_ROOT)).spec);
+    const { measure: base } = fakeTarget();
+    // The spec as given runs at 21 ms first; by the end the host is faster and it runs at 15 ms
+    // (as without the log, 16 ms): only settings worth more than that drift are beyond noise.
+    const measure: MeasureVariants = async (variants) => {
+      const out = await base(variants);
+      out.set(CONTROL_LABEL, { capacity: { estimateRps: 1000 / 15, lowerRps: 990 / 15, upperRps: 1010 / 15, confidencePct: 90, certifiedRps: 990 / 15, method: 'isotonic-exceedance' }, runs: 3, spentS: 30 });
+      return out;
+    };
+    const doc = await runWhatif({ name: 't', createdAt: '2026-12-07T00:00:00Z', spec, sla: parseSla('p95<=100ms'), pricing, measure, path: 'ends' });
+    expect(doc.notes[0]).toBe(
+      "the spec as given measured 47.6 req/s first and 66.7 req/s last, more than a grid step apart: the host's speed changed during the what-if, so its dollars are read with care and a row is beyond noise only when apart from both",
+    );
+    // Without the spool: 13 ms (76.9 req/s), apart from both 47.6 and 66.7 by more than x1.12; the
+    // log (16 ms, 62.5 req/s) and the batch delay (17 ms) are not apart from 66.7.
+    expect(doc.rows.filter((r) => r.beyondNoise).map((r) => r.setting)).toEqual(['payloadSpool']);
+    expect(formatWhatif(doc)).toMatch(/^current, measured again last \(the noise check\): capacity 66\.7 /m);
   });
 
   it('--path ends measures only the ends and still compares them with the sum of single changes', async () => {

@@ -109,6 +109,7 @@ export function whatifView(doc: WhatifResult) {
     bars,
     ranked: settings,
     stageShares: table(['stage', 'share of request time'], doc.stageShares.map((s) => [s.name, `${fixed(s.sharePct, 1)}%`])),
-    notes: doc.notes,
+    // The A/A control first: how far the spec as given moved between its two measurements.
+    notes: [...(doc.control ? [`The spec as given, measured again last (the noise check): capacity ${capacity(doc.control.capacity)} req/s, against ${capacity(doc.current.capacity)} first.`] : []), ...doc.notes],
   };
 }

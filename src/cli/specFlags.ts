@@ -15,6 +15,7 @@ import {
   TritonBatching,
 } from '../schema/profileSpec.js';
 import { OUTPUT_KINDS } from '../serving/outputKind.js';
+import { SPEC_FLAG_OVERRIDES, type SpecFlagUse } from './specFlagUses.js';
 import { UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
 import { addFlags, type FlagRow, type FlagTable, type FlagValues } from './flagTable.js';
@@ -202,35 +203,9 @@ const SPEC_FLAG_ROWS = Object.entries(SPEC_FLAGS) as [SpecFlagKey, SpecFlagRow<u
 /** The defaults a spec without preset or flags gets, shown in --help. */
 const SPEC_DEFAULTS = ProfileSpec.parse({});
 
-/** Which command the spec flags are for: each reads the load and the duration its own way. */
-export type SpecFlagUse = 'profile' | 'agent' | 'sweep' | 'whatif';
-
-type HelpOverride = { help: string; defaultHelp?: string } | 'omit';
-
-/**
- * Where a capacity search reads a flag differently from `profile`: the load is its rps search's
- * arrivals (a closed-loop spec gets Poisson), --duration bounds each run. `whatif` takes its first
- * rate from --start-rps or the profile, so --rps and --concurrency do nothing there: not offered.
- */
-const SEARCH_HELP: Partial<Record<SpecFlagKey, HelpOverride>> = {
-  load: { help: 'arrivals of the rps capacity search: poisson or constant-rate (a closed-loop spec gets Poisson arrivals)', defaultHelp: 'poisson' },
-  duration: { help: 'bound on each run, warm-up included, in seconds' },
-};
-const OVERRIDES: Record<SpecFlagUse, Partial<Record<SpecFlagKey, HelpOverride>>> = {
-  profile: {},
-  agent: {},
-  sweep: {
-    ...SEARCH_HELP,
-    load: { help: 'arrivals of the rps capacity search: poisson or constant-rate (a closed-loop spec gets Poisson arrivals); closed-loop with --vary concurrency=...', defaultHelp: 'poisson' },
-    concurrency: { help: 'with --vary concurrency=auto: the first concurrency of the search', defaultHelp: '1' },
-    rps: { help: 'the first rate of the rps capacity search', defaultHelp: "a one-client probe's throughput" },
-  },
-  whatif: { ...SEARCH_HELP, concurrency: 'omit', rps: 'omit' },
-};
-
 /** The spec flags as commander options; `agent` gets only those the serving side reads. */
 function specFlagTable(use: SpecFlagUse): FlagTable {
-  const overrides = OVERRIDES[use];
+  const overrides = SPEC_FLAG_OVERRIDES[use];
   const rows = SPEC_FLAG_ROWS.filter(([key, row]) => (use !== 'agent' || row.side !== undefined) && overrides[key] !== 'omit');
   return Object.fromEntries(
     rows.map(([key, row]) => {

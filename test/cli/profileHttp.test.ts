@@ -62,6 +62,8 @@ describe('profile --transport http (the agent in a child process)', () => {
     expect(doc.utilization.rssMiB?.max).toBeGreaterThan(0);
     expect(doc.measurement.windows.every((w) => w.cpuUtilPct === undefined && w.rssMiB === undefined)).toBe(true);
     expect(doc.spec?.batching).toMatchObject({ policy: 'triton', maxBatchSize: 16 });
+    // So no warning says they are the load generator's (a --target run says so: below).
+    expect(doc.warnings.filter((w) => /load generator/.test(w))).toEqual([]);
     // The summary shows the network row and the client/server split.
     expect(r.stdout).toMatch(/^network\s/m);
     expect(r.stdout).toMatch(/^end to end \(client\)\s/m);
@@ -117,6 +119,7 @@ describe('profile --target (a server already running)', () => {
     expect(doc.model).toMatchObject({ source: 'tiny', inputShape: ['N', 3, 224, 224] });
     // A remote model file is not ours to hash.
     expect(doc.model?.path).toBeUndefined();
+    expect(doc.warnings).toContain("CPU and RSS figures are the profiler's own process (the HTTP load generator), not the server's");
     expect(Object.keys(doc.batches.sizeCounts).length).toBeGreaterThan(0);
   });
 

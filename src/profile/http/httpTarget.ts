@@ -83,8 +83,9 @@ export function createHttpTarget(options: HttpTargetOptions): ProfileTarget {
   const reader = new ServerStageReader();
   const warnings = [
     ...(options.warnings ?? []),
-    // Telemetry samples the profiler's own process: over HTTP that is the load generator.
-    "CPU and RSS figures are the profiler's own process (the HTTP load generator), not the server's",
+    // Telemetry samples the profiler's own process, the load generator, unless the target reads the
+    // server's own (the agent child over --transport http: processUtilization).
+    ...(options.processUtilization ? [] : ["CPU and RSS figures are the profiler's own process (the HTTP load generator), not the server's"]),
   ];
   let drainTimer: ReturnType<typeof setTimeout> | undefined;
   let drained = false;

@@ -1,4 +1,4 @@
-import { TORCHSERVE_HANDLER_STAGES, type StageName } from '../schema/profileSpec.js';
+import type { StageName } from '../schema/profileSpec.js';
 import type { Engine } from '../model/engine.js';
 import type { OutputTensor } from '../model/engineProtocol.js';
 import type { InputSlot } from '../model/inputSlots.js';
@@ -12,8 +12,9 @@ import { RequestFailure, type RequestState, type Stage } from './stage.js';
  * postprocess and log every request in turn, and only then takes the next batch. So per-request
  * work in the handler is serial within a worker, and the worker's model waits for it: the
  * article's 4 workers spent 67% of request time in handler I/O with the GPU at 23%.
+ *
+ * Which stages the handler runs: TORCHSERVE_HANDLER_STAGES (schema/profileSpec.ts).
  */
-export const HANDLER_STAGES = TORCHSERVE_HANDLER_STAGES;
 
 export interface HandlerItem {
   state: RequestState;

@@ -1,15 +1,15 @@
-import type { BatchingSpec, StageName } from '../schema/profileSpec.js';
+import { TORCHSERVE_HANDLER_STAGES, type BatchingSpec, type StageName } from '../schema/profileSpec.js';
 import type { Engine } from '../model/engine.js';
 import type { InputSlot } from '../model/inputSlots.js';
 import { fullBatchSize } from './batchPolicy.js';
 import { DynamicBatcher } from './batcher.js';
-import { HANDLER_STAGES, itemRows, runHandlerBatch, type HandlerStages } from './handlerWorker.js';
+import { itemRows, runHandlerBatch, type HandlerStages } from './handlerWorker.js';
 import type { Clock } from '../util/clock.js';
 import { RequestFailure, type RequestState, type Stage, type WireRequest } from './stage.js';
 
 /**
  * The instrumented request pipeline: stages before the batcher, the batcher and engine, stages
- * after. The pipeline times every stage itself (stages never do), so the same numbers come out
+ * after; behind TorchServe's policy the handler's stages run in its workers (handlerWorker.ts). The pipeline times every stage itself (stages never do), so the same numbers come out
  * whether a request arrived in process or over HTTP.
  */
 
@@ -77,7 +77,7 @@ export class RequestPipeline {
     this.policy = policy;
     const { before, after } = options;
     if (policy.policy === 'torchserve') {
-      const inHandler = (s: Stage): boolean => HANDLER_STAGES.has(s.name);
+      const inHandler = (s: Stage): boolean => TORCHSERVE_HANDLER_STAGES.has(s.name);
       this.handler = { before: before.filter(inHandler), after: after.filter(inHandler) };
       this.frontend = { before: before.filter((s) => !inHandler(s)), after: after.filter((s) => !inHandler(s)) };
     } else {

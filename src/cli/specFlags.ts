@@ -210,8 +210,8 @@ function specFlagTable(use: SpecFlagUse): FlagTable {
   return Object.fromEntries(
     rows.map(([key, row]) => {
       const override = overrides[key];
-      const shown = override && override !== 'omit' ? { ...row, help: override.help, defaultHelp: override.defaultHelp ?? row.defaultHelp ?? shownDefault(row.path) } : { ...row, defaultHelp: row.defaultHelp ?? shownDefault(row.path) };
-      return [key, shown];
+      const shown = override && override !== 'omit' ? { ...row, ...override } : row;
+      return [key, { ...shown, defaultHelp: shown.defaultHelp ?? shownDefault(row.path) }];
     }),
   );
 }

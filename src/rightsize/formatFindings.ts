@@ -1,20 +1,11 @@
 import { formatUsd } from '../plan/money.js';
 import type { Findings } from '../schema/findings.js';
 import { findingsEvidence } from '../schema/findingsText.js';
+import { textTable } from '../util/textTable.js';
 import { MONTH_HOURS } from '../schema/plan.js';
 import type { AlarmSpec } from './alarms.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
-}
 
 function sourceWords(f: Findings): string {
   const s = f.fleet.source;
@@ -39,16 +30,16 @@ export function renderFindings(f: Findings): string {
   if (f.findings.length === 0) lines.push('no findings: demand, latency and GPU are where the profile says they should be');
   else {
     lines.push(
-      ...table(
+      ...textTable([
         ['finding', 'risk', 'saving/month', 'reason', 'evidence'],
-        f.findings.map((x) => [
+        ...f.findings.map((x) => [
           x.finding,
           String(x.risk),
           x.estimatedMonthlySavings.value === 0 ? '-' : x.estimatedMonthlySavings.value < 0 ? `-${formatUsd(-x.estimatedMonthlySavings.value)}` : formatUsd(x.estimatedMonthlySavings.value),
           x.reasonCodes.join(', '),
           x.summary,
         ]),
-      ),
+      ]).split('\n'),
     );
     lines.push('', 'what to do:');
     for (const x of f.findings) lines.push(`  ${x.finding}: ${x.recommendation}`);

@@ -38,8 +38,7 @@ export interface HandlerStages {
  * forward pass; the others go on.
  */
 export async function runHandlerBatch(items: HandlerItem[], stages: HandlerStages, engine: Engine, clock: Clock): Promise<void> {
-  let live = items;
-  live = await runEach(live, stages.before, clock);
+  let live = await runEach(items, stages.before, clock);
   if (live.length > 0) {
     const inputs = new Array<Float32Array | InputSlot>(live.length);
     for (let i = 0; i < live.length; i++) inputs[i] = live[i]!.state.slot ?? live[i]!.state.tensor!;

@@ -3,6 +3,8 @@ import { join, posix } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse as parseYaml } from 'yaml';
 import { loadPriceBook } from '../../../src/pricing/cache.js';
+import type { PriceBook } from '../../../src/pricing/priceBook.js';
+import type { PurchaseBook } from '../../../src/pricing/purchaseBook.js';
 import { loadPurchaseBook } from '../../../src/pricing/purchaseCache.js';
 import { createCloudWatchClient, fetchFleetMetrics } from '../../../src/rightsize/cloudWatch.js';
 import { rightsizeFleet } from '../../../src/rightsize/rightsizeFleet.js';
@@ -79,9 +81,11 @@ export async function rightsizeBucket(run: BucketRun): Promise<ScheduledResult> 
   } while (token);
 
   const result: ScheduledResult = { fleets: [] };
+  // Read once for every fleet of the run, as the CLI reads them once per command.
+  const books = { prices: await loadPriceBook(run.home), purchases: await loadPurchaseBook(run.home) };
   for (const key of keys) {
     try {
-      result.fleets.push({ key, findings: await rightsizeOne(run, key) });
+      result.fleets.push({ key, findings: await rightsizeOne(run, key, books) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`rightsize ${key}: ${message}`);
@@ -96,14 +100,13 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
   return (await object.Body?.transformToString('utf8')) ?? '';
 }
 
-async function rightsizeOne(run: BucketRun, key: string): Promise<string> {
+async function rightsizeOne(run: BucketRun, key: string, books: { prices: PriceBook; purchases: PurchaseBook }): Promise<string> {
   const { s3, bucket, lookbackMinutes, now } = run;
   const parsed = Fleet.safeParse(parseYaml(await getText(s3, bucket, key)));
   if (!parsed.success) throw new Error(`fleet is invalid: ${describeZodError(parsed.error, Fleet)}`);
   const fleet = parsed.data;
   const capacityKey = posix.normalize(posix.join(posix.dirname(key), fleet.capacity));
   const capacityDocument = parseAnyDocumentText(await getText(s3, bucket, capacityKey), `s3://${bucket}/${capacityKey}`);
-  const [prices, purchases] = await Promise.all([loadPriceBook(run.home), loadPurchaseBook(run.home)]);
 
   const endEpochS = Math.floor(now.getTime() / 60_000) * 60;
   const cloudWatch = createCloudWatchClient({ region: fleet.region, env: run.env });
@@ -120,8 +123,7 @@ async function rightsizeOne(run: BucketRun, key: string): Promise<string> {
       fleetLabel: `s3://${bucket}/${key}`,
       capacityDocument,
       recording,
-      prices,
-      purchases,
+      ...books,
       createdAt: now.toISOString(),
       peakStat: 'max',
       metricsSource: `CloudWatch ${fleet.region} (scheduled)`,

@@ -130,7 +130,8 @@ export class RequestPipeline {
       if (this.handler) {
         // Whatever of the time in the worker was not this request's own work was waiting.
         let ownMs = 0;
-        for (const stage of [...this.handler.before, ...this.handler.after]) ownMs += stageMs[stage.name] ?? 0;
+        for (const stage of this.handler.before) ownMs += stageMs[stage.name] ?? 0;
+        for (const stage of this.handler.after) ownMs += stageMs[stage.name] ?? 0;
         stageMs.queueWait = nowMs - enqueuedAtMs - ownMs - (stageMs.infer ?? 0);
       } else {
         stageMs.queueWait = atMs - enqueuedAtMs;

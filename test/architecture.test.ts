@@ -77,6 +77,12 @@ function rules(root: string): ImportRule[] {
       forbid: ['src/profile/'],
     },
     {
+      // The CLI, the report server's live runs and the Lambda are adapters over the use-cases.
+      name: 'use-cases do not depend on a front end',
+      from: ['src/app/'],
+      forbid: ['src/cli/', 'src/server/', 'web/', 'infra/', 'commander', 'express'],
+    },
+    {
       name: 'util is the bottom layer',
       from: ['src/util/'],
       forbid: [...folders.filter((f) => f !== 'src/util/'), 'web/', 'infra/'],

@@ -10,6 +10,9 @@ import type { Sla } from '../schema/sla.js';
 import { checkpointPathFor } from '../sweep/checkpoint.js';
 import { buildDefinition, DEFAULT_BUDGET_S } from '../sweep/definition.js';
 import { measuredPointFromProfile, type MeasurePoint } from '../sweep/measurePoint.js';
+import { createRunEventBus } from '../profile/events.js';
+import { sweepProgressLines } from '../sweep/progressLines.js';
+import { realClock } from '../util/clock.js';
 import { runSweep } from '../sweep/runSweep.js';
 import { parseVary } from '../sweep/vary.js';
 import { FIRST_SEED, trialFromResult, trialSpec } from '../verify/trials.js';
@@ -114,7 +117,11 @@ async function sweepCapacity(spec: ProfileSpec, budgetS: number, out: string, ho
     const result = await runProfile({ spec: seeded, home, env: process.env, now: () => new Date(), stopEarlyOnFailures: false });
     return measuredPointFromProfile(result, context.offered, CAPACITY_SLA, (performance.now() - started) / 1000);
   };
-  const sweep = await runSweep({ definition, checkpointPath: checkpointPathFor(out), measure, now: () => new Date(), log: (line) => log(`capacity (seed ${seed}): ${line}`) });
+  const events = createRunEventBus({ runId: `capacity-${seed}`, clock: realClock });
+  events.subscribe((event) => {
+    for (const line of sweepProgressLines(event, CAPACITY_SLA)) log(`capacity (seed ${seed}): ${line}`);
+  });
+  const sweep = await runSweep({ definition, checkpointPath: checkpointPathFor(out), measure, events, now: () => new Date() });
   const capacity = sweep.configurations[0]?.capacity ?? null;
   log(`capacity (seed ${seed}): ${capacity ? `${capacity.estimateRps} req/s (90% ${capacity.lowerRps}–${capacity.upperRps ?? '?'})` : 'none'}`);
   return capacity;

@@ -6,7 +6,8 @@ import { loadDocuments } from '../server/report/documentStore.js';
 import { renderReportHtml } from '../server/report/exportHtml.js';
 import { writeFileAtomic } from '../util/documents.js';
 import { durationSeconds, latencySla, positiveInt, positiveNumber, shape3 } from './flags.js';
-import { defaultResultPath, profileCommand } from './profile.js';
+import { defaultResultPath } from '../app/profile.js';
+import { profileCommand } from './profile.js';
 import type { Register } from './program.js';
 import { addFlags } from './flagTable.js';
 import { LIVE_FLAGS, startLiveSession, type LiveFlags } from './liveServe.js';
@@ -82,7 +83,7 @@ export const registerDemoCommand: Register = (program, rt) => {
         if (!flags.json) rt.stdout.write('\n');
       }
       const [a, b] = docs as [ProfileResult, ProfileResult];
-      const paths = [defaultResultPath(rt, a), defaultResultPath(rt, b)];
+      const paths = [defaultResultPath(rt.cwd, a), defaultResultPath(rt.cwd, b)];
       if (flags.json) rt.stdout.write(`${JSON.stringify(docs, null, 2)}\n`);
       else rt.stdout.write(`${formatComparison(a, b)}\n`);
       if (!flags.json && !asBefore) rt.stdout.write(`${standInLine(flags.model, a)}\n${ARTICLE_REFERENCE}\n`);

@@ -1,29 +1,21 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { candidatesFromDocument } from '../plan/candidates.js';
+import { planFleet, unmetPlan } from '../app/plan.js';
+import { readTraffic } from '../app/traffic.js';
 import { explainPlan } from '../plan/explain.js';
 import { renderPlan } from '../plan/formatPlan.js';
-import { buildPlan, type PlatformChoice } from '../plan/planner.js';
-import { readPlanDocument } from '../plan/readPlanDocument.js';
-import { parseTrafficText } from '../plan/trafficFile.js';
-import { trafficFromFindings } from '../plan/trafficFindings.js';
-import { weeklyDemandRps } from '../plan/trafficWeek.js';
-import { loadPriceBook } from '../pricing/cache.js';
+import { explainPurchase, renderPurchase } from '../plan/formatPurchase.js';
+import type { PlatformChoice } from '../plan/planner.js';
 import type { CapacityEnd } from '../schema/plan.js';
-import { formatSla } from '../schema/sla.js';
-import { isTimeZone, parseHoursRange, type TrafficModel } from '../schema/traffic.js';
-import { FINDINGS_SCHEMA_VERSION, Findings } from '../schema/findings.js';
-import { readDocument, writeJsonAtomic } from '../util/documents.js';
-import { InputError, MeasurementError, UsageError } from '../util/errors.js';
+import { isTimeZone, parseHoursRange } from '../schema/traffic.js';
+import { writeJsonAtomic } from '../util/documents.js';
+import { UsageError } from '../util/errors.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { enumOf, latencySla, text } from './flags.js';
 import type { Register } from './program.js';
+import { purchaseChoiceFlag } from './purchaseFlags.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
-import { purchaseChoiceFlag } from './purchaseFlags.js';
-import { loadPurchaseBook } from '../pricing/purchaseCache.js';
-import { explainPurchase, renderPurchase } from '../plan/formatPurchase.js';
 
 /** Checks a number flag; the error quotes the text given and says what fits. */
 function numberFlag(ok: (x: number) => boolean, expected: string) {
@@ -110,41 +102,27 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     // No default: a plan at an SLA nobody chose would look authoritative and mean nothing.
     throw new UsageError('--sla is required', "e.g. --sla 'p95<=100ms' (percentiles p50, p90, p95, p99)");
   }
-  const { utilization, minInstances } = options;
   const { region, from: regionFrom } = resolveRegion(options.region, rt.env);
-  const traffic = await trafficFromOptions(options, rt);
-
-  const prices = await loadPriceBook(rt.home);
-  // With both, SageMaker gaps are warnings in the plan; EC2's regions decide.
-  prices.requireRegion(region, regionFrom, options.platform === 'sagemaker' ? 'sagemaker' : 'ec2');
-  const candidates = [];
-  for (const path of documents) {
-    candidates.push(...candidatesFromDocument(await readPlanDocument(path, rt.cwd), { instanceType: options.instanceType, allowFailures: options.allowFailures ?? false }));
-  }
-  const now = rt.now();
-  const plan = buildPlan({
-    createdAt: now.toISOString(),
-    documents,
-    sla,
-    utilization,
-    minInstances,
-    region,
-    traffic,
-    demandRps: weeklyDemandRps(traffic, now),
-    candidates,
-    prices,
-    platform: options.platform,
-    compare: options.compare ?? false,
-    capacity: options.capacity,
-    purchase: { book: await loadPurchaseBook(rt.home), choice: options.purchase, spot: options.spot ?? false },
-  });
-
-  // Before any output: a strict plan that does not hold is no plan.
-  const mismatches = plan.mismatches ?? [];
-  if (options.strict && mismatches.length > 0) {
-    const more = mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : '';
-    throw new InputError(`--strict: ${mismatches[0]}${more}`, 'profile on the instance type you plan for, or pass the --instance-type it was measured on');
-  }
+  const plan = await planFleet(
+    {
+      documents,
+      sla,
+      utilization: options.utilization,
+      minInstances: options.minInstances,
+      region,
+      regionFrom,
+      traffic: await readTraffic(options, rt),
+      platform: options.platform,
+      compare: options.compare ?? false,
+      capacity: options.capacity,
+      purchase: options.purchase,
+      spot: options.spot ?? false,
+      instanceType: options.instanceType,
+      allowFailures: options.allowFailures ?? false,
+      strict: options.strict ?? false,
+    },
+    rt,
+  );
   // The purchase section only when asked for, so default output does not move.
   const buying = options.purchase !== 'ondemand' || options.spot === true;
   if (options.json) rt.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
@@ -158,52 +136,8 @@ async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): 
     await writeJsonAtomic(resolve(rt.cwd, options.out), plan);
     rt.stderr.write(`wrote plan to ${options.out}\n`);
   }
-  if (!plan.recommended && plan.closest) {
-    throw new MeasurementError(
-      `no candidate meets ${formatSla(sla)}: the closest, ${plan.closest.id}, misses by ${plan.closest.byMs} ms (${plan.closest.byPct}%)`,
-      'relax --sla, or profile a faster configuration or instance type; the plan above shows the closest',
-    );
-  }
-}
-
-/** The traffic flags' values (shared with `whatif`, which prices at the same traffic). */
-export type TrafficOptions = Pick<PlanOptions, 'trafficFrom' | 'traffic' | 'peakRps' | 'offpeakRps' | 'weekendRps' | 'businessHours' | 'tz' | 'growth'>;
-
-export async function trafficFromOptions(options: TrafficOptions, rt: Runtime): Promise<TrafficModel> {
-  const { growth } = options;
-  const rpsFlags = [options.peakRps, options.offpeakRps, options.weekendRps].some((v) => v !== undefined);
-  if (options.trafficFrom) {
-    if (rpsFlags || options.traffic) throw new UsageError('--traffic-from cannot be combined with --traffic or --peak-rps/--offpeak-rps/--weekend-rps', 'use one of them');
-    const findings = await readDocument(resolve(rt.cwd, options.trafficFrom), Findings, 'findings', FINDINGS_SCHEMA_VERSION);
-    const model = trafficFromFindings(findings, options.trafficFrom);
-    return growth === undefined ? model : { ...model, growthFactor: growth };
-  }
-  if (options.traffic) {
-    if (rpsFlags) throw new UsageError('--traffic cannot be combined with --peak-rps/--offpeak-rps/--weekend-rps', 'use one or the other');
-    let trafficText: string;
-    try {
-      trafficText = await readFile(resolve(rt.cwd, options.traffic), 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new InputError(`cannot read traffic '${options.traffic}': ${code === 'ENOENT' ? 'no such file' : String(code)}`, 'check the --traffic path');
-    }
-    const model = parseTrafficText(trafficText, options.traffic);
-    return growth === undefined ? model : { ...model, growthFactor: growth };
-  }
-  if (options.peakRps === undefined) {
-    throw new UsageError('no traffic given', 'pass --peak-rps <rps> (with --offpeak-rps, --business-hours, --tz), --traffic <file> or --traffic-from <findings.json>');
-  }
-  const { peakRps, weekendRps } = options;
-  const offPeakRps = options.offpeakRps ?? peakRps;
-  return {
-    kind: 'business-hours',
-    peakRps,
-    offPeakRps,
-    ...(weekendRps !== undefined ? { weekendRps } : {}),
-    businessHours: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: options.businessHours },
-    timeZone: options.tz,
-    growthFactor: growth ?? 1,
-  };
+  const unmet = unmetPlan(plan);
+  if (unmet) throw unmet;
 }
 
 function businessHours(flag: string) {

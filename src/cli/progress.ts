@@ -1,4 +1,4 @@
-import type { RunEventListener } from '../profile/events.js';
+import type { RunEvent, RunEventListener, RunEventOf } from '../profile/events.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -50,5 +50,24 @@ export function progressReporter(rt: Runtime, label: string, quiet = false): Run
       default:
         return;
     }
+  };
+}
+
+/**
+ * A sweep's progress on stderr, from its bus: the lines `lines` reads off its events and, on a
+ * terminal, each measured point's run as a bar labelled by `label` (per-window lines for every
+ * point would bury the per-point lines, so logs get only the lines).
+ */
+export function sweepReporter(
+  rt: Runtime,
+  options: { quiet: boolean; label: (start: RunEventOf<'point-start'>) => string; lines: (event: RunEvent) => string[] },
+): RunEventListener {
+  if (options.quiet) return () => {};
+  let point: RunEventListener | undefined;
+  return (event) => {
+    if (event.type === 'point-start') point = progressReporter(rt, options.label(event), !rt.stderr.isTTY);
+    else point?.(event);
+    if (event.type === 'point-done' || event.type === 'probe-done') point = undefined;
+    for (const line of options.lines(event)) rt.stderr.write(`${line}\n`);
   };
 }

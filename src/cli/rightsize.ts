@@ -8,7 +8,7 @@ import { capacityFromDocument, type FleetCapacity } from '../rightsize/capacity.
 import { cloudWatchEndpointFromEnv, createCloudWatchClient, ensureAlarms, fetchFleetMetrics } from '../rightsize/cloudWatch.js';
 import { explainFindings, renderAlarms, renderFindings } from '../rightsize/formatFindings.js';
 import { metricQueries } from '../rightsize/metricQueries.js';
-import { rightsizeFleet } from '../rightsize/rightsizeFleet.js';
+import { rightsizeFleet } from '../app/rightsize.js';
 import { Fleet } from '../schema/fleet.js';
 import { FINDING_KINDS, type FindingKind, type PeakStat } from '../schema/findings.js';
 import { METRIC_RECORDING_SCHEMA_VERSION, MetricRecording } from '../schema/metricRecording.js';

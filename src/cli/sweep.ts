@@ -1,27 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { sweepCapacity, unmetSweep } from '../app/sweep.js';
+import { declaredInstanceType } from '../app/targets.js';
 import { createRunEventBus } from '../profile/events.js';
-import { formatSla } from '../schema/sla.js';
 import type { SweepResult } from '../schema/sweepResult.js';
-import { checkpointPathFor, removeCheckpoint } from '../sweep/checkpoint.js';
 import { buildDefinition, DEFAULT_BUDGET_S, DEFAULT_RPS_REPEATS, DEFAULT_TARGET_PRECISION_PCT } from '../sweep/definition.js';
-import { formatRunLine } from '../sweep/format.js';
-import { heldIn } from '../sweep/repeats.js';
-import { bestConfiguration, formatSweep } from '../sweep/format.js';
-import { runSweep } from '../sweep/runSweep.js';
+import { formatSweep } from '../sweep/format.js';
+import { sweepProgressLines } from '../sweep/progressLines.js';
 import { DEFAULT_MAX_POINTS } from '../sweep/search.js';
 import { parseVary } from '../sweep/vary.js';
 import { realClock } from '../util/clock.js';
-import { writeJsonAtomic } from '../util/documents.js';
-import { InterruptedError, MeasurementError, UsageError } from '../util/errors.js';
+import { InterruptedError, UsageError } from '../util/errors.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, latencySla, percentage, positiveInt, text } from './flags.js';
 import { displayPath, nextPlanCommand, shellQuote } from './nextCommand.js';
 import type { Register } from './program.js';
-import { profileMeasure } from './profileMeasure.js';
-import { declaredInstanceType, targetOpener } from './profile.js';
+import { sweepReporter } from './progress.js';
 import { addSpecFlags, addTransportFlags, resolveSpec, resolveTransport, specForTransport, type SpecFlags, type TransportFlags } from './profileSpecFlags.js';
-import type { ProfileSpec } from '../schema/profileSpec.js';
 import type { Runtime } from './runtime.js';
 import { LIVE_FLAGS, startLiveSession, type LiveFlags, type LiveHooks } from './liveServe.js';
 
@@ -99,9 +94,6 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
     );
   }
   const { spec: baseSpec, warnings: transportWarnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
-  const openTarget = targetOpener(transport, rt, transportWarnings);
-  // With --target, the serving spec each point's document records (the agent's own, or "unknown").
-  let servedSpec: ProfileSpec | undefined;
   const definition = buildDefinition({
     baseSpec,
     vary,
@@ -114,93 +106,37 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
     targetPrecisionPct: flags.targetPrecision,
   });
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `sweep-${baseSpec.name}-${rt.now().toISOString().replace(/[:.]/g, '-')}.json`);
-  const checkpointPath = checkpointPathFor(out);
-  const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
 
-  for (const s of definition.skipped) log(`skipping ${s.label}: ${s.reason}`);
   // One bus for the whole sweep: point-start, that point's profile run, point-done, the next point.
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+  events.subscribe(
+    sweepReporter(rt, {
+      quiet: Boolean(flags.quiet || flags.json),
+      label: (start) =>
+        start.probe ? `${start.configuration} probe` : `${start.configuration} ${start.offered.kind}=${start.offered.value}${start.repeat > 0 ? ` #${start.repeat + 1}` : ''}`,
+      lines: (event) => sweepProgressLines(event, sla),
+    }),
+  );
   live?.start(events, { name: baseSpec.name, sla });
-
-  const measure = profileMeasure(rt, {
-    sla,
-    events,
-    instanceType,
-    quiet: Boolean(flags.quiet || flags.json),
-    openTarget,
-    label: (context) =>
-      context.probe
-        ? `${context.configuration} probe`
-        : `${context.configuration} ${context.offered.kind}=${context.offered.value}${context.repeat > 0 ? ` #${context.repeat + 1}` : ''}`,
-    onResult: (r) => {
-      servedSpec = r.spec;
-    },
-  });
 
   let result: SweepResult;
   try {
-    result = await runSweep({
-      definition,
-      checkpointPath,
-      measure,
-      events,
-      now: rt.now,
-      signal: rt.signal,
-      log,
-      onPoint: ({ configuration, offered, point, replayed, probe }) => {
-        const from = replayed ? ' (from checkpoint)' : '';
-        if (probe) {
-          log(`[${configuration}] probe, one client: ${point.throughputRps.toFixed(1)} req/s, p95 ${point.p95Ms.toFixed(1)} ms: the search starts at ${point.throughputRps.toFixed(2)} req/s${from}`);
-          return;
-        }
-        if (point.judgement) {
-          log(formatRunLine(configuration, point, sla, from));
-          return;
-        }
-        const held = heldIn(point);
-        log(
-          `[${configuration}] ${offered.kind} ${offered.value}: ${point.throughputRps.toFixed(1)} req/s, ` +
-            `p95 ${point.p95Ms.toFixed(1)} ms, p99 ${point.p99Ms.toFixed(1)} ms, ` +
-            `${point.meetsSla ? 'meets' : 'misses'} the SLA${held ? ` (${held})` : ''}${from}`,
-        );
-      },
-    });
+    result = await sweepCapacity({ definition, transport, transportWarnings, instanceType, out }, rt, events);
   } catch (error) {
     if (error instanceof InterruptedError) {
       throw new InterruptedError(`${error.message}; to resume, run the same command again${flags.out ? '' : ` with --out ${shellQuote(out)}`}`);
     }
     throw error;
   }
-
-  if (transport.kind === 'remote') result = withServerConfiguration(result, transport.url, servedSpec);
-  await writeJsonAtomic(out, result);
   live?.documentWritten(result, out);
-  await removeCheckpoint(checkpointPath);
   const shownOut = displayPath(rt.cwd, out);
   if (flags.json) rt.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else rt.stdout.write(`${formatSweep(result)}\nwritten: ${out}\n`);
 
-  if (!bestConfiguration(result)) {
-    throw new MeasurementError(`no configuration met ${formatSla(sla)} at any load measured`, `relax --sla or vary other settings; the curves are in ${shownOut}`);
-  }
+  const unmet = unmetSweep(result, shownOut);
+  if (unmet) throw unmet;
   const next = nextPlanCommand(shownOut, sla, result.environment.instanceType);
   // With --json, stdout holds only the document.
   (flags.json ? rt.stderr : rt.stdout).write(`${next}\n`);
   return result;
-}
-
-/**
- * With --target the configuration is the server's, not a local spec: the document's configuration
- * carries the agent's own serving spec (from /v1/info, load as swept) and is labelled by the
- * target, so no local default is read as the server's.
- */
-function withServerConfiguration(result: SweepResult, url: string, served: ProfileSpec | undefined): SweepResult {
-  return {
-    ...result,
-    configurations: result.configurations.map((c) => ({
-      ...c,
-      label: c.label === 'default' ? `target ${url}` : c.label,
-      spec: served ? { ...served, load: c.spec.load, measurement: c.spec.measurement, images: c.spec.images, name: c.spec.name } : c.spec,
-    })),
-  };
 }

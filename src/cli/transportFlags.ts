@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { TransportChoice } from '../app/targets.js';
 import { isSageMakerUri, parseSageMakerUri } from '../profile/sagemaker/targetUri.js';
 import type { PreprocessWhere, ProfileSpec } from '../schema/profileSpec.js';
 import { AWS_REGION_CODE } from '../schema/region.js';
@@ -49,14 +50,7 @@ const TRANSPORT_FLAGS = {
 
 export type TransportFlags = FlagValues<typeof TRANSPORT_FLAGS>;
 
-export type TransportChoice =
-  | { kind: 'inprocess' }
-  /** --transport http: start the agent with this spec and drive it over loopback. */
-  | { kind: 'agent'; protocol: 'raw' | 'kserve-v2' }
-  /** --target URL: a server the user already runs. */
-  | { kind: 'remote'; url: string; protocol: HttpProtocol; modelName?: string; token?: string }
-  /** --target sagemaker://<endpoint>[/<variant>]: a SageMaker real-time endpoint, through InvokeEndpoint. */
-  | { kind: 'sagemaker'; endpointName: string; variant?: string; region?: string; protocol: SageMakerProtocol };
+export type { TransportChoice };
 
 /** `sweep` has no --transport: sweeping through an agent it starts itself is not built (README "Known limits"). */
 export function addTransportFlags(command: Command, use: 'profile' | 'sweep' = 'profile'): Command {

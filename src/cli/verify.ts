@@ -1,17 +1,10 @@
-import { join, resolve } from 'node:path';
-import { openRemoteTarget } from '../profile/http/remoteTarget.js';
-import { runProfile, type OpenTarget } from '../profile/runner.js';
-import { PLAN_READABLE_VERSIONS, PlanDocument } from '../schema/plan.js';
-import type { ProfileResult } from '../schema/profileResult.js';
-import type { ProfileSpec } from '../schema/profileSpec.js';
-import { Verification } from '../schema/verification.js';
-import { readDocument, writeJsonAtomic } from '../util/documents.js';
-import { MeasurementError, UsageError } from '../util/errors.js';
-import { runVerify } from '../verify/runVerify.js';
-import { DEFAULT_TRIAL_DURATION_S, DEFAULT_TRIALS, formatTrials } from '../verify/trials.js';
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { profileTrials, unheldPlan, verifyPlan, type TrialRunner } from '../app/verify.js';
 import { createRunEventBus } from '../profile/events.js';
+import type { Verification } from '../schema/verification.js';
 import { realClock } from '../util/clock.js';
+import { DEFAULT_TRIAL_DURATION_S, DEFAULT_TRIALS, formatTrials } from '../verify/trials.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { positiveInt, positiveNumber, text } from './flags.js';
 import type { Register } from './program.js';
@@ -31,8 +24,7 @@ const VERIFY_FLAGS = {
 
 export type VerifyFlags = FlagValues<typeof VERIFY_FLAGS>;
 
-/** How a trial is run: runProfile by default; tests inject a fake. */
-export type TrialRunner = (spec: ProfileSpec, trial: number, openTarget: OpenTarget | undefined) => Promise<ProfileResult>;
+export type { TrialRunner };
 
 export const registerVerifyCommand: Register = (program, rt) => {
   const command = program
@@ -45,50 +37,31 @@ export const registerVerifyCommand: Register = (program, rt) => {
 };
 
 export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Runtime, runTrial: TrialRunner = defaultTrialRunner(rt, flags)): Promise<Verification> {
-  const plan = await readDocument(resolve(rt.cwd, planPath), PlanDocument, 'plan', PLAN_READABLE_VERSIONS);
-  let openTarget: OpenTarget | undefined;
-  if (flags.target !== undefined) {
-    const url = flags.target;
-    try {
-      new URL(url);
-    } catch {
-      throw new UsageError(`--target must be a URL such as http://127.0.0.1:8000, got '${url}'`);
-    }
-    openTarget = (spec, o) => openRemoteTarget({ url, protocol: 'raw', spec, clock: o.clock, warnings: [] });
-  }
   const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
-  const verification = await runVerify({
-    plan,
+  const input = {
     planPath,
-    cwd: rt.cwd,
     candidateId: flags.candidate,
     trials: flags.trials ?? DEFAULT_TRIALS,
     durationS: flags.duration ?? DEFAULT_TRIAL_DURATION_S,
     atCapacity: flags.atCapacity ?? false,
     targetUrl: flags.target,
-    runTrial: (spec, trial) => runTrial(spec, trial, openTarget),
-    now: rt.now,
-    log,
-  });
-  const stamp = verification.createdAt.replace(/[:.]/g, '-');
-  const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `verify-${verification.candidate.replace(/[^\w.-]+/g, '_')}-${stamp}.json`);
-  await writeJsonAtomic(out, verification);
+    out: flags.out ? resolve(rt.cwd, flags.out) : undefined,
+  };
+  const { verification, path } = await verifyPlan(input, rt, { runTrial, log });
   if (flags.json) rt.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
   else {
     const agreement = verification.agreement ? `${verification.agreement.sentence}\n` : '';
-    rt.stdout.write(`${formatTrials(verification.trials)}\n${verification.verdict}\n${agreement}written: ${out}\n`);
+    rt.stdout.write(`${formatTrials(verification.trials)}\n${verification.verdict}\n${agreement}written: ${path}\n`);
   }
-  if (verification.decision !== 'meets') {
-    // Misses and undecided both exit 5: neither shows that the plan holds; the message says which.
-    throw new MeasurementError(verification.verdict, `${verification.advice ?? 'the plan does not hold at this rate'}; trials in ${out}`);
-  }
+  const unheld = unheldPlan(verification, path);
+  if (unheld) throw unheld;
   return verification;
 }
 
 function defaultTrialRunner(rt: Runtime, flags: VerifyFlags): TrialRunner {
-  return async (spec, trial, openTarget) => {
+  return profileTrials(rt, (trial) => {
     const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
     events.subscribe(progressReporter(rt, `trial ${trial + 1}`, flags.quiet || flags.json || !rt.stderr.isTTY));
-    return runProfile({ spec, openTarget, home: rt.home, env: rt.env, now: rt.now, signal: rt.signal, events });
-  };
+    return events;
+  });
 }

@@ -18,9 +18,12 @@ import { CURRENT_LABEL, runWhatif } from '../whatif/whatif.js';
 import type { SettingId } from '../whatif/settings.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, enumOf, percentage, text } from './flags.js';
-import { PLAN_FLAGS, trafficFromOptions } from './plan.js';
+import { PLAN_FLAGS } from './plan.js';
+import { readTraffic } from '../app/traffic.js';
 import type { Register } from './program.js';
-import { profileMeasure } from './profileMeasure.js';
+import { profileRunMeasure } from '../app/measurePoints.js';
+import { searchProgressLines } from '../sweep/progressLines.js';
+import { sweepReporter } from './progress.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
@@ -105,7 +108,7 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
   } else {
     spec = await resolveSpec(flags, rt.env, rt.cwd);
   }
-  const traffic = await trafficFromOptions(flags, rt);
+  const traffic = await readTraffic(flags, rt);
   const { region } = resolveRegion(flags.region, rt.env);
   const instanceType = flags.instanceType ?? source?.environment.instanceType ?? DEFAULT_WHATIF_INSTANCE_TYPE;
   const prices = await loadPriceBook(rt.home);
@@ -114,15 +117,20 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
   const demandRps = weeklyDemandRps(traffic, now);
   const peakDemandRps = Math.max(...Array.from(demandRps));
 
-  const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+  // The search's steps on stderr, each run's bar on a terminal; the rates' evidence is in the table after.
+  events.subscribe(
+    sweepReporter(rt, {
+      quiet: Boolean(flags.quiet || flags.json),
+      label: (start) => (start.probe ? `${start.configuration} probe` : `${start.configuration} rps=${start.offered.value}`),
+      lines: (event) => searchProgressLines(event, sla),
+    }),
+  );
   let currentStages: { name: string; sharePct: number }[] | undefined;
-  const measure = profileMeasure(rt, {
+  const measure = profileRunMeasure(rt, {
     sla,
     events,
     instanceType,
-    quiet: Boolean(flags.quiet || flags.json),
-    label: (context) => (context.probe ? `${context.configuration} probe` : `${context.configuration} rps=${context.offered.value}`),
     // Without a profile document, the current spec's own runs say where its request time goes.
     onResult: (result, context) => {
       if (context.configuration === CURRENT_LABEL && !context.probe) currentStages = result.stages.map((s) => ({ name: s.name, sharePct: s.sharePct }));
@@ -147,7 +155,6 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
     now: rt.now,
     signal: rt.signal,
     events,
-    log,
   });
   const notes = [...(extra.notes ?? [])];
   if (!flags.instanceType && !source?.environment.instanceType) {

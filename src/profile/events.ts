@@ -6,7 +6,8 @@ import { createListeners } from '../util/listeners.js';
 
 /**
  * The typed event bus a run publishes on: profile runs (phases, windows, a once-a-second tick,
- * warnings, done/failed) and sweeps (point-start/point-done around each point's profile run).
+ * warnings, done/failed) and sweeps (sweep-start, skipped configurations, probes, the capacity
+ * search's steps, point-start/point-done around each point's profile run).
  * Any number of subscribers (the CLI's progress bar, a live web view, tests). Pure: no I/O.
  *
  * Every event is a plain JSON value (no Maps, Dates or functions), so a server can stream it as
@@ -35,7 +36,16 @@ export type RunEventBody =
   | { type: 'done'; result: ProfileResult }
   /** errorName: the error's class (MeasurementError, ...); exitCode: the process exit code's name. */
   | { type: 'failed'; message: string; errorName: string; exitCode: ExitCodeName }
-  | { type: 'point-start'; configuration: string; offered: OfferedLoad }
+  /** A sweep begins: what it measures, and the finished points its checkpoint already holds. */
+  | { type: 'sweep-start'; description: string; resumedPoints: number; checkpointPath: string }
+  /** A configuration of the cross product the sweep leaves out, with why (e.g. an invalid pair). */
+  | { type: 'configuration-skipped'; configuration: string; reason: string }
+  /** An rps search's one-client probe finished: the search starts from its throughput. */
+  | { type: 'probe-done'; configuration: string; point: CurvePoint; replayed: boolean }
+  /** A capacity search chose its next rate, and why (or measures a rate again, and why). */
+  | { type: 'search-step'; configuration: string; rateRps: number; why: string }
+  /** A point is about to be measured: one profile run follows on the bus (repeat: 0-based; probe: the rps search's probe). */
+  | { type: 'point-start'; configuration: string; offered: OfferedLoad; repeat: number; probe?: true }
   | { type: 'point-done'; configuration: string; offered: OfferedLoad; point: CurvePoint; replayed: boolean };
 
 export interface OfferedLoad {

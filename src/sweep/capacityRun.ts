@@ -12,6 +12,7 @@ import { repeatFigures } from './repeats.js';
 import type { PointContext } from './measurePoint.js';
 import { INTERFERENCE_CPU_PCT } from './interference.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
+import type { RunEventBody } from '../profile/events.js';
 
 /**
  * One configuration's open-loop capacity search: ask the search for a rate, run it once, pool the
@@ -32,9 +33,8 @@ export interface CapacityRunOptions {
   targetPrecisionPct: number;
   /** Replays a run from the checkpoint or measures it (runSweep's). */
   run: (key: string, spec: ProfileSpec, context: PointContext) => Promise<{ entry: CheckpointPoint; replayed: boolean }>;
-  log: (line: string) => void;
-  /** After each run: the rate's point with every run so far. */
-  onRate?: (point: CurvePoint, replayed: boolean) => void;
+  /** The sweep's bus: each step's search-step, and after each run the rate's point-done (every run so far). */
+  publish: (event: RunEventBody) => void;
 }
 
 export interface CapacityRunResult {
@@ -75,7 +75,7 @@ export async function searchCapacity(options: CapacityRunOptions): Promise<Capac
     const figures = runFigures(entry, record, counts, seed);
     const run: RateRun = { figures, counts, throughputRps: entry.point.throughputRps };
     byRate.set(rateRps, [...atRate, run]);
-    options.onRate?.(ratePoint(rateRps, byRate.get(rateRps)!, sla), replayed);
+    options.publish({ type: 'point-done', configuration: config.label, offered: context.offered, point: ratePoint(rateRps, byRate.get(rateRps)!, sla), replayed });
     return run;
   };
 
@@ -87,10 +87,11 @@ export async function searchCapacity(options: CapacityRunOptions): Promise<Capac
       runsLeft: options.maxRuns - runIndex,
     }, options.targetPrecisionPct, options.bracketSteps);
     if (step.kind === 'stop') break;
-    options.log(`[${config.label}] rps ${step.rateRps}: ${step.why}`);
+    options.publish({ type: 'search-step', configuration: config.label, rateRps: step.rateRps, why: step.why });
     const first = await measureOnce(step.rateRps);
     if (first.figures.interference) {
-      options.log(`[${config.label}] rps ${step.rateRps}: other processes used ${first.figures.otherCpuPct?.toFixed(0)}% of the host's CPU: measuring again`);
+      const why = `other processes used ${first.figures.otherCpuPct?.toFixed(0)}% of the host's CPU: measuring again`;
+      options.publish({ type: 'search-step', configuration: config.label, rateRps: step.rateRps, why });
       const second = await measureOnce(step.rateRps);
       if (!second.figures.interference) first.figures.excluded = 'interference';
     }

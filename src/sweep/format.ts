@@ -1,5 +1,5 @@
 import { textTable } from '../util/textTable.js';
-import { formatSla, type Sla } from '../schema/sla.js';
+import { formatSla } from '../schema/sla.js';
 import { CONFIDENCE_PCT, type CapacityEstimate } from '../schema/capacityEstimate.js';
 import { formatCapacity } from '../schema/capacityText.js';
 import type { CurvePoint, SweepConfiguration, SweepResult } from '../schema/sweepResult.js';
@@ -24,22 +24,6 @@ function note(p: CurvePoint): string {
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-
-/** One progress line after a capacity-search run: the run's own p95, then the rate's pooled evidence. */
-export function formatRunLine(configuration: string, point: CurvePoint, sla: Sla, suffix = ''): string {
-  const j = point.judgement!;
-  const run = point.repeats?.at(-1);
-  const own = run ? `run ${point.repeats!.length}: ${sla.percentile} ${latencyAt(run, sla).toFixed(1)} ms` : 'run';
-  const busy = run?.interference ? `, host busy (${run.otherCpuPct?.toFixed(0)}% other CPU)` : '';
-  return (
-    `[${configuration}] rps ${point.offered.value} ${own}${busy}; over ${j.runs} run(s) ${j.exceedances} of ${j.requests} over ${sla.maxLatencyMs} ms ` +
-    `(${pct(j.exceedanceFraction)}, ${CONFIDENCE_PCT}% ${pct(j.fractionLower)}–${pct(j.fractionUpper)}, allowed ${pct(j.allowedFraction)}): ${j.decision}${suffix}`
-  );
-}
-
-function latencyAt(run: { p50Ms: number; p95Ms: number; p99Ms: number }, sla: Sla): number {
-  return sla.percentile === 'p50' ? run.p50Ms : sla.percentile === 'p99' ? run.p99Ms : run.p95Ms;
-}
 
 /** A capacity search's table: one row per rate, its pooled evidence and decision. */
 function formatCapacityConfiguration(config: SweepConfiguration, result: SweepResult): string {

@@ -1,5 +1,5 @@
 import type { MeasurePoint, MeasuredPoint, PointContext } from './measurePoint.js';
-import type { RunEventBus } from '../profile/events.js';
+import type { RunEventBody, RunEventBus } from '../profile/events.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import { SWEEP_SCHEMA_VERSION, type CurvePoint, type SweepConfiguration, type SweepResult } from '../schema/sweepResult.js';
 import { InterruptedError } from '../util/errors.js';
@@ -27,25 +27,27 @@ export interface RunSweepOptions {
   measure: MeasurePoint;
   now: () => Date;
   signal?: AbortSignal;
-  /** Progress lines (stderr in the CLI). */
-  log?: (line: string) => void;
-  /** After each point (its repeats together), and after a probe. */
-  onPoint?: (event: PointContext & { point: CurvePoint; replayed: boolean }) => void;
-  /** Where point-start (before a point is measured) and point-done (after each point, replayed too) go. */
+  /**
+   * Where the sweep says what it does: sweep-start, configuration-skipped, probe-done,
+   * search-step, point-start (before a point is measured) and point-done (after each point, its
+   * repeats together, replayed too). Its subscribers print progress and draw the live page.
+   */
   events?: RunEventBus;
 }
 
 export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   const { definition, checkpointPath, measure, signal } = options;
-  const log = options.log ?? (() => {});
+  const publish = (event: RunEventBody): void => {
+    options.events?.publish(event);
+  };
   const hash = definitionHash(definition);
   const summary = describeDefinition(definition);
   const finished: CheckpointPoint[] = await readCheckpoint(checkpointPath, hash);
   const byKey = new Map(
     finished.map((entry) => [entry.probe ? probeKey(entry.configuration) : pointKey(entry.configuration, entry.point.offered.value, entry.repeat ?? 0), entry]),
   );
-  log(summary);
-  if (finished.length > 0) log(`resuming: ${finished.length} points done (from ${checkpointPath})`);
+  publish({ type: 'sweep-start', description: summary, resumedPoints: finished.length, checkpointPath });
+  for (const s of definition.skipped) publish({ type: 'configuration-skipped', configuration: s.label, reason: s.reason });
 
   const interrupted = (): InterruptedError =>
     new InterruptedError(`sweep interrupted: ${finished.length} finished point(s) kept in ${checkpointPath}`);
@@ -57,7 +59,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
     const replayed = entry !== undefined;
     if (!entry) {
       if (signal?.aborted) throw interrupted();
-      options.events?.publish({ type: 'point-start', configuration: context.configuration, offered: context.offered });
+      publish({ type: 'point-start', configuration: context.configuration, offered: context.offered, repeat: context.repeat, ...(context.probe ? { probe: true as const } : {}) });
       let measured: MeasuredPoint;
       try {
         measured = await measure(spec, context);
@@ -88,7 +90,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       const { entry, replayed } = await run(probeKey(config.label), probeSpec(config.spec), context);
       probe = { concurrency: PROBE_CONCURRENCY, throughputRps: entry.point.throughputRps, p95Ms: entry.point.p95Ms };
       axis = resolveStart(definition.axis, entry.point.throughputRps);
-      options.onPoint?.({ ...context, point: entry.point, replayed });
+      publish({ type: 'probe-done', configuration: config.label, point: entry.point, replayed });
     }
     if (axis.kind === 'rps' && axis.mode === 'search') {
       const found = await searchCapacity({
@@ -100,12 +102,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
         maxRuns: axis.maxPoints,
         targetPrecisionPct: definition.targetPrecisionPct,
         run,
-        log,
-        onRate: (point, replayed) => {
-          const offered = point.offered;
-          options.events?.publish({ type: 'point-done', configuration: config.label, offered, point, replayed });
-          options.onPoint?.({ configuration: config.label, offered, repeat: (point.repeats?.length ?? 1) - 1, point, replayed });
-        },
+        publish,
       });
       capacityRuns.push(...found.runs.map((r) => r.figures));
       capacitySpentS += found.search.spentS;
@@ -136,8 +133,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       });
       const point = combineRepeats(runs, seeds, definition.repeats);
       points.push(point);
-      options.events?.publish({ type: 'point-done', configuration: config.label, offered, point, replayed: allReplayed });
-      options.onPoint?.({ configuration: config.label, offered, repeat: runs.length - 1, point, replayed: allReplayed });
+      publish({ type: 'point-done', configuration: config.label, offered, point, replayed: allReplayed });
       return { load, throughputRps: point.throughputRps, meetsSla: point.meetsSla };
     });
     const sorted = sortByOffered(points);

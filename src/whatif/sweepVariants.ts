@@ -30,8 +30,8 @@ export interface SweepVariantsOptions {
   checkpointPath: string;
   now: () => Date;
   signal?: AbortSignal;
+  /** The sweeps' bus: their search steps and runs, for the front end's progress. */
   events?: RunEventBus;
-  log?: (line: string) => void;
 }
 
 export function sweepVariants(options: SweepVariantsOptions): MeasureVariants {
@@ -59,7 +59,6 @@ export function sweepVariants(options: SweepVariantsOptions): MeasureVariants {
       now: options.now,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.events ? { events: options.events } : {}),
-      ...(options.log ? { log: options.log } : {}),
     });
     await removeCheckpoint(checkpointPath);
     const out = new Map<string, VariantMeasurement>();

@@ -167,6 +167,25 @@ describe('the live view model', () => {
     expect(vm.charts.capacity!.datasets.at(-1)!.data).toEqual([{ x: 40, y: 30 }]);
   });
 
+  it('a sweep: skipped configurations, probes and the search\'s latest step, as the terminal says them', async () => {
+    const { liveView } = await import('../../web/lib/liveView.js');
+    const s = initialLiveState();
+    const probe = { offered: { kind: 'concurrency', value: 1 }, throughputRps: 41.26, p50Ms: 1, p95Ms: 22.04, p99Ms: 1, stable: true, meetsSla: true, failed: 0, dropped: 0 };
+    reduceLive(s, 1, ev({ type: 'configuration-skipped', runId: 'r', atMs: 0, configuration: 'maxBatchSize=4 preferredBatchSizes=8', reason: 'preferred batch size 8 is above maxBatchSize 4' }));
+    reduceLive(s, 2, ev({ type: 'point-start', runId: 'r', atMs: 1, configuration: 'b8', offered: { kind: 'concurrency', value: 1 }, repeat: 0, probe: true }));
+    reduceLive(s, 3, ev({ type: 'probe-done', runId: 'r', atMs: 2, configuration: 'b8', point: probe, replayed: false }));
+    reduceLive(s, 4, ev({ type: 'search-step', runId: 'r', atMs: 3, configuration: 'b8', rateRps: 41.2, why: 'bracketing: no miss yet' }));
+    const vm = liveView(s);
+    expect(vm.notes).toEqual([
+      'skipped maxBatchSize=4 preferredBatchSizes=8: preferred batch size 8 is above maxBatchSize 4',
+      'b8: one-client probe 41.3 req/s, p95 22.0 ms; the rps search starts there',
+    ]);
+    expect(vm.running).toBeNull();
+    expect(vm.step).toBe('b8: next 41.2 req/s (bracketing: no miss yet)');
+    // A probe is no point of the curve.
+    expect(s.points).toEqual([]);
+  });
+
   it('progress and ETA come from the run clock', async () => {
     const { liveView } = await import('../../web/lib/liveView.js');
     const s = initialLiveState();

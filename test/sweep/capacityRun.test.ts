@@ -13,6 +13,9 @@ import { formatSweep } from '../../src/sweep/format.js';
 import { runSweep, type MeasurePoint } from '../../src/sweep/runSweep.js';
 import { parseVary } from '../../src/sweep/vary.js';
 import { FAKE_ENVIRONMENT } from './syntheticServer.js';
+import { createRunEventBus, type RunEvent, type RunEventOf } from '../../src/profile/events.js';
+import { searchProgressLines, sweepProgressLines } from '../../src/sweep/progressLines.js';
+import { ManualClock } from '../../src/util/clock.js';
 
 const NOW = new Date('2026-12-07T12:00:00.000Z');
 const sla = parseSla('p95<=100ms');
@@ -60,6 +63,24 @@ describe('runSweep with an rps capacity search', () => {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('publishes the probe, each step of the search and each rate on the bus, which the progress lines read', async () => {
+    const definition = buildDefinition({ baseSpec, vary: parseVary([]), sla, maxPoints: 4, budgetS: 300 });
+    const bus = createRunEventBus({ runId: 'search', clock: new ManualClock() });
+    const events: RunEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    await runSweep({ definition, checkpointPath: checkpointPathFor(join(dir, 'events.json')), measure: fakeTarget([]), now: () => NOW, events: bus });
+    const types = events.map((e) => e.type);
+    expect(types.slice(0, 6)).toEqual(['sweep-start', 'point-start', 'probe-done', 'search-step', 'point-start', 'point-done']);
+    expect(events[1]).toMatchObject({ type: 'point-start', probe: true, offered: { kind: 'concurrency', value: 1 } });
+    const step = events.find((e): e is RunEventOf<'search-step'> => e.type === 'search-step')!;
+    const lines = events.flatMap((e) => sweepProgressLines(e, sla));
+    expect(lines[1]).toBe('[default] probe, one client: 20.0 req/s, p95 20.0 ms: the search starts at 20.00 req/s');
+    expect(lines[2]).toBe(`[default] rps ${step.rateRps}: ${step.why}`);
+    expect(lines[3]).toMatch(/^\[default\] rps [\d.]+ run 1: p95 50\.0 ms; over 1 run\(s\) \d+ of 400 over 100 ms/);
+    // Only the search's own lines for whatif: no per-rate evidence lines.
+    expect(events.flatMap((e) => searchProgressLines(e, sla)).filter((l) => / run 1: /.test(l) || /probe, one client/.test(l))).toEqual([]);
   });
 
   it('brackets from the probe on the grid, pools runs per rate and reports the capacity with its interval', async () => {

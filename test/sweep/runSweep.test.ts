@@ -12,6 +12,9 @@ import { runSweep, type MeasurePoint } from '../../src/sweep/runSweep.js';
 import { parseVary } from '../../src/sweep/vary.js';
 import { InterruptedError, UsageError } from '../../src/util/errors.js';
 import { syntheticMeasure } from './syntheticServer.js';
+import { createRunEventBus } from '../../src/profile/events.js';
+import { sweepProgressLines } from '../../src/sweep/progressLines.js';
+import { ManualClock } from '../../src/util/clock.js';
 
 const NOW = new Date('2026-02-03T04:05:06.000Z');
 const sla = parseSla('p95<=100ms');
@@ -98,7 +101,9 @@ describe('runSweep', () => {
 
     const resumedCalls: string[] = [];
     const lines: string[] = [];
-    const resumed = await runSweep({ definition: definition(), checkpointPath, measure: syntheticMeasure(sla, resumedCalls), now: () => NOW, log: (l) => lines.push(l) });
+    const bus = createRunEventBus({ runId: 'resumed', clock: new ManualClock() });
+    bus.subscribe((event) => lines.push(...sweepProgressLines(event, sla)));
+    const resumed = await runSweep({ definition: definition(), checkpointPath, measure: syntheticMeasure(sla, resumedCalls), now: () => NOW, events: bus });
     expect(lines[0]).toBe('sweep synthetic (model tiny): 2 configuration(s) [instances=1; instances=2] x concurrency search (closed loop) from 1 (at most 12 points each), SLA p95<=100ms');
     expect(lines[1]).toMatch(/^resuming: 10 points done/);
     // Only the 8 points after the checkpoint are measured.

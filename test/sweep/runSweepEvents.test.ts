@@ -7,6 +7,7 @@ import { ProfileSpec } from '../../src/schema/profileSpec.js';
 import { parseSla } from '../../src/schema/sla.js';
 import { checkpointPathFor } from '../../src/sweep/checkpoint.js';
 import { buildDefinition } from '../../src/sweep/definition.js';
+import { sweepProgressLines } from '../../src/sweep/progressLines.js';
 import { runSweep, type MeasurePoint } from '../../src/sweep/runSweep.js';
 import { parseVary } from '../../src/sweep/vary.js';
 import { ManualClock } from '../../src/util/clock.js';
@@ -48,7 +49,7 @@ describe('runSweep events', () => {
       return inner(spec, context);
     };
     await runSweep({ definition, checkpointPath, measure, now: () => NOW, events: bus });
-    expect(events.map(label)).toEqual(['start 1', 'phase', 'done 1 50', 'start 2', 'phase', 'done 2 100']);
+    expect(events.map(label)).toEqual(['sweep-start', 'start 1', 'phase', 'done 1 50', 'start 2', 'phase', 'done 2 100']);
     expect(events.every((e) => e.runId === 'sweep-1')).toBe(true);
 
     // The same sweep again, its points all in the checkpoint: nothing measured, every point replayed.
@@ -58,7 +59,18 @@ describe('runSweep events', () => {
     const againPath = checkpointPathFor(checkpointed);
     await runSweep({ definition, checkpointPath: againPath, measure: inner, now: () => NOW });
     await runSweep({ definition, checkpointPath: againPath, measure: inner, now: () => NOW, events: bus });
-    expect(events.map(label)).toEqual(['done 1 (replayed) 50', 'done 2 (replayed) 100']);
+    expect(events.map(label)).toEqual(['sweep-start', 'done 1 (replayed) 50', 'done 2 (replayed) 100']);
+    expect(events[0]).toMatchObject({ type: 'sweep-start', resumedPoints: 2, checkpointPath: againPath });
     expect(JSON.parse(JSON.stringify(first))).toEqual(first);
+  });
+
+  it('says which configurations it leaves out, and why, before it measures', async () => {
+    const bus = createRunEventBus({ runId: 'skips', clock: new ManualClock() });
+    const events: RunEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    const skipping = { ...definition, skipped: [{ label: 'maxBatchSize=4 preferredBatchSizes=8,16', reason: 'a preferred batch size above maxBatchSize' }] };
+    await runSweep({ definition: skipping, checkpointPath: checkpointPathFor(join(dir, 'skips.json')), measure: syntheticMeasure(sla), now: () => NOW, events: bus });
+    expect(events.slice(0, 2).map((e) => e.type)).toEqual(['sweep-start', 'configuration-skipped']);
+    expect(sweepProgressLines(events[1]!, sla)).toEqual(['skipping maxBatchSize=4 preferredBatchSizes=8,16: a preferred batch size above maxBatchSize']);
   });
 });

@@ -25,6 +25,9 @@ export type LiveWireEvent = { atMs?: number } & (
   | { type: 'warning'; message: string }
   | { type: 'point-start'; configuration: string; offered: Offered }
   | { type: 'point-done'; configuration: string; point: CurvePoint }
+  | { type: 'configuration-skipped'; configuration: string; reason: string }
+  | { type: 'probe-done'; configuration: string; point: CurvePoint }
+  | { type: 'search-step'; configuration: string; rateRps: number; why: string }
   | { type: 'failed'; message: string }
   | { type: 'report'; documents: { id: string; document: ReportDocument }[] }
   | { type: 'done' }
@@ -43,6 +46,12 @@ export interface LiveState {
   stability: { stable: boolean; note: string } | null;
   points: { configuration: string; point: CurvePoint }[];
   running: { configuration: string; offered: Offered } | null;
+  /** A sweep's configurations left out, and why. */
+  skipped: { configuration: string; reason: string }[];
+  /** Each rps search's one-client probe: where its search starts. */
+  probes: { configuration: string; point: CurvePoint }[];
+  /** The capacity search's latest step: the rate it chose and why. */
+  step: { configuration: string; rateRps: number; why: string } | null;
   warnings: string[];
   failed: string | null;
   documents: { id: string; document: ReportDocument }[] | null;
@@ -63,6 +72,9 @@ export function initialLiveState(): LiveState {
     stability: null,
     points: [],
     running: null,
+    skipped: [],
+    probes: [],
+    step: null,
     warnings: [],
     failed: null,
     documents: null,
@@ -111,6 +123,16 @@ export function reduceLive(state: LiveState, id: number, event: LiveWireEvent): 
     case 'point-done':
       state.points.push({ configuration: event.configuration, point: event.point });
       state.running = null;
+      break;
+    case 'configuration-skipped':
+      state.skipped.push({ configuration: event.configuration, reason: event.reason });
+      break;
+    case 'probe-done':
+      state.probes.push({ configuration: event.configuration, point: event.point });
+      state.running = null;
+      break;
+    case 'search-step':
+      state.step = { configuration: event.configuration, rateRps: event.rateRps, why: event.why };
       break;
     case 'failed':
       state.failed = event.message;

@@ -34,6 +34,11 @@ export function liveView(state: LiveState, options: { sla?: Sla | null } = {}) {
     ],
     stability: state.stability ? `${state.stability.stable ? '✓ stable' : '… not yet stable'}: ${state.stability.note}` : 'stability: waiting for windows',
     running: state.running ? `measuring ${state.running.configuration} at ${state.running.offered.value} ${state.running.offered.kind === 'rps' ? 'req/s' : 'concurrent'}` : null,
+    step: state.step ? `${state.step.configuration}: next ${state.step.rateRps} req/s (${state.step.why})` : null,
+    notes: [
+      ...state.skipped.map((s) => `skipped ${s.configuration}: ${s.reason}`),
+      ...state.probes.map((p) => `${p.configuration}: one-client probe ${fixed(p.point.throughputRps, 1)} req/s, p95 ${fixed(p.point.p95Ms, 1)} ms; the rps search starts there`),
+    ],
     warnings: state.warnings,
     failed: state.failed,
     charts,

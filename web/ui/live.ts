@@ -11,7 +11,7 @@ import { renderCompare, renderDocument } from './render.js';
  * once a frame. When the run ends (`report`), the page becomes the report of the documents it wrote,
  * drawn by the report's own code, without a reload.
  */
-const EVENT_TYPES = ['hello', 'phase', 'progress', 'tick', 'window', 'warning', 'done', 'failed', 'point-start', 'point-done', 'report'];
+const EVENT_TYPES = ['hello', 'phase', 'progress', 'tick', 'window', 'warning', 'done', 'failed', 'point-start', 'point-done', 'configuration-skipped', 'probe-done', 'search-step', 'report'];
 
 export function followRun(root: HTMLElement, runId: string, options: { sla?: Sla | null } = {}): { state: LiveState; close: () => void } {
   const state = initialLiveState();
@@ -26,7 +26,8 @@ export function followRun(root: HTMLElement, runId: string, options: { sla?: Sla
     const vm = liveView(state, options);
     ui.title.textContent = `Live ${vm.title}`;
     ui.timeline.replaceChildren(...vm.timeline.map((t) => h('li', { class: t.status, 'aria-current': t.status === 'current' ? 'step' : null }, `${t.status === 'done' ? '✓' : t.status === 'current' ? '▶' : '·'} ${t.phase}`)));
-    ui.status.textContent = `${vm.phase ?? 'starting'} — ${vm.stability}${vm.running ? ` — ${vm.running}` : ''}`;
+    ui.status.textContent = `${vm.phase ?? 'starting'} — ${vm.stability}${vm.running ? ` — ${vm.running}` : ''}${vm.step ? ` — ${vm.step}` : ''}`;
+    ui.notes.replaceChildren(...vm.notes.map((n) => h('li', {}, n)));
     ui.progress.value = vm.progress ? vm.progress.pct : 0;
     ui.progressText.textContent = vm.progressText;
     ui.counters.replaceChildren(...vm.counters.map(([k, v]) => h('div', { class: 'kpi', 'data-kpi': k }, h('dt', {}, k), h('dd', {}, v))));
@@ -80,11 +81,12 @@ function skeleton(root: HTMLElement) {
     pause: h('button', { type: 'button', 'aria-pressed': 'false' }, 'Pause updates'),
     counters: h('dl', { class: 'kpis' }),
     warnings: h('ul', { class: 'warnings' }),
+    notes: h('ul', { class: 'notes', 'aria-label': 'Sweep notes' }),
     failed: h('p', { class: 'error', role: 'alert' }),
     charts: h('div', { class: 'live-charts' }),
   };
   root.append(
-    h('article', { class: 'page live' }, ui.title, ui.timeline, h('div', { class: 'live-bar' }, ui.progress, ui.progressText, ui.pause), ui.status, ui.counters, ui.failed, ui.warnings, ui.charts),
+    h('article', { class: 'page live' }, ui.title, ui.timeline, h('div', { class: 'live-bar' }, ui.progress, ui.progressText, ui.pause), ui.status, ui.counters, ui.failed, ui.warnings, ui.notes, ui.charts),
   );
   return ui;
 }

@@ -7,7 +7,7 @@ import type { PriceBook } from '../../../src/pricing/priceBook.js';
 import type { PurchaseBook } from '../../../src/pricing/purchaseBook.js';
 import { loadPurchaseBook } from '../../../src/pricing/purchaseCache.js';
 import { createCloudWatchClient, fetchFleetMetrics } from '../../../src/rightsize/cloudWatch.js';
-import { rightsizeFleet } from '../../../src/rightsize/rightsizeFleet.js';
+import { rightsizeFleet } from '../../../src/app/rightsize.js';
 import { Fleet } from '../../../src/schema/fleet.js';
 import { parseAnyDocumentText } from '../../../src/util/documents.js';
 import { describeZodError } from '../../../src/util/zodErrors.js';

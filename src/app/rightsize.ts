@@ -3,10 +3,10 @@ import type { PurchaseBook } from '../pricing/purchaseBook.js';
 import type { Findings } from '../schema/findings.js';
 import type { Fleet } from '../schema/fleet.js';
 import type { MetricRecording } from '../schema/metricRecording.js';
-import { applyDiscounts } from './afterDiscounts.js';
-import { analyseFleet, type AnalysisOptions } from './analyse.js';
-import { capacityFromDocument, type CapacityDocument } from './capacity.js';
-import { seriesFromRecording } from './series.js';
+import { applyDiscounts } from '../rightsize/afterDiscounts.js';
+import { analyseFleet, type AnalysisOptions } from '../rightsize/analyse.js';
+import { capacityFromDocument, type CapacityDocument } from '../rightsize/capacity.js';
+import { seriesFromRecording } from '../rightsize/series.js';
 
 /**
  * The rightsize use-case, from documents already read to the findings: the fleet's capacity from

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MAX_INPUT_PIXELS } from '../serving/images/preprocessImage.js';
 import { ProfileSpec } from '../schema/profileSpec.js';
+import { agentLogLine, DEFAULT_AGENT_PORT, listeningLine } from '../schema/wire/agentProcess.js';
 import { startAgent } from '../server/agent/agent.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../server/agent/options.js';
 import { InputError, UsageError } from '../util/errors.js';
@@ -11,9 +12,6 @@ import { nonNegativeInt, positiveInt, text } from './flags.js';
 import type { Register } from './program.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
-
-/** Triton's HTTP port: what a KServe v2 client tries first. */
-export const DEFAULT_AGENT_PORT = 8000;
 
 const AGENT_FLAGS = {
   host: { flag: '--host <host>', parse: text, help: 'address to bind', default: '127.0.0.1' },
@@ -64,9 +62,9 @@ export async function agentCommand(flags: AgentFlags, rt: Runtime): Promise<void
     maxPixels: flags.maxPixels,
     timeoutMs: flags.timeoutMs,
     token: flags.token ?? (rt.env.CAPACITY_PLAN_TOKEN || undefined),
-    onLog: (line) => rt.stderr.write(`agent: ${line}\n`),
+    onLog: (line) => rt.stderr.write(`${agentLogLine(line)}\n`),
   });
-  rt.stdout.write(`listening on ${agent.url}\n`);
+  rt.stdout.write(`${listeningLine(agent.url)}\n`);
   await Promise.race([aborted(rt.signal), ...(flags.exitWithStdin ? [stdinClosed()] : [])]);
   // A stdin being read keeps the process alive after the agent has closed.
   if (flags.exitWithStdin) process.stdin.destroy();

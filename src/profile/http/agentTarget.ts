@@ -26,6 +26,7 @@ import { describeNetworkError } from './networkError.js';
 import { wireProtocol } from './protocols.js';
 import { readProcessMetrics, utilizationOf, type ProcessReading } from './agentProcessMetrics.js';
 import { countsFromRecord, readAgentInfo, signatureFromAgentInfo } from './serverInfo.js';
+import { agentLogLine, agentLogMessage, listeningUrl } from '../../schema/wire/agentProcess.js';
 
 /**
  * `profile --transport http`: the profiler starts `capacity-plan agent` as a child process on
@@ -65,7 +66,6 @@ const AGENT_MAX_BODY_BYTES = 1024 * 1024 * 1024;
 const READY_TIMEOUT_MS = 30_000;
 const EXIT_TIMEOUT_MS = 60_000;
 const STDERR_LINES = 20;
-const LISTENING = /^listening on (https?:\/\/\S+)\s*$/;
 
 export async function openAgentTarget(options: AgentTargetOptions): Promise<ProfileTarget> {
   const { spec } = options;
@@ -191,18 +191,18 @@ function spawnAgent(options: AgentTargetOptions, specFile: string): AgentProcess
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrLines.push(line);
     if (stderrLines.length > STDERR_LINES) stderrLines.shift();
-    const message = /^agent: (.*)$/.exec(line)?.[1];
+    const message = agentLogMessage(line);
     if (message && !listening && !/^warning/.test(message)) {
-      options.onPhase?.(/model/.test(message) ? 'model' : 'engine', `agent: ${message}`);
+      options.onPhase?.(/model/.test(message) ? 'model' : 'engine', agentLogLine(message));
     }
   });
   const stdout = createInterface({ input: child.stdout! });
   const url = new Promise<string>((resolve) => {
     stdout.on('line', (line) => {
-      const match = LISTENING.exec(line);
-      if (match) {
+      const url = listeningUrl(line);
+      if (url !== undefined) {
         listening = true;
-        resolve(match[1]!);
+        resolve(url);
       }
     });
   });

@@ -1,3 +1,4 @@
+import { unreachable } from '../util/unreachable.js';
 import { UsageError } from '../util/errors.js';
 
 /**
@@ -89,6 +90,8 @@ function parseConfigValues(param: ConfigParam, text: string): ParamValue[] {
     case 'preferredBatchSizes':
       values = text.split('|').map((alt) => (alt.trim() === 'none' ? ('none' as const) : parseList(param, alt, 'positiveInt')));
       break;
+    default:
+      return unreachable(param, 'sweep parameter');
   }
   return dedupe(values);
 }

@@ -28,6 +28,11 @@ export function renderDocument(root: HTMLElement, id: string, doc: ReportDocumen
     case 'findings':
       root.append(findingsPage(vm, ctx));
       break;
+    default: {
+      // Every view kind has its page: a new kind is a type error here, not a blank page.
+      const unhandled: never = vm;
+      throw new Error(`no page for ${JSON.stringify(unhandled)}`);
+    }
   }
   drawCharts(ctx);
 }

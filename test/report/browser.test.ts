@@ -284,6 +284,36 @@ describe.runIf(run)('live page in Chromium', () => {
   });
 });
 
+describe.runIf(run)('live sweep page in Chromium', () => {
+  it("shows the sweep's skipped configurations, its probe and the search's latest step, as they arrive", async () => {
+    const store = new DocumentStore();
+    const hub = new LiveRunHub({ store });
+    const live = await startReportServer({ store, host: '127.0.0.1', port: 0, hub });
+    const browser = await launch();
+    try {
+      const source = fakeSource('sweep-3');
+      hub.start({ runId: 'sweep-3', kind: 'sweep', name: 'tiny', sla: { percentile: 'p95', maxLatencyMs: 100 } }, source);
+      source.publish({ type: 'configuration-skipped', configuration: 'maxBatchSize=4 preferredBatchSizes=8', reason: 'preferred batch size 8 is above maxBatchSize 4' }, 0);
+      const probe = { offered: { kind: 'concurrency', value: 1 }, throughputRps: 41.26, p50Ms: 10, p95Ms: 22.04, p99Ms: 30, stable: true, meetsSla: true, failed: 0, dropped: 0 };
+      source.publish({ type: 'probe-done', configuration: 'default', point: probe, replayed: false }, 4000);
+      source.publish({ type: 'search-step', configuration: 'default', rateRps: 39.2, why: 'bracketing upward' }, 4001);
+      const w = await watchedPage(browser);
+      await w.page.goto(new URL('/live/sweep-3', live.url).href);
+      await w.page.waitForSelector('body[data-live-id="4"]');
+      expect(await w.page.locator('ul.notes li').allTextContents()).toEqual([
+        'skipped maxBatchSize=4 preferredBatchSizes=8: preferred batch size 8 is above maxBatchSize 4',
+        'default: one-client probe 41.3 req/s, p95 22.0 ms; the rps search starts there',
+      ]);
+      expect(await w.page.locator('p.status').textContent()).toContain('default: next 39.2 req/s (bracketing upward)');
+      await w.context.close();
+      expect(w.problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await live.close();
+    }
+  });
+});
+
 describe.runIf(run)('live page for an unknown run', () => {
   it('says so instead of waiting forever', async () => {
     const { store } = await loadDocuments(['profiles/imported'], process.cwd());

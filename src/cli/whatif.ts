@@ -16,6 +16,7 @@ import { formatWhatif } from '../whatif/format.js';
 import { sweepVariants } from '../whatif/sweepVariants.js';
 import { CURRENT_LABEL, runWhatif } from '../whatif/whatif.js';
 import type { SettingId } from '../whatif/settings.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, enumOf, percentage, text } from './flags.js';
 import { PLAN_FLAGS, trafficFromOptions } from './plan.js';
@@ -77,6 +78,15 @@ const WHATIF_FLAGS = {
   quiet: { flag: '--quiet', help: 'no progress on stderr' },
 } satisfies FlagTable;
 
+const WHATIF_EXITS: ExitTable = {
+  ok: 'the whatif document is written',
+  usage: 'a bad flag or flag value, no --sla, no traffic, a profile and --preset together, or an instance type with no price',
+  input: 'the profile document, a preset file, the model or the traffic file is missing or invalid, or the profile records no serving spec',
+  environment: 'the execution provider (--device) cannot load',
+  measurement: 'a run measured nothing usable (its first requests all failed, or no window fit in --duration)',
+  interrupted: "Ctrl-C: the variants' finished runs are kept in the checkpoint",
+};
+
 export type WhatifFlags = FlagValues<typeof WHATIF_FLAGS> & SpecFlags;
 
 export const registerWhatifCommand: Register = (program, rt) => {
@@ -84,7 +94,7 @@ export const registerWhatifCommand: Register = (program, rt) => {
     .command('whatif')
     .description("what each serving setting costs in dollars: each one made thin alone, and all of them, measured and priced at your traffic")
     .argument('[profile]', 'a profile-result document whose spec to start from (or --preset / spec flags)');
-  addSpecFlags(addFlags(command, WHATIF_FLAGS), 'whatif').action(async (profile: string | undefined, flags: WhatifFlags) => {
+  addExitCodes(addSpecFlags(addFlags(command, WHATIF_FLAGS), 'whatif'), WHATIF_EXITS).action(async (profile: string | undefined, flags: WhatifFlags) => {
     await whatifCommand(profile, flags, rt);
   });
 };

@@ -42,7 +42,7 @@ const AGENT_FLAGS = {
 const AGENT_EXITS: ExitTable = {
   ok: 'stopped by SIGTERM or Ctrl-C, after the requests in flight finished',
   usage: 'a bad flag or flag value, preset or setting, or an invalid --spec-json',
-  input: 'the model, a preset file or the --spec-json file is missing or invalid',
+  input: 'the model is missing or invalid, or the --spec-json file cannot be read',
   environment: 'the port cannot be bound, or the execution provider (--device) cannot load',
   interrupted: 'a second SIGTERM or Ctrl-C before the shutdown finished',
 };

@@ -47,7 +47,7 @@ const PROFILE_FLAGS = {
 const PROFILE_EXITS: ExitTable = {
   ok: 'the result document is written',
   usage: 'a bad flag or flag value, preset or setting, or flags that do not go together',
-  input: 'the model, the --images folder or a preset file is missing or invalid',
+  input: 'the model or the --images folder is missing or invalid',
   environment: 'the execution provider (--device) cannot load, the agent cannot start, or --target does not answer (or no AWS credentials for a SageMaker endpoint)',
   measurement:
     'no request succeeded, more than 1% of requests failed, or no measurement window fit in --duration (the document is written where there is one)',

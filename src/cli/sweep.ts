@@ -70,8 +70,8 @@ const SWEEP_FLAGS = {
 
 const SWEEP_EXITS: ExitTable = {
   ok: 'the sweep document is written, and a configuration meets the SLA',
-  usage: 'a bad flag or flag value, preset or --vary, no --sla, or flags that do not go together',
-  input: 'the model, the --images folder, a preset file or the checkpoint is missing or invalid',
+  usage: 'a bad flag or flag value, preset, --vary or checkpoint, no --sla, or flags that do not go together',
+  input: 'the model or the --images folder is missing or invalid',
   environment: 'the execution provider (--device) cannot load, or --target does not answer (or no AWS credentials for a SageMaker endpoint)',
   measurement: 'no configuration met the SLA at any load measured (the document is written), or a run measured nothing usable',
   remote: '--target or the SageMaker endpoint answered with an error',

@@ -65,7 +65,7 @@ const WHATIF_FLAGS = {
     flag: '--start-rps <rps>',
     parse: PLAN_FLAGS.peakRps.parse,
     help: "the rate every variant's capacity search starts at",
-    defaultHelp: "half the profile's throughput; without a profile, a one-client probe of each variant",
+    defaultHelp: `${PROFILE_START_SHARE * 100}% of the profile's throughput; without a profile, a one-client probe of each variant`,
   },
   path: {
     flag: '--path <full|ends>',
@@ -80,8 +80,8 @@ const WHATIF_FLAGS = {
 
 const WHATIF_EXITS: ExitTable = {
   ok: 'the whatif document is written',
-  usage: 'a bad flag or flag value, no --sla, no traffic, a profile and --preset together, or an instance type with no price',
-  input: 'the profile document, a preset file, the model or the traffic file is missing or invalid, or the profile records no serving spec',
+  usage: 'a bad flag or flag value or preset, no --sla, no traffic, a profile and --preset together, or an instance type with no price',
+  input: 'the profile document, the model or the traffic file is missing or invalid, or the profile records no serving spec',
   environment: 'the execution provider (--device) cannot load',
   measurement: 'a run measured nothing usable (its first requests all failed, or no window fit in --duration)',
   interrupted: "Ctrl-C: the variants' finished runs are kept in the checkpoint",
@@ -143,7 +143,7 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
   // variant spends its runs near its crossing.
   const profiledRps = flags.startRps === undefined && source && source.throughputRps > 0 ? source.throughputRps : undefined;
   const fromProfile = profiledRps !== undefined;
-  const startRps = flags.startRps ?? (profiledRps !== undefined ? profiledRps * PROFILE_START_SHARE : undefined);
+  const startRps = whatifStartRps(flags.startRps, profiledRps);
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `whatif-${spec.name}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
   const measureVariants = sweepVariants({
     sla,
@@ -191,6 +191,11 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
   if (flags.json) rt.stdout.write(`${JSON.stringify(finished, null, 2)}\n`);
   else rt.stdout.write(`${formatWhatif(finished)}\nwritten: ${out}\n`);
   return { doc: finished, path: out };
+}
+
+/** Where every variant's search starts: --start-rps, else just below the profile's throughput; undefined: a probe of each. */
+export function whatifStartRps(startRps: number | undefined, profiledRps: number | undefined): number | undefined {
+  return startRps ?? (profiledRps !== undefined ? profiledRps * PROFILE_START_SHARE : undefined);
 }
 
 function withStageShares(doc: WhatifResult, shares: { name: string; sharePct: number }[]): WhatifResult {

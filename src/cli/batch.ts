@@ -124,7 +124,8 @@ function readSpec(path: string, label: string): Promise<BatchSpec> {
   });
 }
 
-function newRunId(now: Date): string {
+/** The run id when --run is not given: the time, then a random suffix. */
+export function newRunId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }

@@ -7,6 +7,7 @@ import { startAgent } from '../server/agent/agent.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../server/agent/options.js';
 import { InputError, UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { nonNegativeInt, positiveInt, text } from './flags.js';
 import type { Register } from './program.js';
@@ -36,13 +37,21 @@ const AGENT_FLAGS = {
   exitWithStdin: { flag: '--exit-with-stdin', help: 'shut down when stdin closes', hidden: true },
 } satisfies FlagTable;
 
+const AGENT_EXITS: ExitTable = {
+  ok: 'stopped by SIGTERM or Ctrl-C, after the requests in flight finished',
+  usage: 'a bad flag or flag value, preset or setting, or an invalid --spec-json',
+  input: 'the model is missing or invalid, or the --spec-json file cannot be read',
+  environment: 'the port cannot be bound, or the execution provider (--device) cannot load',
+  interrupted: 'a second SIGTERM or Ctrl-C before the shutdown finished',
+};
+
 type AgentFlags = FlagValues<typeof AGENT_FLAGS> & SpecFlags;
 
 export const registerAgentCommand: Register = (program, rt) => {
   const command = program
     .command('agent')
     .description('serve the instrumented pipeline over HTTP (POST /v1/infer, KServe v2 /v2/models/<name>/infer, /metrics) until SIGTERM');
-  addSpecFlags(addFlags(command, AGENT_FLAGS), 'agent').action(async (flags: AgentFlags) => {
+  addExitCodes(addSpecFlags(addFlags(command, AGENT_FLAGS), 'agent'), AGENT_EXITS).action(async (flags: AgentFlags) => {
     await agentCommand(flags, rt);
   });
 };

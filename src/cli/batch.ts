@@ -9,8 +9,11 @@ import { BATCH_RUN_SCHEMA_VERSION, BatchRun, BatchSpec } from '../schema/batchRu
 import { readYamlDocument, writeFileAtomic } from '../util/documents.js';
 import { EnvironmentError, InputError, UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
+import { addExitCodes, addSubcommandExitCodes, type ExitTable } from './exitCodes.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { text } from './flags.js';
 import type { Register } from './program.js';
-import { resolveRegion } from './regionFlag.js';
+import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
 import { resolveInputPath } from '../util/packagePaths.js';
 
@@ -22,49 +25,75 @@ import { resolveInputPath } from '../util/packagePaths.js';
  *   collect  download every document of the run, then print the `plan` command across them
  */
 
-interface CommonOptions {
-  bucket?: string;
-  region?: string;
-  json?: boolean;
-}
+/** Every subcommand's: where the run lives. */
+const COMMON_FLAGS = {
+  bucket: { flag: '--bucket <name>', parse: text, help: 'the results bucket (CapacityPlanResults: capacity-plan-results-<account>-<region>)' },
+  region: ONE_REGION_FLAG,
+  json: { flag: '--json', help: 'print JSON' },
+} satisfies FlagTable;
 
-interface SubmitOptions extends CommonOptions {
-  instanceTypes?: string;
-  spec?: string;
-  run?: string;
-}
+const SUBMIT_FLAGS = {
+  instanceTypes: {
+    flag: '--instance-types <types>',
+    parse: text,
+    help: 'comma-separated, e.g. g4dn.xlarge,g5.xlarge,g6.xlarge (each needs its queue in the stack)',
+  },
+  spec: { flag: '--spec <file>', parse: text, help: "what each job runs (YAML or JSON): {command: sweep|profile, args: [...]}" },
+  run: { flag: '--run <id>', parse: text, help: 'run id', defaultHelp: 'the time and a random suffix' },
+  ...COMMON_FLAGS,
+} satisfies FlagTable;
 
-interface CollectOptions extends CommonOptions {
-  out?: string;
-}
+const COLLECT_FLAGS = {
+  out: { flag: '--out <dir>', parse: text, help: 'where to put the documents (one folder per instance type)' },
+  ...COMMON_FLAGS,
+} satisfies FlagTable;
+
+/** What every subcommand's AWS calls can end in. */
+const AWS_EXITS = {
+  environment: 'no AWS credentials, or AWS cannot be reached',
+  remote: 'S3, Batch or Service Quotas answered with an error',
+  interrupted: 'Ctrl-C during an AWS call',
+} satisfies Partial<ExitTable>;
+
+const SUBMIT_EXITS: ExitTable = {
+  ok: 'the jobs are submitted and the run is recorded',
+  usage: 'a bad flag or flag value, no --instance-types, --spec or --bucket, or a --run that exists already',
+  input: 'the --spec file is missing or invalid, or an instance type is not an NVIDIA GPU type the catalog knows',
+  ...AWS_EXITS,
+  environment: 'no AWS credentials, AWS cannot be reached, or the GPU vCPU quota is too small for one host of each type',
+};
+
+const STATUS_EXITS: ExitTable = {
+  ok: "each job's state is printed",
+  usage: 'a bad flag or flag value, a bad run id, or no --bucket',
+  input: 'the bucket has no such run, or its record is invalid',
+  ...AWS_EXITS,
+};
+
+const COLLECT_EXITS: ExitTable = {
+  ok: 'the documents are downloaded and the plan command printed',
+  usage: 'a bad flag or flag value, a bad run id, no --bucket or no --out',
+  input: 'the bucket has no such run, its record is invalid, or it has no documents yet',
+  ...AWS_EXITS,
+};
+
+type CommonOptions = FlagValues<typeof COMMON_FLAGS>;
+type SubmitOptions = FlagValues<typeof SUBMIT_FLAGS>;
+type CollectOptions = FlagValues<typeof COLLECT_FLAGS>;
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const registerBatchCommand: Register = (program: Command, rt: Runtime) => {
-  const batch = program.command('batch').description('Profile several instance types at once on AWS Batch (deploy infra/ first)');
-  const common = (c: Command) =>
-    c
-      .option('--bucket <name>', 'the results bucket (CapacityPlanResults: capacity-plan-results-<account>-<region>)')
-      .option('--region <region>', 'AWS region (default: $AWS_REGION, else us-east-1)')
-      .option('--json', 'print JSON');
-  common(
-    batch
-      .command('submit')
-      .description('Check the GPU quota, upload the spec and submit one whole-host job per instance type')
-      .option('--instance-types <types>', 'comma-separated, e.g. g4dn.xlarge,g5.xlarge,g6.xlarge (each needs its queue in the stack)')
-      .option('--spec <file>', "what each job runs (YAML or JSON): {command: sweep|profile, args: [...]}")
-      .option('--run <id>', 'run id (default: the time and a random suffix)'),
-  ).action(async (options: SubmitOptions) => runSubmit(options, rt));
-  common(batch.command('status').description("Each job's state in a run").argument('<run>', 'the run id batch submit printed')).action(
-    async (run: string, options: CommonOptions) => runStatus(run, options, rt),
-  );
-  common(
-    batch
-      .command('collect')
-      .description('Download every document of a run, then print the plan command across all types')
-      .argument('<run>', 'the run id batch submit printed')
-      .option('--out <dir>', 'where to put the documents (one folder per instance type)'),
-  ).action(async (run: string, options: CollectOptions) => runCollect(run, options, rt));
+  const batch = addSubcommandExitCodes(program.command('batch').description('Profile several instance types at once on AWS Batch (deploy infra/ first)'));
+  const submit = batch.command('submit').description('Check the GPU quota, upload the spec and submit one whole-host job per instance type');
+  addExitCodes(addFlags(submit, SUBMIT_FLAGS), SUBMIT_EXITS).action(async (options: SubmitOptions) => runSubmit(options, rt));
+  const status = batch.command('status').description("Each job's state in a run").argument('<run>', 'the run id batch submit printed');
+  addExitCodes(addFlags(status, COMMON_FLAGS), STATUS_EXITS).action(async (run: string, options: CommonOptions) => runStatus(run, options, rt));
+  const collect = batch
+    .command('collect')
+    .description('Download every document of a run, then print the plan command across all types')
+    .argument('<run>', 'the run id batch submit printed');
+  addExitCodes(addFlags(collect, COLLECT_FLAGS), COLLECT_EXITS).action(async (run: string, options: CollectOptions) => runCollect(run, options, rt));
 };
 
 function requireBucket(options: CommonOptions): string {
@@ -95,7 +124,8 @@ function readSpec(path: string, label: string): Promise<BatchSpec> {
   });
 }
 
-function newRunId(now: Date): string {
+/** The run id when --run is not given: the time, then a random suffix. */
+export function newRunId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }

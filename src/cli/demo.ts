@@ -5,11 +5,14 @@ import { parseSla } from '../schema/sla.js';
 import { loadDocuments } from '../server/report/documentStore.js';
 import { renderReportHtml } from '../server/report/exportHtml.js';
 import { writeFileAtomic } from '../util/documents.js';
-import { durationSeconds, latencySla, positiveInt, positiveNumber, shape3 } from './flags.js';
 import { defaultResultPath } from '../app/profile.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
+import { durationSeconds, positiveNumber } from './flags.js';
+import { PLAN_FLAGS } from './plan.js';
 import { profileCommand } from './profile.js';
 import type { Register } from './program.js';
-import { addFlags } from './flagTable.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { SPEC_FLAGS } from './specFlags.js';
 import { LIVE_FLAGS, startLiveSession, type LiveFlags } from './liveServe.js';
 import { whatifCommand, type WhatifFlags } from './whatif.js';
 
@@ -43,38 +46,55 @@ const DEMO_TRAFFIC_MULTIPLE = 4;
 const DEMO_SLA = 'p95<=250ms';
 const ARTICLE_REFERENCE = 'the article on a T4 (reference, not measured here): inference 31 ms, preprocess 38 ms, config load 41 ms per request; 47 -> 183 req/s, $803 -> $384 a month';
 
-interface DemoFlags extends LiveFlags {
-  model: string;
-  duration: number;
-  json?: boolean;
-  inputShape?: [number, number, number];
-  images?: string;
-  imageBytes?: number;
-  sla: ReturnType<typeof parseSla>;
-  peakRps?: number;
-  whatif: boolean;
-  whatifBudget: number;
-}
+/** Seconds per preset: each run ends earlier once its windows are stable. */
+const DEMO_DURATION_S = 25;
+/** Measurement time of each what-if variant's capacity search: the demo stays a few minutes. */
+const DEMO_WHATIF_BUDGET_S = 22;
+
+const DEMO_FLAGS = {
+  model: { ...SPEC_FLAGS.model, help: "model to use; 'resnet50' runs the demo as it was (no what-if)", default: DEMO_MODEL },
+  duration: { ...SPEC_FLAGS.duration, help: 'bound on seconds per preset, warm-up included (a run ends once its windows are stable)', default: DEMO_DURATION_S },
+  inputShape: SPEC_FLAGS.inputShape,
+  images: SPEC_FLAGS.images,
+  imageBytes: { ...SPEC_FLAGS.imageBytes, defaultHelp: `${DEMO_IMAGE_BYTES}; with --model resnet50, the article's ~1.2 MB` },
+  sla: { ...PLAN_FLAGS.sla, help: "the what-if's latency SLA", default: parseSla(DEMO_SLA), defaultHelp: DEMO_SLA },
+  peakRps: {
+    flag: '--peak-rps <rps>',
+    parse: positiveNumber,
+    help: "the what-if's traffic, flat",
+    defaultHelp: `${DEMO_TRAFFIC_MULTIPLE}x torchserve-default's measured throughput`,
+  },
+  // No default here: commander sets a --no- flag's value true unless it is given.
+  whatif: { flag: '--no-whatif', help: 'only the two profiles and their comparison' },
+  whatifBudget: {
+    flag: '--whatif-budget <span>',
+    parse: durationSeconds,
+    help: "measurement time of each what-if variant's capacity search",
+    default: DEMO_WHATIF_BUDGET_S,
+    defaultHelp: `${DEMO_WHATIF_BUDGET_S}s`,
+  },
+  json: { flag: '--json', help: 'print both result documents as a JSON array' },
+} satisfies FlagTable;
+
+const DEMO_EXITS: ExitTable = {
+  ok: 'both profiles, their comparison and the report are written',
+  input: 'the model or the --images folder is missing or invalid',
+  environment: "the execution provider ($CAPACITY_PLAN_DEVICE) cannot load, or --serve's port is taken",
+  measurement: 'a run measured nothing usable (no request succeeded, more than 1% failed, no window fit in --duration)',
+  interrupted: 'Ctrl-C: no document is half-written',
+};
+
+type DemoFlags = FlagValues<typeof DEMO_FLAGS> & LiveFlags;
 
 export const registerDemoCommand: Register = (program, rt) => {
   const command = program
     .command('demo')
-    .description('profile the torchserve-default and triton-dynamic presets, compare them, and price each torchserve-default setting (whatif)')
-    .option('--model <name|file>', "model to use; 'resnet50' runs the demo as it was (no what-if)", DEMO_MODEL)
-    .option('--duration <s>', 'bound on seconds per preset, warm-up included (a run ends once its windows are stable)', positiveNumber('--duration'), 25)
-    .option('--input-shape <C,H,W>', 'input shape for models with dynamic non-batch dimensions', shape3('--input-shape'))
-    .option('--images <dir>', 'your own images (.jpg, .png, .webp) instead of the synthetic corpus')
-    .option('--image-bytes <n>', `synthetic corpus: mean JPEG size (default ${DEMO_IMAGE_BYTES} with the tiny model, the article's 1.2 MB otherwise)`, positiveInt('--image-bytes'))
-    .option('--sla <sla>', `the what-if's latency SLA (default ${DEMO_SLA})`, latencySla('--sla'), parseSla(DEMO_SLA))
-    .option('--peak-rps <rps>', `the what-if's traffic, flat (default ${DEMO_TRAFFIC_MULTIPLE}x torchserve-default's measured throughput)`, positiveNumber('--peak-rps'))
-    .option('--no-whatif', 'only the two profiles and their comparison')
-    .option('--whatif-budget <span>', "measurement time of each what-if variant's capacity search (default 22s)", durationSeconds('--whatif-budget'), 22)
-    .option('--json', 'print both result documents as a JSON array');
-  addFlags(command, LIVE_FLAGS).action(async (flags: DemoFlags) => {
+    .description('profile the torchserve-default and triton-dynamic presets, compare them, and price each torchserve-default setting (whatif)');
+  addExitCodes(addFlags(addFlags(command, DEMO_FLAGS), LIVE_FLAGS), DEMO_EXITS).action(async (flags: DemoFlags) => {
     const quietStdout = { write: () => true };
     const docs: ProfileResult[] = [];
     const asBefore = flags.model === 'resnet50';
-    const imageBytes = flags.imageBytes ?? (asBefore || flags.images ? undefined : DEMO_IMAGE_BYTES);
+    const imageBytes = demoImageBytes(flags);
     const live = flags.serve ? await startLiveSession(rt, flags, 'demo') : undefined;
     try {
       for (const preset of ['torchserve-default', 'triton-dynamic']) {
@@ -121,6 +141,11 @@ export const registerDemoCommand: Register = (program, rt) => {
     }
   });
 };
+
+/** The synthetic corpus's mean JPEG size: smaller than the article's unless --model resnet50 (undefined: the spec's). */
+export function demoImageBytes(flags: Pick<DemoFlags, 'model' | 'images' | 'imageBytes'>): number | undefined {
+  return flags.imageBytes ?? (flags.model === 'resnet50' || flags.images ? undefined : DEMO_IMAGE_BYTES);
+}
 
 /** DEMO_TRAFFIC_MULTIPLE times a throughput, rounded to 10 req/s (at least 10). */
 export function demoTrafficRps(throughputRps: number): number {

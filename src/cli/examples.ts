@@ -1,20 +1,29 @@
 import { builtinExamples, DOCS_DIR } from '../util/packagePaths.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import type { Register } from './program.js';
 import type { Runtime } from './runtime.js';
+
+const EXAMPLES_FLAGS = {
+  json: { flag: '--json', help: 'print them as JSON' },
+} satisfies FlagTable;
+
+const EXAMPLES_EXITS: ExitTable = { ok: 'the list is printed' };
+
+type ExamplesFlags = FlagValues<typeof EXAMPLES_FLAGS>;
 
 /**
  * `capacity-plan examples`: what ships inside the package and how to use it from any directory.
  * An installed user has no profiles/ in their cwd; `builtin:<name>` reaches the shipped copy.
  */
 export const registerExamplesCommand: Register = (program, rt) => {
-  program
+  const command = program
     .command('examples')
-    .description('list the shipped examples (use them as builtin:<name> from any directory) and where the docs are')
-    .option('--json', 'print them as JSON')
-    .action((options: { json?: boolean }) => examplesCommand(options, rt));
+    .description('list the shipped examples (use them as builtin:<name> from any directory) and where the docs are');
+  addExitCodes(addFlags(command, EXAMPLES_FLAGS), EXAMPLES_EXITS).action((options: ExamplesFlags) => examplesCommand(options, rt));
 };
 
-export function examplesCommand(options: { json?: boolean }, rt: Runtime): void {
+export function examplesCommand(options: ExamplesFlags, rt: Runtime): void {
   const examples = builtinExamples();
   if (options.json) {
     rt.stdout.write(`${JSON.stringify({ examples, docsDir: DOCS_DIR }, null, 2)}\n`);

@@ -14,7 +14,10 @@ export interface FlagRow<T = unknown> {
   parse?: FlagParser<T>;
   /** Applied by commander when the flag is absent, and shown as commander shows defaults. */
   default?: T;
-  /** Shown as "(default: …)" where the default is decided later (schema, preset, environment). */
+  /**
+   * Shown as "(default: …)": alone, where the default is decided later (schema, preset,
+   * environment); with `default`, the words for a value commander shows badly (a parsed SLA, minutes).
+   */
   defaultHelp?: string;
   /** For '<value...>': the flag takes several values and the command gets them all, each parsed. */
   many?: boolean;
@@ -47,7 +50,9 @@ export function flagName(row: FlagRow): string {
 }
 
 function toOption(key: string, row: FlagRow): Option {
-  const option = new Option(row.flag, row.defaultHelp === undefined ? row.help : `${row.help} (default: ${row.defaultHelp})`);
+  // With a commander default, commander writes "(default: …)" itself, in the row's words if it has them.
+  const shownByUs = row.defaultHelp !== undefined && row.default === undefined;
+  const option = new Option(row.flag, shownByUs ? `${row.help} (default: ${row.defaultHelp})` : row.help);
   // A programming error, caught by any test that builds the command.
   if (option.attributeName() !== key) throw new Error(`flag table: ${row.flag} is read as '${option.attributeName()}', declared as '${key}'`);
   if (option.required !== (row.parse !== undefined)) throw new Error(`flag table: ${row.flag} ${row.parse ? 'has a parser but takes no value' : 'takes a value but has no parser'}`);
@@ -57,7 +62,7 @@ function toOption(key: string, row: FlagRow): Option {
     if (row.many) option.argParser((value: string, previous: unknown[] | undefined) => [...(previous ?? []), parse(value)]);
     else option.argParser(parse);
   }
-  if (row.default !== undefined) option.default(row.default);
+  if (row.default !== undefined) option.default(row.default, row.defaultHelp);
   if (row.hidden) option.hideHelp();
   return option;
 }

@@ -10,6 +10,7 @@ import type { CapacityEnd } from '../schema/plan.js';
 import { isTimeZone, parseHoursRange } from '../schema/traffic.js';
 import { writeJsonAtomic } from '../util/documents.js';
 import { UsageError } from '../util/errors.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { enumOf, latencySla, text } from './flags.js';
 import type { Register } from './program.js';
@@ -83,6 +84,15 @@ export const PLAN_FLAGS = {
   spot: { flag: '--spot', help: 'run what lies above the commitment and the floor on Spot (interruptible; never the floor the week always needs)' },
 } satisfies FlagTable;
 
+const PLAN_EXITS: ExitTable = {
+  ok: 'the plan is printed, and a candidate meets the SLA',
+  usage: 'a bad flag or flag value, no --sla, no traffic, or an instance type or region with no prices',
+  input:
+    'a document or the traffic file is missing or invalid, a profile in which more than 1% of requests failed (without --allow-failures), ' +
+    'or with --strict a measurement that cannot stand for the instance type it is priced as',
+  measurement: 'no candidate meets the SLA (the plan above shows the closest)',
+};
+
 type PlanOptions = FlagValues<typeof PLAN_FLAGS>;
 
 export const registerPlanCommand: Register = (program: Command, rt: Runtime) => {
@@ -90,7 +100,7 @@ export const registerPlanCommand: Register = (program: Command, rt: Runtime) => 
     .command('plan')
     .description('Instances and monthly cost from profile/sweep documents, prices, a traffic pattern and an SLA')
     .argument('<documents...>', 'profile-result or sweep-result JSON files (with --compare: the first is the baseline)');
-  addFlags(command, PLAN_FLAGS).action(async (documents: string[], options: PlanOptions) => runPlan(documents, options, rt));
+  addExitCodes(addFlags(command, PLAN_FLAGS), PLAN_EXITS).action(async (documents: string[], options: PlanOptions) => runPlan(documents, options, rt));
 };
 
 async function runPlan(documents: string[], options: PlanOptions, rt: Runtime): Promise<void> {

@@ -8,6 +8,7 @@ import { PriceBook, type PriceOrigin } from '../pricing/priceBook.js';
 import type { CatalogInstance } from '../schema/priceCatalog.js';
 import { AWS_REGION_CODE } from '../schema/region.js';
 import { UsageError } from '../util/errors.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { enumOf, text } from './flags.js';
 import { listHostingPrices } from './hostingPrices.js';
@@ -48,6 +49,21 @@ const REFRESH_FLAGS = {
   },
 } satisfies FlagTable;
 
+const LIST_EXITS: ExitTable = {
+  ok: 'the prices are printed',
+  usage: 'a bad flag or flag value, or a --family or --region with no prices',
+  input: 'a local price cache (from prices refresh) is invalid',
+};
+
+const REFRESH_EXITS: ExitTable = {
+  ok: 'the prices are fetched into the local cache',
+  usage: 'a bad flag or flag value, a --region that is not a region code, or --instance-types that are not instance types',
+  input: 'the local price cache is invalid',
+  environment: 'no AWS credentials, or the Price List API (or Savings Plans, EC2) cannot be reached',
+  remote: 'the Price List API (or Savings Plans, EC2) answered with an error',
+  interrupted: 'Ctrl-C during an AWS call: the cache is left as it was',
+};
+
 type ListOptions = FlagValues<typeof LIST_FLAGS>;
 type RefreshOptions = FlagValues<typeof REFRESH_FLAGS>;
 
@@ -55,13 +71,13 @@ export const registerPricesCommand: Register = (program: Command, rt: Runtime) =
   const prices = program
     .command('prices')
     .description('List the GPU/accelerator price catalog, EC2 or SageMaker (embedded snapshot, overridden by live prices from `prices refresh`)');
-  addFlags(prices, LIST_FLAGS).action(async (options: ListOptions) => listPrices(options, rt));
+  addExitCodes(addFlags(prices, LIST_FLAGS), LIST_EXITS).action(async (options: ListOptions) => listPrices(options, rt));
   const refresh = prices
     .command('refresh')
     .description('Fetch live On-Demand prices (EC2 Linux, or SageMaker Hosting) from the AWS Price List API into the local cache');
   // commander hands options the parent also declares (--region, --json) to the parent, wherever
   // they appear: read them merged with the parent's.
-  addFlags(refresh, REFRESH_FLAGS).action(async (_options: RefreshOptions, command: Command) =>
+  addExitCodes(addFlags(refresh, REFRESH_FLAGS), REFRESH_EXITS).action(async (_options: RefreshOptions, command: Command) =>
     refreshPrices(command.optsWithGlobals<RefreshOptions & ListOptions>(), rt),
   );
 };

@@ -6,6 +6,7 @@ import { createRunEventBus } from '../profile/events.js';
 import { formatProfileSummary } from '../profile/formatProfile.js';
 import type { ProfileResult } from '../schema/profileResult.js';
 import { realClock } from '../util/clock.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { text } from './flags.js';
 import { displayPath, nextPlanCommand } from './nextCommand.js';
@@ -26,11 +27,22 @@ const PROFILE_FLAGS = {
   },
 } satisfies FlagTable;
 
+const PROFILE_EXITS: ExitTable = {
+  ok: 'the result document is written',
+  usage: 'a bad flag or flag value, preset or setting, or flags that do not go together',
+  input: 'the model or the --images folder is missing or invalid',
+  environment: 'the execution provider (--device) cannot load, the agent cannot start, or --target does not answer (or no AWS credentials for a SageMaker endpoint)',
+  measurement:
+    'no request succeeded, more than 1% of requests failed, or no measurement window fit in --duration (the document is written where there is one)',
+  remote: '--target or the SageMaker endpoint answered with an error',
+  interrupted: 'Ctrl-C: no document is written',
+};
+
 type ProfileFlags = FlagValues<typeof PROFILE_FLAGS> & SpecFlags & TransportFlags & Partial<LiveFlags>;
 
 export const registerProfileCommand: Register = (program, rt) => {
   const command = program.command('profile').description('run an ONNX model through the instrumented request pipeline and measure it');
-  addTransportFlags(addSpecFlags(addFlags(addFlags(command, PROFILE_FLAGS), LIVE_FLAGS), 'profile')).action(async (flags: ProfileFlags & LiveFlags) => {
+  addExitCodes(addTransportFlags(addSpecFlags(addFlags(addFlags(command, PROFILE_FLAGS), LIVE_FLAGS), 'profile')), PROFILE_EXITS).action(async (flags: ProfileFlags & LiveFlags) => {
     const live = flags.serve ? await startLiveSession(rt, flags, 'profile') : undefined;
     const result = await profileCommand(flags, rt, live).finally(() => live?.end());
     const next = nextPlanCommand(displayPath(rt.cwd, resultPath(flags, rt, result)), undefined, result.environment.instanceType);

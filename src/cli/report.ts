@@ -6,6 +6,7 @@ import { renderReportHtml } from '../server/report/exportHtml.js';
 import { loadReportTables } from '../server/report/webAssets.js';
 import { writeFileAtomic } from '../util/documents.js';
 import { UsageError } from '../util/errors.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { text } from './flags.js';
 import type { Register } from './program.js';
@@ -17,6 +18,12 @@ const REPORT_FLAGS = {
   sla: { flag: '--sla <sla>', parse: text, help: "draw this SLA on profile charts, e.g. 'p95<=100ms'" },
 } satisfies FlagTable;
 
+const REPORT_EXITS: ExitTable = {
+  ok: 'the report (and the CSV files) are written',
+  usage: 'a bad flag or flag value, no --out, a bad --sla, or no documents among the paths',
+  input: 'a path given does not exist or cannot be read',
+};
+
 type ReportFlags = FlagValues<typeof REPORT_FLAGS>;
 
 export const registerReportCommand: Register = (program, rt) => {
@@ -24,7 +31,7 @@ export const registerReportCommand: Register = (program, rt) => {
     .command('report')
     .description('write one self-contained HTML report (charts, comparison, plan) that opens offline')
     .argument('<documents...>', 'profile, sweep, plan or verification documents, or directories of them');
-  addFlags(command, REPORT_FLAGS).action(async (documents: string[], flags: ReportFlags) => {
+  addExitCodes(addFlags(command, REPORT_FLAGS), REPORT_EXITS).action(async (documents: string[], flags: ReportFlags) => {
     const path = await reportCommand(documents, flags, rt);
     rt.stdout.write(`wrote ${path}\n`);
   });

@@ -14,71 +14,92 @@ import { FINDING_KINDS, type FindingKind, type PeakStat } from '../schema/findin
 import { METRIC_RECORDING_SCHEMA_VERSION, MetricRecording } from '../schema/metricRecording.js';
 import { readAnyDocument, readDocument, readYamlDocument, writeFileAtomic, writeJsonAtomic } from '../util/documents.js';
 import { MeasurementError, UsageError } from '../util/errors.js';
-import { oneOf } from './flags.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
+import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
+import { enumOf, text } from './flags.js';
 import type { Register } from './program.js';
 import type { Runtime } from './runtime.js';
 import { resolveInputPath } from '../util/packagePaths.js';
 
-interface RightsizeOptions {
-  fleet?: string;
-  lookback: string;
-  peak: PeakStat;
-  json?: boolean;
-  out?: string;
-  explain?: boolean;
-  failOn?: FindingKind[];
-  record?: string;
-  metricsFrom?: string;
-  createAlarms?: boolean;
-  alarmTopic?: string;
-  dryRun?: boolean;
-}
-
 /** One-minute datapoints are kept for 15 days (then 5-minute ones). */
 const MAX_LOOKBACK_MINUTES = 15 * 1440;
+/** Two weeks of minutes: both weekends, and every hour of the week twice. */
+export const DEFAULT_LOOKBACK_MINUTES = 14 * 1440;
 
-export const registerRightsizeCommand: Register = (program: Command, rt: Runtime) => {
-  program
-    .command('rightsize')
-    .description("Compare a live fleet's CloudWatch metrics with its profiled capacity: findings, savings, alarms")
-    .option('--fleet <file>', 'the fleet file (YAML): instance type, SLA, capacity document, CloudWatch source')
-    .option('--lookback <span>', 'how far back to read 1-minute metrics, e.g. 14d or 36h (at most 15d)', '14d')
-    .option('--peak <stat>', "each hour's peak: 'max' of its minutes, or 'p99' to damp one-minute spikes", oneOf('--peak', ['max', 'p99'] as const), 'max')
-    .option('--json', 'print the findings document as JSON')
-    .option('--out <file>', 'also write the findings document to this file')
-    .option('--explain', 'print the arithmetic step by step')
-    .option('--fail-on <findings>', `exit 5 when any of these is found (comma-separated: ${FINDING_KINDS.join(', ')})`, failOnList)
-    .option('--record <file>', 'save the metric data read from CloudWatch, to replay with --metrics-from')
-    .option('--metrics-from <file>', 'analyse a recording instead of reading CloudWatch (no AWS at all)')
-    .option('--create-alarms', 'create or update the CloudWatch alarms for the fleet (only those that differ)')
-    .option('--alarm-topic <sns-arn>', 'with --create-alarms: notify this SNS topic on ALARM and OK')
-    .option('--dry-run', 'with --create-alarms: show the alarms, create nothing, call no AWS API')
-    .action(async (options: RightsizeOptions) => runRightsize(options, rt));
+const RIGHTSIZE_FLAGS = {
+  fleet: { flag: '--fleet <file>', parse: text, help: 'the fleet file (YAML): instance type, SLA, capacity document, CloudWatch source (required)' },
+  // Read as minutes: commander applies the default unparsed, so it is in minutes too.
+  lookback: {
+    flag: '--lookback <span>',
+    parse: lookbackMinutes,
+    help: 'how far back to read 1-minute metrics, e.g. 14d or 36h (at most 15d)',
+    default: DEFAULT_LOOKBACK_MINUTES,
+    defaultHelp: '14d',
+  },
+  peak: {
+    flag: '--peak <stat>',
+    parse: enumOf<PeakStat>(['max', 'p99']),
+    help: "each hour's peak: 'max' of its minutes, or 'p99' to damp one-minute spikes",
+    default: 'max',
+  },
+  json: { flag: '--json', help: 'print the findings document as JSON' },
+  out: { flag: '--out <file>', parse: text, help: 'also write the findings document to this file' },
+  explain: { flag: '--explain', help: 'print the arithmetic step by step' },
+  failOn: { flag: '--fail-on <findings>', parse: failOnList, help: `exit 5 when any of these is found (comma-separated: ${FINDING_KINDS.join(', ')})` },
+  record: { flag: '--record <file>', parse: text, help: 'save the metric data read from CloudWatch, to replay with --metrics-from' },
+  metricsFrom: { flag: '--metrics-from <file>', parse: text, help: 'analyse a recording instead of reading CloudWatch (no AWS at all)' },
+  createAlarms: { flag: '--create-alarms', help: 'create or update the CloudWatch alarms for the fleet (only those that differ)' },
+  alarmTopic: { flag: '--alarm-topic <sns-arn>', parse: text, help: 'with --create-alarms: notify this SNS topic on ALARM and OK' },
+  dryRun: { flag: '--dry-run', help: 'with --create-alarms: show the alarms, create nothing, call no AWS API' },
+} satisfies FlagTable;
+
+const RIGHTSIZE_EXITS: ExitTable = {
+  ok: 'the findings are printed (with --create-alarms: the alarms are put, or shown with --dry-run)',
+  usage: "a bad flag or flag value, no --fleet, or an instance type with no price",
+  input: 'the fleet file, its capacity document or the --metrics-from recording is missing or invalid',
+  environment: 'no AWS credentials, or CloudWatch cannot be reached',
+  measurement: '--fail-on: one of the findings it names was found (the findings are printed first)',
+  remote: 'CloudWatch answered with an error',
+  interrupted: 'Ctrl-C during a CloudWatch call: no recording or findings file is written',
 };
 
-function failOnList(value: string): FindingKind[] {
-  const parts = value.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean);
-  const unknown = parts.filter((p) => !(FINDING_KINDS as readonly string[]).includes(p));
-  if (parts.length === 0 || unknown.length > 0) {
-    throw new UsageError(`--fail-on: unknown finding ${unknown.join(', ') || "''"}`, `use any of ${FINDING_KINDS.join(', ')}`);
-  }
-  return parts as FindingKind[];
+type RightsizeOptions = FlagValues<typeof RIGHTSIZE_FLAGS>;
+
+export const registerRightsizeCommand: Register = (program: Command, rt: Runtime) => {
+  const command = program
+    .command('rightsize')
+    .description("Compare a live fleet's CloudWatch metrics with its profiled capacity: findings, savings, alarms");
+  addExitCodes(addFlags(command, RIGHTSIZE_FLAGS), RIGHTSIZE_EXITS).action(async (options: RightsizeOptions) => runRightsize(options, rt));
+};
+
+function failOnList(flag: string) {
+  return (value: string): FindingKind[] => {
+    const parts = value.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean);
+    const unknown = parts.filter((p) => !(FINDING_KINDS as readonly string[]).includes(p));
+    if (parts.length === 0 || unknown.length > 0) {
+      throw new UsageError(`${flag}: unknown finding ${unknown.join(', ') || "''"}`, `use any of ${FINDING_KINDS.join(', ')}`);
+    }
+    return parts as FindingKind[];
+  };
 }
 
-export function parseLookbackMinutes(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(d|h)\s*$/i.exec(text);
-  const minutes = match ? Math.round(Number(match[1]) * (match[2]!.toLowerCase() === 'd' ? 1440 : 60)) : Number.NaN;
-  if (!(minutes >= 60) || minutes > MAX_LOOKBACK_MINUTES) {
-    throw new UsageError(`--lookback '${text}' must be between 1h and 15d, e.g. 14d or 36h`, 'CloudWatch keeps 1-minute data for 15 days');
-  }
-  return minutes;
+/** A span from 1h to 15d, e.g. 14d or 36h, in minutes. */
+function lookbackMinutes(flag: string) {
+  return (value: string): number => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(d|h)\s*$/i.exec(value);
+    const minutes = match ? Math.round(Number(match[1]) * (match[2]!.toLowerCase() === 'd' ? 1440 : 60)) : Number.NaN;
+    if (!(minutes >= 60) || minutes > MAX_LOOKBACK_MINUTES) {
+      throw new UsageError(`${flag} '${value}' must be between 1h and 15d, e.g. 14d or 36h`, 'CloudWatch keeps 1-minute data for 15 days');
+    }
+    return minutes;
+  };
 }
 
 async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<void> {
   if (!options.fleet) throw new UsageError('--fleet is required', 'e.g. rightsize --fleet fleet.yaml (`capacity-plan examples` lists a built-in one)');
   if (options.record && options.metricsFrom) throw new UsageError('--record and --metrics-from cannot be combined', 'a replay reads no CloudWatch data to record');
   if ((options.alarmTopic || options.dryRun) && !options.createAlarms) throw new UsageError('--alarm-topic and --dry-run go with --create-alarms');
-  const lookbackMinutes = parseLookbackMinutes(options.lookback);
+  const lookbackMinutes = options.lookback;
   const fleetPath = resolveInputPath(rt.cwd, options.fleet);
   const fleet = await readFleet(fleetPath, options.fleet);
   const capacityPath = resolve(dirname(fleetPath), fleet.capacity);

@@ -47,10 +47,11 @@ interface SpecFlagRow<T> extends Omit<FlagRow<T>, 'default'> {
 }
 
 /**
- * The flags that shape a ProfileSpec, shared by `profile`, `agent` and `sweep`.
+ * The flags that shape a ProfileSpec, shared by `profile`, `agent` and `sweep` (and single rows by
+ * `demo`, which passes them on to `profile`).
  * Layering: defaults < preset file < environment (CAPACITY_PLAN_DEVICE) < flags.
  */
-const SPEC_FLAGS = {
+export const SPEC_FLAGS = {
   model: {
     flag: '--model <name|file>',
     path: 'model.source',

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_POINTS } from '../sweep/search.js';
 import { parseVary } from '../sweep/vary.js';
 import { realClock } from '../util/clock.js';
 import { InterruptedError, UsageError } from '../util/errors.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, latencySla, percentage, positiveInt, text } from './flags.js';
 import { displayPath, nextPlanCommand, shellQuote } from './nextCommand.js';
@@ -62,13 +63,23 @@ const SWEEP_FLAGS = {
   instanceType: { flag: '--instance-type <type>', parse: text, help: 'the EC2 instance type these figures stand for (read from IMDS on EC2)' },
 } satisfies FlagTable;
 
+const SWEEP_EXITS: ExitTable = {
+  ok: 'the sweep document is written, and a configuration meets the SLA',
+  usage: 'a bad flag or flag value, preset, --vary or checkpoint, no --sla, or flags that do not go together',
+  input: 'the model or the --images folder is missing or invalid',
+  environment: 'the execution provider (--device) cannot load, or --target does not answer (or no AWS credentials for a SageMaker endpoint)',
+  measurement: 'no configuration met the SLA at any load measured (the document is written), or a run measured nothing usable',
+  remote: '--target or the SageMaker endpoint answered with an error',
+  interrupted: 'Ctrl-C: the finished points are kept in the checkpoint, and the same command resumes',
+};
+
 type SweepFlags = FlagValues<typeof SWEEP_FLAGS> & SpecFlags & TransportFlags & Partial<LiveFlags>;
 
 export const registerSweepCommand: Register = (program, rt) => {
   const command = program
     .command('sweep')
     .description('measure capacity curves: each configuration at rising load, up to the highest throughput that meets the SLA');
-  addTransportFlags(addSpecFlags(addFlags(addFlags(command, SWEEP_FLAGS), LIVE_FLAGS), 'sweep'), 'sweep').action(async (flags: SweepFlags & LiveFlags) => {
+  addExitCodes(addTransportFlags(addSpecFlags(addFlags(addFlags(command, SWEEP_FLAGS), LIVE_FLAGS), 'sweep'), 'sweep'), SWEEP_EXITS).action(async (flags: SweepFlags & LiveFlags) => {
     const live = flags.serve ? await startLiveSession(rt, flags, 'sweep', { sla: flags.sla ?? null }) : undefined;
     await sweepCommand(flags, rt, live).finally(() => live?.end());
   });

@@ -5,6 +5,7 @@ import { createRunEventBus } from '../profile/events.js';
 import type { Verification } from '../schema/verification.js';
 import { realClock } from '../util/clock.js';
 import { DEFAULT_TRIAL_DURATION_S, DEFAULT_TRIALS, formatTrials } from '../verify/trials.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { positiveInt, positiveNumber, text } from './flags.js';
 import type { Register } from './program.js';
@@ -22,6 +23,16 @@ const VERIFY_FLAGS = {
   quiet: { flag: '--quiet', help: 'no progress on stderr' },
 } satisfies FlagTable;
 
+const VERIFY_EXITS: ExitTable = {
+  ok: 'the pooled trials meet the SLA: the plan holds',
+  usage: 'a bad flag or flag value, or a --candidate the plan does not have',
+  input: "the plan document, or the candidate's profile or sweep document, is missing or invalid",
+  environment: 'the execution provider cannot load, or --target does not answer',
+  measurement: 'the pooled trials miss the SLA or are undecided (the verification document is written), or a trial measured nothing usable',
+  remote: '--target answered with an error',
+  interrupted: 'Ctrl-C: no verification document is written',
+};
+
 export type VerifyFlags = FlagValues<typeof VERIFY_FLAGS>;
 
 export type { TrialRunner };
@@ -31,7 +42,7 @@ export const registerVerifyCommand: Register = (program, rt) => {
     .command('verify')
     .description("check that a plan holds: seeded Poisson traffic at a candidate's per-instance rate, trial after trial, judged on the pooled trials as the sweep judges a rate; exit 0 when they meet the SLA, 5 when they miss it or are undecided")
     .argument('<plan>', 'the plan document (capacity-plan plan --out/--json)');
-  addFlags(command, VERIFY_FLAGS).action(async (planPath: string, flags: VerifyFlags) => {
+  addExitCodes(addFlags(command, VERIFY_FLAGS), VERIFY_EXITS).action(async (planPath: string, flags: VerifyFlags) => {
       await verifyCommand(planPath, flags, rt);
     });
 };

@@ -16,6 +16,7 @@ import { formatWhatif } from '../whatif/format.js';
 import { sweepVariants } from '../whatif/sweepVariants.js';
 import { CURRENT_LABEL, runWhatif } from '../whatif/whatif.js';
 import type { SettingId } from '../whatif/settings.js';
+import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, enumOf, percentage, text } from './flags.js';
 import { PLAN_FLAGS } from './plan.js';
@@ -67,7 +68,7 @@ const WHATIF_FLAGS = {
     flag: '--start-rps <rps>',
     parse: PLAN_FLAGS.peakRps.parse,
     help: "the rate every variant's capacity search starts at",
-    defaultHelp: "half the profile's throughput; without a profile, a one-client probe of each variant",
+    defaultHelp: `${PROFILE_START_SHARE * 100}% of the profile's throughput; without a profile, a one-client probe of each variant`,
   },
   path: {
     flag: '--path <full|ends>',
@@ -80,6 +81,15 @@ const WHATIF_FLAGS = {
   quiet: { flag: '--quiet', help: 'no progress on stderr' },
 } satisfies FlagTable;
 
+const WHATIF_EXITS: ExitTable = {
+  ok: 'the whatif document is written',
+  usage: 'a bad flag or flag value or preset, no --sla, no traffic, a profile and --preset together, or an instance type with no price',
+  input: 'the profile document, the model or the traffic file is missing or invalid, or the profile records no serving spec',
+  environment: 'the execution provider (--device) cannot load',
+  measurement: 'a run measured nothing usable (its first requests all failed, or no window fit in --duration)',
+  interrupted: "Ctrl-C: the variants' finished runs are kept in the checkpoint",
+};
+
 export type WhatifFlags = FlagValues<typeof WHATIF_FLAGS> & SpecFlags;
 
 export const registerWhatifCommand: Register = (program, rt) => {
@@ -87,7 +97,7 @@ export const registerWhatifCommand: Register = (program, rt) => {
     .command('whatif')
     .description("what each serving setting costs in dollars: each one made thin alone, and all of them, measured and priced at your traffic")
     .argument('[profile]', 'a profile-result document whose spec to start from (or --preset / spec flags)');
-  addSpecFlags(addFlags(command, WHATIF_FLAGS), 'whatif').action(async (profile: string | undefined, flags: WhatifFlags) => {
+  addExitCodes(addSpecFlags(addFlags(command, WHATIF_FLAGS), 'whatif'), WHATIF_EXITS).action(async (profile: string | undefined, flags: WhatifFlags) => {
     await whatifCommand(profile, flags, rt);
   });
 };
@@ -141,7 +151,7 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
   // variant spends its runs near its crossing.
   const profiledRps = flags.startRps === undefined && source && source.throughputRps > 0 ? source.throughputRps : undefined;
   const fromProfile = profiledRps !== undefined;
-  const startRps = flags.startRps ?? (profiledRps !== undefined ? profiledRps * PROFILE_START_SHARE : undefined);
+  const startRps = whatifStartRps(flags.startRps, profiledRps);
   const out = flags.out ? resolve(rt.cwd, flags.out) : join(rt.cwd, 'profiles', 'results', `whatif-${spec.name}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
   const measureVariants = sweepVariants({
     sla,
@@ -188,6 +198,11 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
   if (flags.json) rt.stdout.write(`${JSON.stringify(finished, null, 2)}\n`);
   else rt.stdout.write(`${formatWhatif(finished)}\nwritten: ${out}\n`);
   return { doc: finished, path: out };
+}
+
+/** Where every variant's search starts: --start-rps, else just below the profile's throughput; undefined: a probe of each. */
+export function whatifStartRps(startRps: number | undefined, profiledRps: number | undefined): number | undefined {
+  return startRps ?? (profiledRps !== undefined ? profiledRps * PROFILE_START_SHARE : undefined);
 }
 
 function withStageShares(doc: WhatifResult, shares: { name: string; sharePct: number }[]): WhatifResult {

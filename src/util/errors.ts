@@ -3,7 +3,8 @@
  * documented exit code and a hint. The CLI's top-level handler prints `error: <message> (<hint>)`
  * on one line and exits with `exitCode`; anything else is a bug and gets a stack trace.
  *
- * Exit codes (documented in README.md, keep in sync):
+ * Exit codes (documented in README.md, keep in sync; each command's --help lists those it returns,
+ * from the exit table beside its flag table, src/cli/exitCodes.ts):
  *   0  success
  *   1  internal error (a bug: please report it)
  *   2  usage: a bad flag, option value, preset or config key

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerAgentCommand } from '../../src/cli/agent.js';
+import { addExitCodes, exitCodeLines } from '../../src/cli/exitCodes.js';
 import { addFlags, type FlagTable } from '../../src/cli/flagTable.js';
 import { positiveInt, text } from '../../src/cli/flags.js';
 import { registerPlanCommand } from '../../src/cli/plan.js';
@@ -47,6 +48,15 @@ describe('flag tables', () => {
     expect(() => command.parse(['--count', '0'], { from: 'user' })).toThrow("--count must be a whole number above zero, got '0'");
   });
 
+  it('a row with a default and words for it: commander applies the value, --help shows the words once', () => {
+    const table = { lookback: { flag: '--lookback <span>', parse: positiveInt, help: 'how far back', default: 20160, defaultHelp: '14d' } } satisfies FlagTable;
+    const command = addFlags(new Command('x').exitOverride(), table);
+    command.parse([], { from: 'user' });
+    expect(command.opts()).toEqual({ lookback: 20160 });
+    const description = command.createHelp().optionDescription(command.options[0]!);
+    expect(description).toBe('how far back (default: 14d)');
+  });
+
   it('refuse a row whose key is not the name commander reads, or a value flag without a parser', () => {
     expect(() => addFlags(new Command('x'), { maxPoint: { flag: '--max-points <n>', parse: positiveInt, help: '' } })).toThrow(/read as 'maxPoints'/);
     expect(() => addFlags(new Command('x'), { out: { flag: '--out <file>', help: '' } })).toThrow(/takes a value but has no parser/);
@@ -74,6 +84,27 @@ describe('flag tables', () => {
     const plan = await help('plan', registerPlanCommand);
     expect(plan).toMatch(/--utilization <fraction> .*\(default: 0\.8\)$/m);
     expect(plan).toMatch(/--region <region> .*\(default: \$AWS_REGION, else us-east-1\)$/m);
+  });
+});
+
+describe('exit-code tables', () => {
+  it('list 0, 1 and 2 always, then the command\'s own codes in order, wrapped under their text', () => {
+    const command = addExitCodes(new Command('x'), { ok: 'done', measurement: 'the SLA is missed by every candidate the plan priced, so nothing is recommended at all', input: 'no file' });
+    let out = '';
+    command.configureOutput({ writeOut: (s) => (out += s) }).outputHelp();
+    expect(out.slice(out.indexOf('Exit codes:'))).toBe(
+      [
+        'Exit codes:',
+        '  0  done',
+        '  1  internal error: a bug, please report it',
+        '  2  a bad flag or flag value',
+        '  3  no file',
+        '  5  the SLA is missed by every candidate the plan priced, so nothing is',
+        '     recommended at all',
+        '',
+      ].join('\n'),
+    );
+    expect(exitCodeLines({ ok: 'done', usage: 'no --sla' }).map((l) => [l.code, l.text])).toEqual([[0, 'done'], [1, 'internal error: a bug, please report it'], [2, 'no --sla']]);
   });
 });
 

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../util/errors.js';
-
-export type ExitCodeName = keyof typeof ExitCode;
+import { ExitCode, type ExitCodeName } from '../util/errors.js';
 
 /**
  * When one command returns each exit code, in its own words: declared beside its flag table and

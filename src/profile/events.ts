@@ -1,7 +1,7 @@
 import type { MeasurementWindow, ProfileResult } from '../schema/profileResult.js';
 import type { CurvePoint } from '../schema/sweepResult.js';
 import type { Clock } from '../util/clock.js';
-import type { ExitCode } from '../util/errors.js';
+import type { ExitCodeName } from '../util/errors.js';
 import { createListeners } from '../util/listeners.js';
 
 /**
@@ -16,8 +16,6 @@ import { createListeners } from '../util/listeners.js';
 
 export type RunPhase = 'model' | 'corpus' | 'engine' | 'cold-start' | 'warmup' | 'measure' | 'drain' | 'done';
 
-/** The key of an exit code in ExitCode: 'usage', 'measurement', 'interrupted', 'internal', ... */
-export type ExitCodeName = keyof typeof ExitCode;
 
 /** What a publisher says; the bus adds runId and atMs. */
 export type RunEventBody =

@@ -26,6 +26,9 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** The key of an exit code in ExitCode: 'usage', 'measurement', 'interrupted', 'internal', ... */
+export type ExitCodeName = keyof typeof ExitCode;
+
 export class CapacityPlanError extends Error {
   constructor(
     message: string,

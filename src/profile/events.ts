@@ -16,7 +16,6 @@ import { createListeners } from '../util/listeners.js';
 
 export type RunPhase = 'model' | 'corpus' | 'engine' | 'cold-start' | 'warmup' | 'measure' | 'drain' | 'done';
 
-
 /** What a publisher says; the bus adds runId and atMs. */
 export type RunEventBody =
   | { type: 'phase'; phase: RunPhase; message: string }

@@ -5,7 +5,6 @@ import { parseSla } from '../schema/sla.js';
 import { loadDocuments } from '../server/report/documentStore.js';
 import { renderReportHtml } from '../server/report/exportHtml.js';
 import { writeFileAtomic } from '../util/documents.js';
-import { defaultResultPath } from '../app/profile.js';
 import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { durationSeconds, positiveNumber } from './flags.js';
 import { PLAN_FLAGS } from './plan.js';
@@ -93,17 +92,19 @@ export const registerDemoCommand: Register = (program, rt) => {
   addExitCodes(addFlags(addFlags(command, DEMO_FLAGS), LIVE_FLAGS), DEMO_EXITS).action(async (flags: DemoFlags) => {
     const quietStdout = { write: () => true };
     const docs: ProfileResult[] = [];
+    const paths: string[] = [];
     const asBefore = flags.model === 'resnet50';
     const imageBytes = demoImageBytes(flags);
     const live = flags.serve ? await startLiveSession(rt, flags, 'demo') : undefined;
     try {
       for (const preset of ['torchserve-default', 'triton-dynamic']) {
         const inner = { ...rt, stdout: flags.json ? quietStdout : rt.stdout };
-        docs.push(await profileCommand({ preset, model: flags.model, duration: flags.duration, inputShape: flags.inputShape, images: flags.images, imageBytes }, inner, live));
+        const { result, path } = await profileCommand({ preset, model: flags.model, duration: flags.duration, inputShape: flags.inputShape, images: flags.images, imageBytes }, inner, live);
+        docs.push(result);
+        paths.push(path);
         if (!flags.json) rt.stdout.write('\n');
       }
       const [a, b] = docs as [ProfileResult, ProfileResult];
-      const paths = [defaultResultPath(rt.cwd, a), defaultResultPath(rt.cwd, b)];
       if (flags.json) rt.stdout.write(`${JSON.stringify(docs, null, 2)}\n`);
       else rt.stdout.write(`${formatComparison(a, b)}\n`);
       if (!flags.json && !asBefore) rt.stdout.write(`${standInLine(flags.model, a)}\n${ARTICLE_REFERENCE}\n`);
@@ -121,7 +122,7 @@ export const registerDemoCommand: Register = (program, rt) => {
           tz: 'UTC',
           budget: flags.whatifBudget,
           path: 'ends',
-          } as WhatifFlags;
+        } as WhatifFlags;
         // Short runs (4 s) and no preprocess row (it moves work to the clients, off the path): the demo is a few minutes.
         const { path } = await whatifCommand(paths[0], whatifFlags, out, {
           measurementDurationS: Math.min(flags.duration, 4),

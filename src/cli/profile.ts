@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { defaultResultPath, profileModel, unusableProfile } from '../app/profile.js';
+import { profileModel, unusableProfile } from '../app/profile.js';
 import { declaredInstanceType } from '../app/targets.js';
 import { createRunEventBus } from '../profile/events.js';
 import { formatProfileSummary } from '../profile/formatProfile.js';
@@ -44,15 +44,16 @@ export const registerProfileCommand: Register = (program, rt) => {
   const command = program.command('profile').description('run an ONNX model through the instrumented request pipeline and measure it');
   addExitCodes(addTransportFlags(addSpecFlags(addFlags(addFlags(command, PROFILE_FLAGS), LIVE_FLAGS), 'profile')), PROFILE_EXITS).action(async (flags: ProfileFlags & LiveFlags) => {
     const live = flags.serve ? await startLiveSession(rt, flags, 'profile') : undefined;
-    const result = await profileCommand(flags, rt, live).finally(() => live?.end());
-    const next = nextPlanCommand(displayPath(rt.cwd, resultPath(flags, rt, result)), undefined, result.environment.instanceType);
+    const { result, path } = await profileCommand(flags, rt, live).finally(() => live?.end());
+    const next = nextPlanCommand(displayPath(rt.cwd, path), undefined, result.environment.instanceType);
     // With --json, stdout holds only the document; --json --quiet keeps stderr for errors alone.
     if (!flags.json) rt.stdout.write(`${next}\n`);
     else if (!flags.quiet) rt.stderr.write(`${next}\n`);
   });
 };
 
-export async function profileCommand(flags: ProfileFlags, rt: Runtime, live?: LiveHooks): Promise<ProfileResult> {
+/** Runs the profile use-case and prints its summary; returns the document and where it was written. */
+export async function profileCommand(flags: ProfileFlags, rt: Runtime, live?: LiveHooks): Promise<{ result: ProfileResult; path: string }> {
   const instanceType = await declaredInstanceType(flags.instanceType, rt);
   const transport = resolveTransport(flags);
   const { spec, warnings: transportWarnings } = specForTransport(await resolveSpec(flags, rt.env, rt.cwd), transport, flags);
@@ -67,9 +68,5 @@ export async function profileCommand(flags: ProfileFlags, rt: Runtime, live?: Li
   else rt.stdout.write(`${formatProfileSummary(result)}\nwritten: ${path}\n`);
   const unusable = unusableProfile(result, path);
   if (unusable) throw unusable;
-  return result;
-}
-
-function resultPath(flags: ProfileFlags, rt: Runtime, result: ProfileResult): string {
-  return flags.out ? resolve(rt.cwd, flags.out) : defaultResultPath(rt.cwd, result);
+  return { result, path };
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { DEFAULT_AGENT_PORT } from '../../src/schema/wire/agentProcess.js';
 import { acknowledge, iam5, nagArn } from './nag.js';
 import { GPU_METRICS_NAMESPACE, renderCloudWatchAgentConfig } from './render/cloudwatch-agent.js';
 import { renderPrometheusYaml } from './render/prometheus-yaml.js';
@@ -17,7 +18,7 @@ export const AGENT_EMF_NAMESPACE = 'CapacityPlan/Agent';
 export const SCRAPE_JOB = 'capacity-plan-agent';
 
 export interface FleetMonitoringStackProps extends StackProps {
-  /** The port `capacity-plan agent` serves /metrics on (default 8000, its DEFAULT_AGENT_PORT). */
+  /** The port `capacity-plan agent` serves /metrics on (default its DEFAULT_AGENT_PORT, 8000). */
   agentPort?: number;
 }
 
@@ -52,7 +53,7 @@ export class FleetMonitoringStack extends Stack {
     const prometheus = new ssm.StringParameter(this, 'PrometheusConfig', {
       parameterName: PROMETHEUS_PARAMETER,
       description: 'prometheus.yaml for the CloudWatch agent on capacity-plan fleet hosts',
-      stringValue: renderPrometheusYaml({ jobName: SCRAPE_JOB, port: props.agentPort ?? 8000 }),
+      stringValue: renderPrometheusYaml({ jobName: SCRAPE_JOB, port: props.agentPort ?? DEFAULT_AGENT_PORT }),
     });
 
     // A managed policy to attach to an existing fleet's instance role, and a role that has it.

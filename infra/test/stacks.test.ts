@@ -1,17 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alarmName } from '../../src/rightsize/alarms.js';
 import { snapshotCatalog } from '../../src/pricing/catalog.js';
 import { batchResourceName } from '../../src/batch/names.js';
 import { AGENT_METRICS } from '../../src/schema/wire/metricNames.js';
-import { REPO_ROOT } from '../../test/support/repoRoot.js';
 import { DLAMI_PARAMETER } from '../lib/profiling-host-stack.js';
 import { AGENT_CONFIG_PARAMETER, PROMETHEUS_PARAMETER } from '../lib/fleet-monitoring-stack.js';
 
-/** src/cli/agent.ts's DEFAULT_AGENT_PORT, read from its source: importing it would load the agent's server and onnxruntime. */
-const DEFAULT_AGENT_PORT = Number(/DEFAULT_AGENT_PORT = (\d+)/.exec(readFileSync(join(REPO_ROOT, 'src/cli/agent.ts'), 'utf8'))![1]);
+import { DEFAULT_AGENT_PORT } from '../../src/schema/wire/agentProcess.js';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, MIN_REASON_LENGTH } from '../lib/nag.js';
 import { acknowledgments, FIXTURE_FLEET, FIXTURE_PLAN, grants, nagViolations, readFixtureJson, readFixtureYaml, synthApp, template, type Json, type Synth } from './helpers.js';
 

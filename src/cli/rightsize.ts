@@ -5,10 +5,9 @@ import { alarmSpecs } from '../rightsize/alarms.js';
 import { renderAfterDiscounts } from '../rightsize/afterDiscounts.js';
 import { loadPurchaseBook } from '../pricing/purchaseCache.js';
 import { capacityFromDocument, type FleetCapacity } from '../rightsize/capacity.js';
-import { cloudWatchEndpointFromEnv, createCloudWatchClient, ensureAlarms, fetchFleetMetrics } from '../rightsize/cloudWatch.js';
+import { cloudWatchEndpointFromEnv, createCloudWatchClient, ensureAlarms } from '../rightsize/cloudWatch.js';
 import { explainFindings, renderAlarms, renderFindings } from '../rightsize/formatFindings.js';
-import { metricQueries } from '../rightsize/metricQueries.js';
-import { rightsizeFleet } from '../app/rightsize.js';
+import { readFleetMetrics, rightsizeFleet } from '../app/rightsize.js';
 import { Fleet } from '../schema/fleet.js';
 import { FINDING_KINDS, type FindingKind, type PeakStat } from '../schema/findings.js';
 import { METRIC_RECORDING_SCHEMA_VERSION, MetricRecording } from '../schema/metricRecording.js';
@@ -99,7 +98,6 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
   if (!options.fleet) throw new UsageError('--fleet is required', 'e.g. rightsize --fleet fleet.yaml (`capacity-plan examples` lists a built-in one)');
   if (options.record && options.metricsFrom) throw new UsageError('--record and --metrics-from cannot be combined', 'a replay reads no CloudWatch data to record');
   if ((options.alarmTopic || options.dryRun) && !options.createAlarms) throw new UsageError('--alarm-topic and --dry-run go with --create-alarms');
-  const lookbackMinutes = options.lookback;
   const fleetPath = resolveInputPath(rt.cwd, options.fleet);
   const fleet = await readFleet(fleetPath, options.fleet);
   const capacityPath = resolve(dirname(fleetPath), fleet.capacity);
@@ -122,21 +120,7 @@ async function runRightsize(options: RightsizeOptions, rt: Runtime): Promise<voi
     metricsSource = `recording ${options.metricsFrom} (${recording.origin})`;
     if (recording.fleet !== fleet.name) rt.stderr.write(`warning: ${options.metricsFrom} was recorded for fleet '${recording.fleet}', not '${fleet.name}'\n`);
   } else {
-    const endEpochS = Math.floor(rt.now().getTime() / 60_000) * 60;
-    const client = createCloudWatchClient({ region: fleet.region, env: rt.env });
-    try {
-      recording = await fetchFleetMetrics(client, {
-        fleet,
-        startEpochS: endEpochS - lookbackMinutes * 60,
-        minutes: lookbackMinutes,
-        recordedAt: rt.now().toISOString(),
-        endpointLabel,
-        signal: rt.signal,
-      });
-    } finally {
-      client.destroy();
-    }
-    metricsSource = `CloudWatch ${fleet.region} (${metricQueries(fleet).length} metrics)`;
+    ({ recording, metricsSource } = await readFleetMetrics({ fleet, lookbackMinutes: options.lookback, now: rt.now(), env: rt.env, signal: rt.signal }));
     if (options.record) {
       // Compact JSON: a 14-day recording holds 20,160 values a metric.
       await writeFileAtomic(resolve(rt.cwd, options.record), `${JSON.stringify(recording)}\n`);

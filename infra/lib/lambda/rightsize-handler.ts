@@ -6,8 +6,7 @@ import { loadPriceBook } from '../../../src/pricing/cache.js';
 import type { PriceBook } from '../../../src/pricing/priceBook.js';
 import type { PurchaseBook } from '../../../src/pricing/purchaseBook.js';
 import { loadPurchaseBook } from '../../../src/pricing/purchaseCache.js';
-import { createCloudWatchClient, fetchFleetMetrics } from '../../../src/rightsize/cloudWatch.js';
-import { rightsizeFleet } from '../../../src/app/rightsize.js';
+import { readFleetMetrics, rightsizeFleet } from '../../../src/app/rightsize.js';
 import { Fleet } from '../../../src/schema/fleet.js';
 import { parseAnyDocumentText } from '../../../src/util/documents.js';
 import { describeZodError } from '../../../src/util/zodErrors.js';
@@ -108,30 +107,18 @@ async function rightsizeOne(run: BucketRun, key: string, books: { prices: PriceB
   const capacityKey = posix.normalize(posix.join(posix.dirname(key), fleet.capacity));
   const capacityDocument = parseAnyDocumentText(await getText(s3, bucket, capacityKey), `s3://${bucket}/${capacityKey}`);
 
-  const endEpochS = Math.floor(now.getTime() / 60_000) * 60;
-  const cloudWatch = createCloudWatchClient({ region: fleet.region, env: run.env });
-  try {
-    const recording = await fetchFleetMetrics(cloudWatch, {
-      fleet,
-      startEpochS: endEpochS - lookbackMinutes * 60,
-      minutes: lookbackMinutes,
-      recordedAt: now.toISOString(),
-      endpointLabel: `https://monitoring.${fleet.region}.amazonaws.com`,
-    });
-    const findings = rightsizeFleet({
-      fleet,
-      fleetLabel: `s3://${bucket}/${key}`,
-      capacityDocument,
-      recording,
-      ...books,
-      createdAt: now.toISOString(),
-      peakStat: 'max',
-      metricsSource: `CloudWatch ${fleet.region} (scheduled)`,
-    });
-    const findingsKey = `${run.findingsPrefix}${fleet.name}/${now.toISOString().slice(0, 10)}.json`;
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: findingsKey, Body: `${JSON.stringify(findings, null, 2)}\n`, ContentType: 'application/json' }));
-    return findingsKey;
-  } finally {
-    cloudWatch.destroy();
-  }
+  const { recording } = await readFleetMetrics({ fleet, lookbackMinutes, now, env: run.env });
+  const findings = rightsizeFleet({
+    fleet,
+    fleetLabel: `s3://${bucket}/${key}`,
+    capacityDocument,
+    recording,
+    ...books,
+    createdAt: now.toISOString(),
+    peakStat: 'max',
+    metricsSource: `CloudWatch ${fleet.region} (scheduled)`,
+  });
+  const findingsKey = `${run.findingsPrefix}${fleet.name}/${now.toISOString().slice(0, 10)}.json`;
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: findingsKey, Body: `${JSON.stringify(findings, null, 2)}\n`, ContentType: 'application/json' }));
+  return findingsKey;
 }

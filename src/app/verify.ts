@@ -28,16 +28,19 @@ export interface VerifyInput {
   out: string | undefined;
 }
 
-/** How one trial is run: a profile run by default (profileTrials); tests inject a fake. */
-export type TrialRunner = (spec: ProfileSpec, trial: number, openTarget: OpenTarget | undefined) => Promise<ProfileResult>;
+/** How one trial is run, publishing on the verification's bus: a profile run by default (profileTrial); tests inject a fake. */
+export type TrialRunner = (spec: ProfileSpec, trial: number, openTarget: OpenTarget | undefined, events: RunEventBus) => Promise<ProfileResult>;
 
-export interface VerifyHooks {
-  runTrial: TrialRunner;
-  /** One line per trial and one before them (stderr in the CLI). */
-  log?: (line: string) => void;
-}
-
-export async function verifyPlan(input: VerifyInput, rt: AppRuntime, hooks: VerifyHooks): Promise<{ verification: Verification; path: string }> {
+/**
+ * Progress is the bus's: verify-start, then for each trial trial-start, its profile run and
+ * trial-done.
+ */
+export async function verifyPlan(
+  input: VerifyInput,
+  rt: AppRuntime,
+  events: RunEventBus,
+  runTrial: TrialRunner = profileTrial(rt),
+): Promise<{ verification: Verification; path: string }> {
   const plan = await readDocument(resolve(rt.cwd, input.planPath), PlanDocument, 'plan', PLAN_READABLE_VERSIONS);
   const openTarget = input.targetUrl === undefined ? undefined : rawTarget(input.targetUrl);
   const verification = await runVerify({
@@ -49,9 +52,9 @@ export async function verifyPlan(input: VerifyInput, rt: AppRuntime, hooks: Veri
     durationS: input.durationS,
     atCapacity: input.atCapacity,
     targetUrl: input.targetUrl,
-    runTrial: (spec, trial) => hooks.runTrial(spec, trial, openTarget),
+    runTrial: (spec, trial) => runTrial(spec, trial, openTarget, events),
     now: rt.now,
-    ...(hooks.log ? { log: hooks.log } : {}),
+    events,
   });
   const stamp = verification.createdAt.replace(/[:.]/g, '-');
   const path = input.out ?? join(rt.cwd, 'profiles', 'results', `verify-${verification.candidate.replace(/[^\w.-]+/g, '_')}-${stamp}.json`);
@@ -59,9 +62,9 @@ export async function verifyPlan(input: VerifyInput, rt: AppRuntime, hooks: Veri
   return { verification, path };
 }
 
-/** Each trial one profile run, on the bus `busFor` gives it (the front end's progress follows it). */
-export function profileTrials(rt: AppRuntime, busFor: (trial: number) => RunEventBus): TrialRunner {
-  return (spec, trial, openTarget) => runProfile({ spec, openTarget, home: rt.home, env: rt.env, now: rt.now, signal: rt.signal, events: busFor(trial) });
+/** Each trial one profile run on the verification's bus. */
+export function profileTrial(rt: AppRuntime): TrialRunner {
+  return (spec, _trial, openTarget, events) => runProfile({ spec, openTarget, home: rt.home, env: rt.env, now: rt.now, signal: rt.signal, events });
 }
 
 /** Misses and undecided both end in exit 5: neither shows that the plan holds; the message says which. */

@@ -1,4 +1,4 @@
-import type { RunEvent, RunEventListener, RunEventOf } from '../profile/events.js';
+import type { RunEvent, RunEventListener } from '../profile/events.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -54,20 +54,22 @@ export function progressReporter(rt: Runtime, label: string, quiet = false): Run
 }
 
 /**
- * A sweep's progress on stderr, from its bus: the lines `lines` reads off its events and, on a
- * terminal, each measured point's run as a bar labelled by `label` (per-window lines for every
- * point would bury the per-point lines, so logs get only the lines).
+ * A run of many profile runs (a sweep's points, a verification's trials) on stderr, from its bus:
+ * the lines `lines` reads off its events and, on a terminal, each profile run as a bar labelled by
+ * `label`, which names the events that start one (per-window lines for every run would bury the
+ * per-run lines, so logs get only the lines).
  */
-export function sweepReporter(
+export function stepReporter(
   rt: Runtime,
-  options: { quiet: boolean; label: (start: RunEventOf<'point-start'>) => string; lines: (event: RunEvent) => string[] },
+  options: { quiet: boolean; label: (event: RunEvent) => string | undefined; lines: (event: RunEvent) => string[] },
 ): RunEventListener {
   if (options.quiet) return () => {};
-  let point: RunEventListener | undefined;
+  let run: RunEventListener | undefined;
   return (event) => {
-    if (event.type === 'point-start') point = progressReporter(rt, options.label(event), !rt.stderr.isTTY);
-    else point?.(event);
-    if (event.type === 'point-done' || event.type === 'probe-done') point = undefined;
+    const label = options.label(event);
+    if (label !== undefined) run = progressReporter(rt, label, !rt.stderr.isTTY);
+    else run?.(event);
+    if (event.type === 'point-done' || event.type === 'probe-done' || event.type === 'trial-done') run = undefined;
     for (const line of options.lines(event)) rt.stderr.write(`${line}\n`);
   };
 }

@@ -16,7 +16,7 @@ import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { durationSeconds, latencySla, percentage, positiveInt, text } from './flags.js';
 import { displayPath, nextPlanCommand, shellQuote } from './nextCommand.js';
 import type { Register } from './program.js';
-import { sweepReporter } from './progress.js';
+import { stepReporter } from './progress.js';
 import { addSpecFlags, addTransportFlags, resolveSpec, resolveTransport, specForTransport, type SpecFlags, type TransportFlags } from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
 import { LIVE_FLAGS, startLiveSession, type LiveFlags, type LiveHooks } from './liveServe.js';
@@ -121,10 +121,14 @@ export async function sweepCommand(flags: SweepFlags, rt: Runtime, live?: LiveHo
   // One bus for the whole sweep: point-start, that point's profile run, point-done, the next point.
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
   events.subscribe(
-    sweepReporter(rt, {
+    stepReporter(rt, {
       quiet: Boolean(flags.quiet || flags.json),
-      label: (start) =>
-        start.probe ? `${start.configuration} probe` : `${start.configuration} ${start.offered.kind}=${start.offered.value}${start.repeat > 0 ? ` #${start.repeat + 1}` : ''}`,
+      label: (e) =>
+        e.type !== 'point-start'
+          ? undefined
+          : e.probe
+            ? `${e.configuration} probe`
+            : `${e.configuration} ${e.offered.kind}=${e.offered.value}${e.repeat > 0 ? ` #${e.repeat + 1}` : ''}`,
       lines: (event) => sweepProgressLines(event, sla),
     }),
   );

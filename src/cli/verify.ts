@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { profileTrials, unheldPlan, verifyPlan, type TrialRunner } from '../app/verify.js';
+import { unheldPlan, verifyPlan, type TrialRunner } from '../app/verify.js';
 import { createRunEventBus } from '../profile/events.js';
 import type { Verification } from '../schema/verification.js';
 import { realClock } from '../util/clock.js';
+import { verifyProgressLines } from '../verify/progressLines.js';
 import { DEFAULT_TRIAL_DURATION_S, DEFAULT_TRIALS, formatTrials } from '../verify/trials.js';
 import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
 import { positiveInt, positiveNumber, text } from './flags.js';
 import type { Register } from './program.js';
-import { progressReporter } from './progress.js';
+import { stepReporter } from './progress.js';
 import type { Runtime } from './runtime.js';
 
 const VERIFY_FLAGS = {
@@ -47,8 +48,15 @@ export const registerVerifyCommand: Register = (program, rt) => {
     });
 };
 
-export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Runtime, runTrial: TrialRunner = defaultTrialRunner(rt, flags)): Promise<Verification> {
-  const log = flags.quiet || flags.json ? () => {} : (line: string) => rt.stderr.write(`${line}\n`);
+export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Runtime, runTrial?: TrialRunner): Promise<Verification> {
+  const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
+  events.subscribe(
+    stepReporter(rt, {
+      quiet: Boolean(flags.quiet || flags.json),
+      label: (e) => (e.type === 'trial-start' ? `trial ${e.trial + 1}` : undefined),
+      lines: verifyProgressLines,
+    }),
+  );
   const input = {
     planPath,
     candidateId: flags.candidate,
@@ -58,7 +66,7 @@ export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Ru
     targetUrl: flags.target,
     out: flags.out ? resolve(rt.cwd, flags.out) : undefined,
   };
-  const { verification, path } = await verifyPlan(input, rt, { runTrial, log });
+  const { verification, path } = await verifyPlan(input, rt, events, runTrial);
   if (flags.json) rt.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
   else {
     const agreement = verification.agreement ? `${verification.agreement.sentence}\n` : '';
@@ -67,12 +75,4 @@ export async function verifyCommand(planPath: string, flags: VerifyFlags, rt: Ru
   const unheld = unheldPlan(verification, path);
   if (unheld) throw unheld;
   return verification;
-}
-
-function defaultTrialRunner(rt: Runtime, flags: VerifyFlags): TrialRunner {
-  return profileTrials(rt, (trial) => {
-    const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
-    events.subscribe(progressReporter(rt, `trial ${trial + 1}`, flags.quiet || flags.json || !rt.stderr.isTTY));
-    return events;
-  });
 }

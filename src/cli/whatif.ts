@@ -24,7 +24,7 @@ import { readTraffic } from '../app/traffic.js';
 import type { Register } from './program.js';
 import { profileRunMeasure } from '../app/measurePoints.js';
 import { searchProgressLines } from '../sweep/progressLines.js';
-import { sweepReporter } from './progress.js';
+import { stepReporter } from './progress.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
 import { ONE_REGION_FLAG, resolveRegion } from './regionFlag.js';
 import type { Runtime } from './runtime.js';
@@ -130,9 +130,9 @@ export async function whatifCommand(profile: string | undefined, flags: WhatifFl
   const events = createRunEventBus({ runId: randomUUID(), clock: realClock });
   // The search's steps on stderr, each run's bar on a terminal; the rates' evidence is in the table after.
   events.subscribe(
-    sweepReporter(rt, {
+    stepReporter(rt, {
       quiet: Boolean(flags.quiet || flags.json),
-      label: (start) => (start.probe ? `${start.configuration} probe` : `${start.configuration} rps=${start.offered.value}`),
+      label: (e) => (e.type !== 'point-start' ? undefined : e.probe ? `${e.configuration} probe` : `${e.configuration} rps=${e.offered.value}`),
       lines: (event) => searchProgressLines(event, sla),
     }),
   );

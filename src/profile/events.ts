@@ -1,5 +1,7 @@
 import type { MeasurementWindow, ProfileResult } from '../schema/profileResult.js';
+import type { Sla } from '../schema/sla.js';
 import type { CurvePoint } from '../schema/sweepResult.js';
+import type { VerificationTrial } from '../schema/verification.js';
 import type { Clock } from '../util/clock.js';
 import type { ExitCodeName } from '../util/errors.js';
 import { createListeners } from '../util/listeners.js';
@@ -7,7 +9,8 @@ import { createListeners } from '../util/listeners.js';
 /**
  * The typed event bus a run publishes on: profile runs (phases, windows, a once-a-second tick,
  * warnings, done/failed) and sweeps (sweep-start, skipped configurations, probes, the capacity
- * search's steps, point-start/point-done around each point's profile run).
+ * search's steps, point-start/point-done around each point's profile run) and verifications
+ * (verify-start, trial-start/trial-done around each trial's profile run).
  * Any number of subscribers (the CLI's progress bar, a live web view, tests). Pure: no I/O.
  *
  * Every event is a plain JSON value (no Maps, Dates or functions), so a server can stream it as
@@ -41,6 +44,12 @@ export type RunEventBody =
   | { type: 'probe-done'; configuration: string; point: CurvePoint; replayed: boolean }
   /** A capacity search chose its next rate, and why (or measures a rate again, and why). */
   | { type: 'search-step'; configuration: string; rateRps: number; why: string }
+  /** A verification begins: the candidate, its rate and what it is judged against. */
+  | { type: 'verify-start'; candidate: string; trials: number; durationS: number; rateRps: number; rateFrom: 'capacity' | 'perInstanceRps'; utilization: number; sla: Sla }
+  /** A trial is about to run: one profile run follows on the bus (trial: 0-based). */
+  | { type: 'trial-start'; trial: number; of: number }
+  /** A trial finished: its own figures (the verdict pools every trial's). */
+  | { type: 'trial-done'; trial: number; of: number; figures: VerificationTrial }
   /** A point is about to be measured: one profile run follows on the bus (repeat: 0-based; probe: the rps search's probe). */
   | { type: 'point-start'; configuration: string; offered: OfferedLoad; repeat: number; probe?: true }
   | { type: 'point-done'; configuration: string; offered: OfferedLoad; point: CurvePoint; replayed: boolean };

@@ -32,6 +32,9 @@ export function sweepProgressLines(event: RunEventBody, sla: Sla): string[] {
     case 'warning':
     case 'done':
     case 'failed':
+    case 'verify-start':
+    case 'trial-start':
+    case 'trial-done':
       return [];
     default:
       return unreachable(event, 'run event');

@@ -4,6 +4,7 @@ import type { Plan, PlanCandidate } from '../schema/plan.js';
 import type { Environment, ProfileResult } from '../schema/profileResult.js';
 import type { ProfileSpec } from '../schema/profileSpec.js';
 import { VERIFICATION_SCHEMA_VERSION, type Verification, type VerificationTrial } from '../schema/verification.js';
+import type { RunEventBus } from '../profile/events.js';
 import { readAnyDocument } from '../util/documents.js';
 import { InputError, UsageError } from '../util/errors.js';
 import { CONFIDENCE_PCT } from '../schema/capacityEstimate.js';
@@ -27,9 +28,11 @@ export interface VerifyOptions {
   atCapacity: boolean;
   /** --target URL: trials go to this server instead of the pipeline in process. */
   targetUrl?: string;
+  /** Runs one trial; its profile run publishes on `events`, between trial-start and trial-done. */
   runTrial: (spec: ProfileSpec, trial: number) => Promise<ProfileResult>;
   now: () => Date;
-  log?: (line: string) => void;
+  /** Where the verification says what it does: verify-start, each trial-start and trial-done. */
+  events?: RunEventBus;
 }
 
 export function chooseCandidate(plan: Plan, planPath: string, id: string | undefined): PlanCandidate {
@@ -85,22 +88,29 @@ export async function runVerify(options: VerifyOptions): Promise<Verification> {
   const { spec, environment: sweptOn } = await measuredDocument(candidate, planPath, options.cwd, options.targetUrl);
   const sla = plan.inputs.sla;
   const rateRps = options.atCapacity ? candidate.capacity.throughputRps : candidate.capacity.perInstanceRps;
-  const log = options.log ?? (() => {});
-  log(`verify ${candidate.id}: ${count} trial(s) of ${durationS} s of Poisson arrivals at ${rateRps.toFixed(2)} req/s (${options.atCapacity ? 'its capacity' : `per instance, utilisation ${candidate.capacity.utilization}`}), SLA ${sla.percentile}<=${sla.maxLatencyMs}ms`);
+  const events = options.events;
+  events?.publish({
+    type: 'verify-start',
+    candidate: candidate.id,
+    trials: count,
+    durationS,
+    rateRps,
+    rateFrom: options.atCapacity ? 'capacity' : 'perInstanceRps',
+    utilization: candidate.capacity.utilization,
+    sla,
+  });
   const trials: VerificationTrial[] = [];
   const results: ProfileResult[] = [];
   let environment: Environment | undefined;
   for (let t = 0; t < count; t++) {
+    events?.publish({ type: 'trial-start', trial: t, of: count });
     const result = await options.runTrial(trialSpec(spec, rateRps, t, durationS), t);
     environment ??= result.environment;
     results.push(result);
     const counts = trialCounts(result, sla);
     const trial: VerificationTrial = { ...trialFromResult(result, FIRST_SEED + t, rateRps, sla), requests: counts.requests, exceedances: counts.exceedances };
     trials.push(trial);
-    log(
-      `trial ${t + 1}/${count} (seed ${trial.seed}): achieved ${trial.achievedRps.toFixed(1)} req/s, p50 ${trial.p50Ms.toFixed(1)} ms, p95 ${trial.p95Ms.toFixed(1)} ms, ` +
-        `p99 ${trial.p99Ms.toFixed(1)} ms, ${trial.dropped} dropped: ${trial.held ? 'held' : `did not hold (${trial.reason})`}`,
-    );
+    events?.publish({ type: 'trial-done', trial: t, of: count, figures: trial });
   }
   const held = trials.filter((t) => t.held).length;
   // The trials are runs at one rate: judged as the sweep judged its rates, pooled, not one by one.

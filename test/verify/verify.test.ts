@@ -118,6 +118,15 @@ describe('capacity-plan verify', () => {
     expect(doc.trials.map((t) => [t.seed, t.achievedRps, t.held])).toEqual([1, 2, 3, 4, 5].map((s) => [s, 80, true]));
   });
 
+  it('says on stderr what it verifies and each trial as it ends, read off its events', async () => {
+    expect(await verify({ quiet: false, trials: 2 }, fakeRunner({ 2: 130 }))).toBe(ExitCode.measurement);
+    const lines = err.trim().split('\n');
+    expect(lines[0]).toMatch(/^verify tiny-triton\/default: 2 trial\(s\) of \d+ s of Poisson arrivals at 80\.00 req\/s \(per instance, utilisation 0\.8\), SLA p95<=100ms$/);
+    expect(lines[1]).toMatch(/^trial 1\/2 \(seed 1\): achieved 80\.0 req\/s, p50 [\d.]+ ms, p95 50\.0 ms, p99 [\d.]+ ms, 0 dropped: held$/);
+    expect(lines[2]).toMatch(/^trial 2\/2 \(seed 2\): achieved 80\.0 req\/s, .*p95 130\.0 ms, .*: did not hold \(p95 130\.0 ms > 100 ms\)$/);
+    expect(lines.at(-1)).toMatch(/^error: /);
+  });
+
   it('one trial of five missing is undecided, not a miss: exit 5, advising more trials, and still writes the document', async () => {
     // Trial 3 has 80 of its 800 requests over 100 ms, the others none: 80 of 4000 (2%) pooled, but
     // the trials disagree so much (design effect about 55) that the interval spans the 5% allowed.

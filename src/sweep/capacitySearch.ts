@@ -11,8 +11,7 @@ import { MIN_RPS, roundRps } from './search.js';
  * doubling (about 12% apart), so a rate can be revisited exactly and its runs pooled:
  *   1. bracket: double while the top rate meets the SLA, halve while the bottom one misses (a
  *      caller whose first rate is already an estimate of the capacity, like `whatif` starting
- *      from a profile's throughput, moves by fewer steps: bracketSteps); with nothing decided
- *      after two runs, half a bracket below for a floor;
+ *      from a profile's throughput, moves by fewer steps: bracketSteps);
  *   2. narrow: bisect the grid between the highest rate that meets and the lowest that misses;
  *   3. spend what is left where the answer is uncertain: an undecided rate between them, a rate
  *      whose evidence contradicts the fitted curve, or the two rates around the crossing, until
@@ -23,8 +22,6 @@ import { MIN_RPS, roundRps } from './search.js';
 export const STEPS_PER_DOUBLING = 6;
 /** A rate gets at most this many runs: past it, more runs of one rate narrow little (Schmeiser's 8–10 batches will not fit). */
 export const MAX_RUNS_PER_RATE = 6;
-/** Runs of the only (undecided) rates before the search measures below them for a floor. */
-export const UNDECIDED_RUNS_BEFORE_A_FLOOR = 2;
 
 export interface MeasuredRate {
   rateRps: number;
@@ -77,12 +74,6 @@ export function nextCapacityStep(
   if (misses.length === 0) {
     // Nothing misses yet: climb once the top rate is known to meet, else settle it first.
     if (at.get(top)!.judgement.decision === 'meets') return measure(top + bracketSteps, `the highest rate meets the SLA: ${stepWord(bracketSteps, 'up')}`);
-    // Nothing decided after two runs: the rate sits near the crossing, and a rate below it decides
-    // sooner, giving the interval a floor before a short budget runs out on this one.
-    const below = bottom - Math.max(1, Math.floor(bracketSteps / 2));
-    if (meets.length === 0 && runsAt(bottom) >= UNDECIDED_RUNS_BEFORE_A_FLOOR && gridRate(startRps, below) >= MIN_RPS) {
-      return measure(below, `no rate decided after ${UNDECIDED_RUNS_BEFORE_A_FLOOR} runs: stepping down for a floor`);
-    }
     return again(top, 'the highest rate is undecided') ?? measure(top + Math.max(1, Math.floor(bracketSteps / 2)), 'the highest rate stayed undecided: stepping up');
   }
   if (meets.length === 0) {

@@ -1,6 +1,4 @@
-import { readPriceCache } from '../pricing/cache.js';
-import { snapshotCatalog } from '../pricing/catalog.js';
-import { PriceBook } from '../pricing/priceBook.js';
+import { loadPriceBook } from '../pricing/cache.js';
 import { openAgentTarget } from '../profile/http/agentTarget.js';
 import { openRemoteTarget } from '../profile/http/remoteTarget.js';
 import type { OpenTarget } from '../profile/runner.js';
@@ -67,7 +65,6 @@ function nonEmpty(value: string | undefined): string | undefined {
 export async function declaredInstanceType(given: string | undefined, rt: Pick<AppRuntime, 'env' | 'home'>, flagName = '--instance-type'): Promise<string | undefined> {
   const instanceType = given ?? rt.env.CAPACITY_PLAN_INSTANCE_TYPE;
   if (instanceType === undefined) return undefined;
-  const prices = new PriceBook(snapshotCatalog(), await readPriceCache(rt.home));
-  prices.requireInstanceType(instanceType, given !== undefined ? flagName : 'CAPACITY_PLAN_INSTANCE_TYPE');
+  (await loadPriceBook(rt.home)).requireInstanceType(instanceType, given !== undefined ? flagName : 'CAPACITY_PLAN_INSTANCE_TYPE');
   return instanceType;
 }

@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../util/errors.js';
 import { describeZodError } from '../util/zodErrors.js';
 import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
-import { nonNegativeInt, positiveInt, text } from './flags.js';
+import { port, positiveInt, text } from './flags.js';
 import type { Register } from './program.js';
 import { addSpecFlags, resolveSpec, type SpecFlags } from './profileSpecFlags.js';
 import type { Runtime } from './runtime.js';
@@ -104,14 +104,6 @@ function stdinClosed(): Promise<void> {
 function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
-function port(flag: string) {
-  return (value: string): number => {
-    const n = nonNegativeInt(flag)(value);
-    if (n > 65535) throw new UsageError(`${flag} must be at most 65535, got '${value}'`);
-    return n;
-  };
 }
 
 function maxPixels(flag: string) {

@@ -19,6 +19,16 @@ export function nonNegativeInt(flag: string) {
   };
 }
 
+/** A TCP port, 0 to 65535 (0: the system picks a free one). */
+export function port(flag: string) {
+  const parse = nonNegativeInt(flag);
+  return (value: string): number => {
+    const n = parse(value);
+    if (n > 65535) throw new UsageError(`${flag} must be at most 65535, got '${value}'`);
+    return n;
+  };
+}
+
 export function positiveNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);

@@ -3,8 +3,7 @@ import type { RunEventBus } from '../profile/events.js';
 import { DocumentStore, sha256Hex, type ReportDocument } from '../server/report/documentStore.js';
 import { LiveRunHub, type LiveRunKind } from '../server/report/liveRuns.js';
 import { startReportServer, type ReportServer } from '../server/report/server.js';
-import { UsageError } from '../util/errors.js';
-import { nonNegativeInt } from './flags.js';
+import { port } from './flags.js';
 import type { FlagTable, FlagValues } from './flagTable.js';
 import type { Runtime } from './runtime.js';
 
@@ -13,16 +12,6 @@ import type { Runtime } from './runtime.js';
  * run over SSE and turns into its report at the end. The command exits when the run ends (open
  * tabs keep what they were sent; the stream tells them not to reconnect) unless --keep-serving.
  */
-/** A TCP port, 0 to 65535 (0: the system picks a free one). */
-export function port(flag: string) {
-  const parse = nonNegativeInt(flag);
-  return (value: string): number => {
-    const n = parse(value);
-    if (n > 65535) throw new UsageError(`${flag} must be at most 65535, got '${value}'`);
-    return n;
-  };
-}
-
 export const LIVE_FLAGS = {
   serve: { flag: '--serve', help: 'follow the run in a browser: prints a local URL whose page becomes the report when the run ends' },
   servePort: { flag: '--serve-port <n>', parse: port, help: 'port for --serve (0 picks a free one)', default: 8765 },

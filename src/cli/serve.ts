@@ -5,8 +5,7 @@ import { loadDocuments } from '../server/report/documentStore.js';
 import { DEFAULT_REPORT_PORT, startReportServer } from '../server/report/server.js';
 import { addExitCodes, type ExitTable } from './exitCodes.js';
 import { addFlags, type FlagTable, type FlagValues } from './flagTable.js';
-import { text } from './flags.js';
-import { port } from './liveServe.js';
+import { port, text } from './flags.js';
 import type { Register } from './program.js';
 import type { Runtime } from './runtime.js';
 

@@ -143,14 +143,10 @@ export class Conn {
           at = end + 4;
           break;
         }
-        case State.Fixed: {
-          const take = Math.min(this.remaining, data.length - at);
-          this.chunks.push(data.subarray(at, at + take));
-          at += take;
-          this.remaining -= take;
+        case State.Fixed:
+          at = this.takeBody(data, at);
           if (this.remaining === 0) this.complete(at < data.length);
           break;
-        }
         case State.UntilClose:
           this.chunks.push(at === 0 ? data : data.subarray(at));
           at = data.length;
@@ -169,8 +165,9 @@ export class Conn {
             if (line === '') this.complete(at < data.length);
             break;
           }
-          const size = parseInt(line.split(';', 1)[0]!.trim(), 16);
-          if (!Number.isFinite(size) || size < 0 || !/^[0-9a-fA-F]+$/.test(line.split(';', 1)[0]!.trim())) {
+          const digits = line.split(';', 1)[0]!.trim();
+          const size = parseInt(digits, 16);
+          if (!/^[0-9a-fA-F]+$/.test(digits) || !Number.isFinite(size)) {
             return this.fail(new HttpError('invalid chunk size in the response', 'HPE_INVALID_CHUNK_SIZE'));
           }
           if (size === 0) this.state = State.Trailers;
@@ -180,17 +177,13 @@ export class Conn {
           }
           break;
         }
-        case State.ChunkData: {
-          const take = Math.min(this.remaining, data.length - at);
-          this.chunks.push(data.subarray(at, at + take));
-          at += take;
-          this.remaining -= take;
+        case State.ChunkData:
+          at = this.takeBody(data, at);
           if (this.remaining === 0) {
             this.remaining = 2;
             this.state = State.ChunkDataEnd;
           }
           break;
-        }
         case State.ChunkDataEnd: {
           // The CRLF after a chunk's data (may arrive split across reads).
           const take = Math.min(this.remaining, data.length - at);
@@ -203,6 +196,14 @@ export class Conn {
           return;
       }
     }
+  }
+
+  /** Takes up to `remaining` body bytes from data at `at`; returns where it stopped. */
+  private takeBody(data: Buffer, at: number): number {
+    const take = Math.min(this.remaining, data.length - at);
+    this.chunks.push(data.subarray(at, at + take));
+    this.remaining -= take;
+    return at + take;
   }
 
   /**

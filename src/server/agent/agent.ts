@@ -52,6 +52,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     });
 
     let draining = false;
+    const closingConnections = new AbortController();
     // Every pipeline request, including those whose client already got a 504: shutdown waits for them.
     const running = new Set<Promise<RequestOutcome>>();
     const modelName = modelNameOf(spec.model.source);
@@ -63,6 +64,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       token,
       metrics,
       isDraining: () => draining,
+      closingConnections: closingConnections.signal,
       batchSizeCounts,
       runPipeline(request, options) {
         const outcome = serving.pipeline.handle(request, performance.now(), options);
@@ -102,6 +104,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       const inTime = await Promise.race([finished.then(() => true), grace.promise.then(() => false)]);
       if (!inTime) log(`shutdown grace of ${settings.shutdownGraceMs} ms elapsed: closing the remaining connections`);
       // Keep-alive connections stay open after their last response; with no request left, close them.
+      // A refused upload's connection lingers after its answer (lingeringClose.ts): not now.
+      closingConnections.abort();
       if (inTime) server.closeIdleConnections();
       else server.closeAllConnections();
       await closed;

@@ -87,7 +87,7 @@ function errorHandler(ctx: AgentContext): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    sendError(req, res, httpError);
+    sendError(req, res, httpError, { closingConnections: ctx.closingConnections });
   };
 }
 

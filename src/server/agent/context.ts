@@ -15,6 +15,8 @@ export interface AgentContext {
   metrics: AgentMetrics;
   /** True once shutdown has begun: not ready, no new inference. */
   isDraining(): boolean;
+  /** Aborted when shutdown closes the connections (after the in-flight requests, or the grace). */
+  closingConnections: AbortSignal;
   /** Cumulative since start: batch size → batches dispatched. */
   batchSizeCounts: ReadonlyMap<number, number>;
   /** One wire request through the pipeline: timed by the pipeline, observed in metrics, awaited on shutdown. */

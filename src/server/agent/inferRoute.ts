@@ -19,7 +19,7 @@ export function inferHandler(ctx: AgentContext): RequestHandler {
   return async (req, res) => {
     const outcome = await withDeadline(receiveAndRun(ctx, req, res), ctx.settings.timeoutMs);
     if (!outcome.ok) {
-      sendError(req, res, failureToHttpError(outcome.failure!), outcome.stageMs);
+      sendError(req, res, failureToHttpError(outcome.failure!), { stageMs: outcome.stageMs });
       return;
     }
     const state = outcome.state!;

@@ -35,7 +35,7 @@ export function kserveInferHandler(ctx: AgentContext): RequestHandler {
     const { id, outcomes } = await withDeadline(receiveAndRun(ctx, req, res), ctx.settings.timeoutMs);
     const failed = outcomes.find((o) => !o.ok);
     if (failed) {
-      sendError(req, res, failureToHttpError(failed.failure!), failed.stageMs);
+      sendError(req, res, failureToHttpError(failed.failure!), { stageMs: failed.stageMs });
       return;
     }
     const items = outcomes.map((o) => o.state!.outputs ?? [{ name: ctx.serving.engine.signature.outputName, data: o.state!.output!, dims: [1, o.state!.output!.length] }]);

@@ -5,7 +5,8 @@ import { AgentHttpError } from './httpError.js';
  * Reads a request body into memory, refusing more than `maxBytes`: from Content-Length before
  * reading a byte, or, for a chunked body, as soon as the running total passes the limit. The
  * request is then paused, not drained: the error response goes out with `Connection: close`
- * (see respond.ts), so a 50 MB upload costs the server at most the limit plus one socket read.
+ * and the connection closes in stages (respond.ts, lingeringClose.ts), so a 50 MB upload costs
+ * the server at most the limit plus what the socket buffers hold.
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = req.headers['content-length'];

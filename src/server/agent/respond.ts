@@ -2,6 +2,7 @@ import type { AgentStepName } from '../../schema/wire/serverTiming.js';
 import type { Request, Response } from 'express';
 import type { StageTimings } from '../../serving/pipeline.js';
 import { errorBody, type AgentHttpError } from './httpError.js';
+import { lingerOnClose } from './lingeringClose.js';
 import { formatServerTiming } from './serverTiming.js';
 
 /**
@@ -39,9 +40,20 @@ export function sendText(res: Response, status: number, contentType: string, tex
   res.status(status).type(contentType).send(text);
 }
 
-export function sendError(req: Request, res: Response, error: AgentHttpError, stageMs: StageTimings = {}): void {
-  // A body left unread (too large, or refused before reading) is not drained: the connection closes.
-  if (hasUnreadBody(req)) res.set('Connection', 'close');
+export interface ErrorResponseOptions {
+  /** The stages the request went through before failing, for Server-Timing. */
+  stageMs?: StageTimings;
+  /** Aborted when the agent's shutdown closes its connections: a refused upload's lingers until then at most. */
+  closingConnections?: AbortSignal;
+}
+
+export function sendError(req: Request, res: Response, error: AgentHttpError, { stageMs = {}, closingConnections }: ErrorResponseOptions = {}): void {
+  // A body left unread (too large, or refused before reading) is not drained: the connection
+  // closes, in stages, so that the client reads this answer before any reset.
+  if (hasUnreadBody(req)) {
+    res.set('Connection', 'close');
+    lingerOnClose(req.socket, { until: closingConnections });
+  }
   sendJson(res, error.status, errorBody(error), stageMs);
 }
 

@@ -8,6 +8,7 @@ import { AgentInfo } from '../../../src/schema/wire/agentInfo.js';
 import { parseServerTiming } from '../../../src/server/agent/serverTiming.js';
 import { fetchJson, photoJpeg, photoPng, pngBomb, postImage, sampleValue, startTinyAgent, type JsonResponse } from '../../support/agentHarness.js';
 import { makeTempDir } from '../../support/tempDir.js';
+import { uploadPastAnswer } from '../../support/uploadPastAnswer.js';
 
 const MIB = 1024 * 1024;
 const PIPELINE_STAGES = ['deserialize', 'configLoad', 'payloadSpool', 'preprocess', 'queueWait', 'infer', 'postprocess', 'requestLog', 'serialize'];
@@ -171,6 +172,16 @@ describe('bad inputs get their status and a JSON error, and the next request sti
     // could send only the limit plus what socket buffers hold.
     expect(pulledBytes).toBeLessThan(40_000_000);
     await body.cancel().catch(() => {});
+    await expectServing();
+  });
+
+  it('a client still uploading after the 413 reads it and meets no reset (the connection closes in stages)', async () => {
+    const head = 'POST /v1/infer HTTP/1.1\r\nHost: agent\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const result = await uploadPastAnswer(Number(new URL(agent.url).port), head);
+    expect(result.error).toBeUndefined();
+    expect(result.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(result.answer).toMatch(/^connection: close\r$/im);
+    expect(result.answer).toContain('"code":"body_too_large"');
     await expectServing();
   });
 });

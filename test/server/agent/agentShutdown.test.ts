@@ -114,6 +114,7 @@ describe('while draining (app with a draining context)', () => {
       settings: AgentSettings.parse({}),
       metrics: createAgentMetrics(),
       isDraining: () => true,
+      closingConnections: new AbortController().signal,
       batchSizeCounts: new Map(),
       runPipeline: () => Promise.reject(new Error('no pipeline while draining')),
       log: () => {},

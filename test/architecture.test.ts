@@ -102,7 +102,7 @@ function rules(root: string): ImportRule[] {
       allow: [
         { to: ['src/schema/'], typeOnly: true },
         // Pure values the page shares with the terminal, word for word (no zod: the build checks).
-        { to: ['src/schema/stageOrder.ts', 'src/schema/profileComparison.ts', 'src/schema/measuredSides.ts', 'src/schema/capacityText.ts', 'src/schema/slaText.ts', 'src/schema/findingsText.ts', 'src/util/stats/'] },
+        { to: ['src/schema/stageOrder.ts', 'src/schema/profileComparison.ts', 'src/schema/measuredSides.ts', 'src/schema/capacityText.ts', 'src/schema/slaText.ts', 'src/schema/findingsText.ts', 'src/schema/whatifText.ts', 'src/util/stats/'] },
       ],
     },
   ];

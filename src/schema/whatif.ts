@@ -48,8 +48,17 @@ export const WhatifRow = z
     without: WhatifVariant,
     /** What the setting costs a month: the current bill minus the bill without it (negative: it saves). */
     cost: UsdRange,
-    /** The two capacity intervals do not overlap. */
+    /**
+     * The capacity without the setting lies more than a grid step beyond both measurements of the
+     * spec as given (the first and the control), the same way, and did so again when measured twice.
+     */
     beyondNoise: z.boolean(),
+    /**
+     * The spec without this setting measured once more, after the control, where its first
+     * measurement was apart: the row is beyond noise only when this one is too. Absent otherwise,
+     * and in documents written before it.
+     */
+    again: WhatifVariant.optional(),
     /** Whether the cumulative path changes this setting (preprocess on the client moves work to the callers: off the path). */
     onPath: z.boolean(),
   })

@@ -2,6 +2,7 @@ import { formatUsd } from '../plan/money.js';
 import type { CapacityEstimate } from '../schema/capacityEstimate.js';
 import { formatSla } from '../schema/sla.js';
 import type { WhatifResult, WhatifVariant } from '../schema/whatif.js';
+import { beyondNoiseText } from '../schema/whatifText.js';
 import { textTable } from '../util/textTable.js';
 import type { UsdRange } from './dollars.js';
 import { SETTING_WORDS } from './settings.js';
@@ -25,7 +26,7 @@ export function formatWhatif(doc: WhatifResult): string {
     capacityText(r.without.capacity),
     `${doc.current.instances ?? '?'} -> ${r.without.instances ?? '?'}`,
     usdRangeText(r.cost),
-    r.beyondNoise ? 'yes' : 'no',
+    beyondNoiseText(r),
   ]);
   lines.push(textTable([header, ...body], { alignRight: [false, true, true, true, true, true, false] }));
   if (doc.rows.some((r) => !r.onPath)) lines.push('(*) moves the work to the clients rather than removing it: not on the path to all-thin');

@@ -1,3 +1,4 @@
+import { beyondNoiseText } from '../../src/schema/whatifText.js';
 import { table } from './chartModel.js';
 import { fixed, usd } from './format.js';
 import { OKABE_ITO } from './palette.js';
@@ -96,7 +97,7 @@ export function whatifView(doc: WhatifResult) {
       capacity(r.without.capacity),
       `${doc.current.instances ?? '?'} → ${r.without.instances ?? '?'}`,
       range(r.cost),
-      r.beyondNoise ? 'yes' : 'no',
+      beyondNoiseText(r),
     ]),
   );
   return {

@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDocuments } from '../../src/server/report/documentStore.js';
 import { renderReportHtml } from '../../src/server/report/exportHtml.js';
+import { beyondNoiseText } from '../../src/schema/whatifText.js';
 import { waterfallBars } from '../../web/lib/whatifView.js';
 import { fakeWhatif } from '../whatif/fakeTarget.js';
 import { chartData, launch, ready, requireChromiumOrSkip, watchedPage } from './browserHarness.js';
@@ -79,6 +80,10 @@ describe.runIf(run)('whatif report in Chromium', () => {
     const rows = await w.page.locator('#d-whatif-torchserve-default-settings table tbody tr').allTextContents();
     expect(rows.length).toBe(doc.rows.length);
     expect(rows[0]).toMatch(/payload spool temp-file → memory/);
+    // The noise verdict in the terminal's words, the repeat's capacity with it.
+    const verdicts = await w.page.locator('#d-whatif-torchserve-default-settings table tbody tr td:last-child').allTextContents();
+    expect(verdicts).toEqual(doc.rows.map(beyondNoiseText));
+    expect(verdicts[0]).toBe('yes (again 76.9)');
     const stageRows = await w.page.locator('#d-whatif-torchserve-default-stages table tbody tr').allTextContents();
     expect(stageRows).toEqual(['payloadSpool40.0%', 'infer10.0%']);
     await w.context.close();

@@ -100,8 +100,8 @@ describe('whatif on a fake target', () => {
     expect(row('configLoad')).toMatchObject({ beyondNoise: false, again: { capacity: { estimateRps: 1000 / 18 } } });
     // The dollars are the first measurement's; the verdict says it did not repeat.
     expect(row('instances').cost.usd).toBeLessThan(0);
-    expect(formatWhatif(doc)).toMatch(/^instances 4 -> 2 .* no: not on a repeat$/m);
-    expect(formatWhatif(doc)).toMatch(/^payload spool temp-file -> memory .* yes$/m);
+    expect(formatWhatif(doc)).toMatch(/^instances 4 -> 2 .* no: 50\.0 on a repeat$/m);
+    expect(formatWhatif(doc)).toMatch(/^payload spool temp-file -> memory .* yes \(again 76\.9\)$/m);
     WhatifResult.parse(doc);
   });
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { realClock } from '../../util/clock.js';
@@ -53,6 +54,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
     let draining = false;
     const closingConnections = new AbortController();
+    // One listener per lingering connection, gone when it closes: a burst of refused uploads is
+    // not a leak, and Node's warning past 10 listeners would say it is.
+    setMaxListeners(0, closingConnections.signal);
     // Every pipeline request, including those whose client already got a 504: shutdown waits for them.
     const running = new Set<Promise<RequestOutcome>>();
     const modelName = modelNameOf(spec.model.source);

@@ -184,6 +184,20 @@ describe('bad inputs get their status and a JSON error, and the next request sti
     expect(result.answer).toContain('"code":"body_too_large"');
     await expectServing();
   });
+
+  it('fifteen refused uploads at once each get their 413, and their lingering connections warn of no leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): number => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    const head = 'POST /v1/infer HTTP/1.1\r\nHost: agent\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const results = await Promise.all(Array.from({ length: 15 }, () => uploadPastAnswer(Number(new URL(agent.url).port), head, 10)));
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(new Set(results.map((r) => `${r.answer.split('\r\n')[0]} ${r.error ?? 'no reset'}`))).toEqual(new Set(['HTTP/1.1 413 Payload Too Large no reset']));
+    expect(warnings).toEqual([]);
+    await expectServing();
+  });
 });
 
 describe('KServe v2', () => {

@@ -28,12 +28,13 @@ export interface TrafficInput {
 
 export async function readTraffic(input: TrafficInput, rt: Pick<AppRuntime, 'cwd'>): Promise<TrafficModel> {
   const { growth } = input;
+  // A file's or the findings' own growth, unless --growth overrides it.
+  const withGrowth = (model: TrafficModel): TrafficModel => (growth === undefined ? model : { ...model, growthFactor: growth });
   const rpsGiven = [input.peakRps, input.offpeakRps, input.weekendRps].some((v) => v !== undefined);
   if (input.trafficFrom) {
     if (rpsGiven || input.traffic) throw new UsageError('--traffic-from cannot be combined with --traffic or --peak-rps/--offpeak-rps/--weekend-rps', 'use one of them');
     const findings = await readDocument(resolve(rt.cwd, input.trafficFrom), Findings, 'findings', FINDINGS_SCHEMA_VERSION);
-    const model = trafficFromFindings(findings, input.trafficFrom);
-    return growth === undefined ? model : { ...model, growthFactor: growth };
+    return withGrowth(trafficFromFindings(findings, input.trafficFrom));
   }
   if (input.traffic) {
     if (rpsGiven) throw new UsageError('--traffic cannot be combined with --peak-rps/--offpeak-rps/--weekend-rps', 'use one or the other');
@@ -44,8 +45,7 @@ export async function readTraffic(input: TrafficInput, rt: Pick<AppRuntime, 'cwd
       const code = (error as NodeJS.ErrnoException).code;
       throw new InputError(`cannot read traffic '${input.traffic}': ${code === 'ENOENT' ? 'no such file' : String(code)}`, 'check the --traffic path');
     }
-    const model = parseTrafficText(trafficText, input.traffic);
-    return growth === undefined ? model : { ...model, growthFactor: growth };
+    return withGrowth(parseTrafficText(trafficText, input.traffic));
   }
   if (input.peakRps === undefined) {
     throw new UsageError('no traffic given', 'pass --peak-rps <rps> (with --offpeak-rps, --business-hours, --tz), --traffic <file> or --traffic-from <findings.json>');

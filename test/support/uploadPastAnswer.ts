@@ -31,7 +31,9 @@ export async function uploadPastAnswer(port: number, head: string, afterAnswerMs
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   const chunked = Buffer.concat([Buffer.from(`${chunk.byteLength.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
   while (answer === '' && error === undefined && !ended) {
-    // Past what the socket buffers hold, wait for room or for the answer, whichever comes first.
+    // Writes go on without yielding until the socket buffers are full (a write returns false), as a
+    // fast uploader's do: the server then has unread bytes when it answers and closes. Then wait
+    // for room or for the answer, whichever comes first.
     if (!socket.write(chunked)) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), finished, sleep(20)]);
   }
   await finished;
